@@ -1,0 +1,27 @@
+// swift-tools-version: 6.2
+// 6.2 or later: a package with `unsafeFlags` can then still be used as a versioned dependency.
+import PackageDescription
+
+/// Code generation for x86-64: the compiler's default target has no AVX2 and no FMA, and then
+/// every `addingProduct` on SIMD vectors becomes a library call (about 130× slower kernels).
+/// x86-64-v3 (AVX2 + FMA) runs on every x86-64 CPU since 2013. Set `AUTOGRAD_PORTABLE=1` in the
+/// environment to build for the baseline instead.
+let portable = Context.environment["AUTOGRAD_PORTABLE"] != nil
+var optimisation: [SwiftSetting] = []
+#if arch(x86_64)
+if !portable {
+    optimisation.append(.unsafeFlags(["-Xcc", "-march=x86-64-v3"]))
+}
+#endif
+
+let package = Package(
+    name: "SwiftAutograd",
+    products: [
+        .library(name: "Autograd", targets: ["Autograd"]),
+    ],
+    targets: [
+        .target(name: "Autograd", swiftSettings: optimisation),
+        .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

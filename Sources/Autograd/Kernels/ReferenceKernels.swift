@@ -1,0 +1,128 @@
+/// Plain loops for every kernel: the reference that faster kernels are tested against.
+enum ReferenceKernels<T: KernelScalar> {
+    static func unary(_ operation: UnaryKernel<T>, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ count: Int) {
+        switch operation {
+        case .negate: for i in 0..<count { y[i] = -x[i] }
+        case .exp: for i in 0..<count { y[i] = T.exponential(x[i]) }
+        case .log: for i in 0..<count { y[i] = T.logarithm(x[i]) }
+        case .sigmoid: for i in 0..<count { y[i] = sigmoid(x[i]) }
+        case .tanh: for i in 0..<count { y[i] = T.hyperbolicTangent(x[i]) }
+        case .relu: for i in 0..<count { y[i] = x[i] > 0 ? x[i] : 0 }
+        case .scale(let factor): for i in 0..<count { y[i] = factor * x[i] }
+        case .leakyRelu(let slope): for i in 0..<count { y[i] = x[i] > 0 ? x[i] : slope * x[i] }
+        case .leakyReluDerivative(let slope): for i in 0..<count { y[i] = x[i] > 0 ? 1 : slope }
+        }
+    }
+
+    /// σ(x) = 1 / (1 + e^−x), evaluated so that neither branch overflows.
+    @inline(__always)
+    static func sigmoid(_ x: T) -> T {
+        if x >= 0 { return 1 / (1 + T.exponential(-x)) }
+        let e = T.exponential(x)
+        return e / (1 + e)
+    }
+
+    static func binary(_ operation: BinaryKernel, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+                       _ y: UnsafeMutablePointer<T>, _ count: Int) {
+        switch operation {
+        case .add: for i in 0..<count { y[i] = a[i] + b[i] }
+        case .subtract: for i in 0..<count { y[i] = a[i] - b[i] }
+        case .multiply: for i in 0..<count { y[i] = a[i] * b[i] }
+        case .divide: for i in 0..<count { y[i] = a[i] / b[i] }
+        }
+    }
+
+    static func gemm(_ g: GemmOperands<T>) {
+        for i in 0..<g.m {
+            for j in 0..<g.n {
+                var sum: T = 0
+                for p in 0..<g.k {
+                    let a = g.transposeA ? g.a[p * g.lda + i] : g.a[i * g.lda + p]
+                    let b = g.transposeB ? g.b[j * g.ldb + p] : g.b[p * g.ldb + j]
+                    sum += a * b
+                }
+                g.c[i * g.ldc + j] = g.accumulate ? g.c[i * g.ldc + j] + sum : sum
+            }
+        }
+    }
+
+    /// Strides of `source` aligned to the axes of `target`, 0 along broadcast axes.
+    static func broadcastStrides(_ source: Shape, _ target: Shape) -> [Int] {
+        let sourceStrides = source.strides
+        let offset = target.rank - source.rank
+        return (0..<target.rank).map { axis in
+            axis < offset || source[axis - offset] == 1 ? 0 : sourceStrides[axis - offset]
+        }
+    }
+
+    /// Calls `body(targetOffset, sourceOffset)` for every element of `target` in row-major order.
+    static func forEachElement(of target: Shape, sourceStrides: [Int], _ body: (Int, Int) -> Void) {
+        let count = target.elementCount
+        guard count > 0 else { return }
+        var index = [Int](repeating: 0, count: target.rank)
+        var sourceOffset = 0
+        for targetOffset in 0..<count {
+            body(targetOffset, sourceOffset)
+            var axis = target.rank - 1
+            while axis >= 0 {
+                index[axis] += 1
+                sourceOffset += sourceStrides[axis]
+                if index[axis] < target[axis] { break }
+                sourceOffset -= sourceStrides[axis] * index[axis]
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+    }
+
+    static func broadcast(_ x: UnsafePointer<T>, _ source: Shape, _ y: UnsafeMutablePointer<T>, _ target: Shape) {
+        forEachElement(of: target, sourceStrides: broadcastStrides(source, target)) { t, s in y[t] = x[s] }
+    }
+
+    static func reduceSum(_ x: UnsafePointer<T>, _ source: Shape, _ y: UnsafeMutablePointer<T>, _ target: Shape) {
+        y.initialize(repeating: 0, count: target.elementCount)
+        forEachElement(of: source, sourceStrides: broadcastStrides(target, source)) { s, t in y[t] += x[s] }
+    }
+
+    static func transpose(_ x: UnsafePointer<T>, _ source: Shape, _ permutation: [Int], _ y: UnsafeMutablePointer<T>) {
+        let sourceStrides = source.strides
+        let target = Shape(permutation.map { source[$0] })
+        forEachElement(of: target, sourceStrides: permutation.map { sourceStrides[$0] }) { t, s in y[t] = x[s] }
+    }
+
+    static func softmax(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ layout: AxisLayout, _ logarithmic: Bool) {
+        let (size, inner) = (layout.size, layout.inner)
+        for outer in 0..<layout.outer {
+            for position in 0..<inner {
+                let base = outer * size * inner + position
+                var largest = -T.infinity
+                for i in 0..<size { largest = Swift.max(largest, x[base + i * inner]) }
+                var total: T = 0
+                for i in 0..<size { total += T.exponential(x[base + i * inner] - largest) }
+                if logarithmic {
+                    let logTotal = T.logarithm(total) + largest
+                    for i in 0..<size { y[base + i * inner] = x[base + i * inner] - logTotal }
+                } else {
+                    for i in 0..<size { y[base + i * inner] = T.exponential(x[base + i * inner] - largest) / total }
+                }
+            }
+        }
+    }
+}
+
+extension KernelTable where Scalar: KernelScalar {
+    /// The table of reference kernels.
+    static func reference() -> KernelTable {
+        KernelTable(
+            unary: ReferenceKernels<Scalar>.unary,
+            binary: ReferenceKernels<Scalar>.binary,
+            gemm: ReferenceKernels<Scalar>.gemm,
+            broadcast: ReferenceKernels<Scalar>.broadcast,
+            reduceSum: ReferenceKernels<Scalar>.reduceSum,
+            transpose: ReferenceKernels<Scalar>.transpose,
+            softmax: ReferenceKernels<Scalar>.softmax)
+    }
+
+    /// The kernels tensors use: the fastest measured for this machine.
+    static func standard() -> KernelTable { reference() }
+}

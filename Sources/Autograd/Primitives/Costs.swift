@@ -1,0 +1,94 @@
+// The fused costs: softmax cross-entropy from logits and the quadratic cost.
+
+/// The softmax cross-entropy of a batch of `logits` (N × K) against integer class `labels`
+/// (N of them, each in 0..<K), averaged over the batch: −(1/N) Σᵢ log softmax(zᵢ)[lᵢ].
+/// Evaluated through log-softmax, so it stays finite for logits of any size. Its gradient with
+/// respect to the logits is (p − y)/N (seed 003 (3.46), divided by N for the mean).
+public func softmaxCrossEntropy<Scalar>(
+    logits: Tensor<Scalar>, labels: [Int], file: StaticString = #fileID, line: UInt = #line
+) -> Tensor<Scalar> {
+    guard logits.rank == 2, labels.count == logits.shape[0] else {
+        Tensor<Scalar>.shapeMismatch("softmaxCrossEntropy", logits.shape, [labels.count],
+                                     "differ (logits must be N × K with one label per row)", file: file, line: line)
+    }
+    let classes = logits.shape[1]
+    var targets = Tensor<Scalar>.zeros(logits.shape)
+    targets.withUnsafeMutableBufferPointer { buffer in
+        for (row, label) in labels.enumerated() {
+            guard (0..<classes).contains(label) else {
+                preconditionFailure("softmaxCrossEntropy: label \(label) in row \(row) is outside 0..<\(classes)",
+                                    file: file, line: line)
+            }
+            buffer[row * classes + label] = 1
+        }
+    }
+    return softmaxCrossEntropy(logits: logits, probabilities: targets, file: file, line: line)
+}
+
+/// The softmax cross-entropy of `logits` (N × K) against target distributions `probabilities`
+/// (N × K, rows summing to one), averaged over the batch: −(1/N) Σᵢ Σₖ yᵢₖ log softmax(zᵢ)ₖ.
+/// Pullback: logits (p Σₖyₖ − y) ḡ/N, which is (p − y) ḡ/N for rows that sum to one; targets
+/// −log p ḡ/N. Pushforward: Σ((p Σₖyₖ − y) ∘ ż − log p ∘ ẏ)/N.
+public func softmaxCrossEntropy<Scalar>(
+    logits: Tensor<Scalar>, probabilities targets: Tensor<Scalar>,
+    file: StaticString = #fileID, line: UInt = #line
+) -> Tensor<Scalar> {
+    guard logits.rank == 2, targets.shape == logits.shape else {
+        Tensor<Scalar>.shapeMismatch("softmaxCrossEntropy", logits.shape, targets.shape,
+                                     "differ (logits and targets must both be N × K)", file: file, line: line)
+    }
+    let batch = Scalar(Swift.max(logits.shape[0], 1))
+    let logP = logits.detached.softmaxForward(axis: 1, logarithmic: true)
+    let loss = (targets.detached.combined(.multiply, logP)).summedConstant() * (-1 / batch)
+    let y = Tensor<Scalar>(loss)
+    guard let tape = Tape.recording(logits, targets) else { return y }
+    let targetsAreRecorded = targets.isRecorded
+    return tape.record(.softmaxCrossEntropy, y, inputs: logits, targets,
+        pullback: { cotangent, _ in
+            let scale = cotangent / batch
+            return Tangents(logitsDirection(logits, targets) * scale,
+                            targetsAreRecorded ? -(logits.logSoftmax(alongAxis: 1) * scale) : nil)
+        },
+        pushforward: { t, _ in
+            addTangents(t.first.map { (logitsDirection(logits, targets) * $0).sum() },
+                t.second.map { -(logits.logSoftmax(alongAxis: 1) * $0).sum() }) / batch
+        })
+}
+
+/// The derivative of the summed cross-entropy with respect to the logits: p Σₖyₖ − y.
+private func logitsDirection<Scalar>(_ logits: Tensor<Scalar>, _ targets: Tensor<Scalar>) -> Tensor<Scalar> {
+    logits.softmax(alongAxis: 1) * targets.sum(alongAxes: [1], keepingDimensions: true) - targets
+}
+
+/// The quadratic cost ½‖y − a‖² of a prediction `a` against a target `y` of the same shape,
+/// summed over every element: the per-point cost C of seed 004 (5.1). The seeds' "scaled cost"
+/// printed by both MATLAB listings is Σᵢ‖yᵢ − aᵢ‖² = 2 × this over the ten points, and their
+/// Cost (2.6) is this divided by N. Pullback: a: ḡ(a − y), y: ḡ(y − a); pushforward: Σ(a − y)∘(ȧ − ẏ).
+public func quadraticCost<Scalar>(
+    _ prediction: Tensor<Scalar>, _ target: Tensor<Scalar>, file: StaticString = #fileID, line: UInt = #line
+) -> Tensor<Scalar> {
+    guard prediction.shape == target.shape else {
+        Tensor<Scalar>.shapeMismatch("quadraticCost", prediction.shape, target.shape, "differ", file: file, line: line)
+    }
+    let difference = prediction.detached.combined(.subtract, target.detached)
+    let y = Tensor<Scalar>(difference.combined(.multiply, difference).summedConstant() / 2)
+    guard let tape = Tape.recording(prediction, target) else { return y }
+    let targetIsRecorded = target.isRecorded
+    return tape.record(.quadraticCost, y, inputs: prediction, target,
+        pullback: { cotangent, _ in
+            let residual = prediction - target
+            return Tangents(residual * cotangent, targetIsRecorded ? -(residual * cotangent) : nil)
+        },
+        pushforward: { t, _ in
+            let residual = prediction - target
+            let direction = addTangents(t.first, t.second.map { -$0 })
+            return (residual * direction).sum()
+        })
+}
+
+extension Tensor {
+    /// The sum of all elements as a plain scalar (not recorded).
+    func summedConstant() -> Scalar {
+        withUnsafeBufferPointer { buffer in buffer.reduce(0, +) }
+    }
+}

@@ -1,0 +1,128 @@
+// Element-wise arithmetic: add, subtract, negate, scale, multiply, divide, exp, log.
+// Each primitive: forward (kernel), pushforward (JVP) and pullback (VJP), side by side.
+// Binary operations broadcast their operands first (NumPy rules), through the `broadcast`
+// primitive, so their own rules only ever see equal shapes.
+
+extension Tensor {
+    /// Both operands broadcast to their common shape (each recorded as a `broadcast` when it grows).
+    func broadcastOperands(_ other: Tensor, _ operation: String, file: StaticString, line: UInt) -> (Tensor, Tensor) {
+        if shape == other.shape { return (self, other) }
+        guard let common = Shape.broadcast(shape, other.shape) else {
+            Tensor.shapeMismatch(operation, shape, other.shape, "are not broadcast-compatible", file: file, line: line)
+        }
+        return (broadcast(to: common, file: file, line: line), other.broadcast(to: common, file: file, line: line))
+    }
+
+    /// Element-wise sum, broadcasting the operands. Pullback: (ḡ, ḡ); pushforward: ẋ + ẏ.
+    public func adding(_ other: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        let (a, b) = broadcastOperands(other, "add", file: file, line: line)
+        let y = a.combined(.add, b)
+        guard let tape = Tape.recording(a, b) else { return y }
+        return tape.record(.add, y, inputs: a, b,
+            pullback: { cotangent, _ in Tangents(cotangent, cotangent) },
+            pushforward: { t, _ in addTangents(t.first, t.second) })
+    }
+
+    /// Element-wise difference, broadcasting the operands. Pullback: (ḡ, −ḡ); pushforward: ẋ − ẏ.
+    public func subtracting(_ other: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        let (a, b) = broadcastOperands(other, "subtract", file: file, line: line)
+        let y = a.combined(.subtract, b)
+        guard let tape = Tape.recording(a, b) else { return y }
+        return tape.record(.subtract, y, inputs: a, b,
+            pullback: { cotangent, _ in Tangents(cotangent, -cotangent) },
+            pushforward: { t, _ in
+                guard let second = t.second else { return t.first! }
+                return t.first.map { $0 - second } ?? -second
+            })
+    }
+
+    /// Element-wise negation. Pullback: −ḡ; pushforward: −ẋ.
+    public func negated() -> Tensor {
+        let y = mapped(.negate)
+        guard let tape = Tape.recording(self) else { return y }
+        return tape.record(.negate, y, inputs: self,
+            pullback: { cotangent, _ in Tangents(-cotangent) },
+            pushforward: { t, _ in -t.first! })
+    }
+
+    /// Multiplication by a constant c. Pullback: c ḡ; pushforward: c ẋ.
+    public func scaled(by factor: Scalar) -> Tensor {
+        let y = mapped(.scale(factor))
+        guard let tape = Tape.recording(self) else { return y }
+        return tape.record(.scale, y, inputs: self,
+            pullback: { cotangent, _ in Tangents(cotangent.scaled(by: factor)) },
+            pushforward: { t, _ in t.first!.scaled(by: factor) })
+    }
+
+    /// Hadamard (element-wise) product, broadcasting the operands.
+    /// Pullback: (ḡ ∘ y, ḡ ∘ x) — ∂(x∘y)/∂x = diag(y) (seed 002, corrected); pushforward: ẋ ∘ y + x ∘ ẏ.
+    public func multiplying(_ other: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        let (a, b) = broadcastOperands(other, "multiply", file: file, line: line)
+        let y = a.combined(.multiply, b)
+        guard let tape = Tape.recording(a, b) else { return y }
+        return tape.record(.multiply, y, inputs: a, b,
+            pullback: { cotangent, _ in Tangents(cotangent * b, cotangent * a) },
+            pushforward: { t, _ in addTangents(t.first.map { $0 * b }, t.second.map { a * $0 }) })
+    }
+
+    /// Element-wise quotient, broadcasting the operands.
+    /// Pullback: (ḡ / y, −ḡ ∘ q / y) with q = x / y; pushforward: ẋ / y − ẏ ∘ q / y.
+    public func dividing(by other: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        let (a, b) = broadcastOperands(other, "divide", file: file, line: line)
+        let y = a.combined(.divide, b)
+        guard let tape = Tape.recording(a, b) else { return y }
+        return tape.record(.divide, y, inputs: a, b,
+            pullback: { cotangent, quotient in Tangents(cotangent / b, -(cotangent * quotient) / b) },
+            pushforward: { t, quotient in addTangents(t.first.map { $0 / b }, t.second.map { -($0 * quotient) / b }) })
+    }
+
+    /// e^x element-wise. Pullback: ḡ ∘ e^x; pushforward: ẋ ∘ e^x.
+    public func exp() -> Tensor {
+        let y = mapped(.exp)
+        guard let tape = Tape.recording(self) else { return y }
+        return tape.record(.exp, y, inputs: self,
+            pullback: { cotangent, output in Tangents(cotangent * output) },
+            pushforward: { t, output in t.first! * output })
+    }
+
+    /// Natural logarithm element-wise. Pullback: ḡ / x; pushforward: ẋ / x.
+    public func log() -> Tensor {
+        let y = mapped(.log)
+        guard let tape = Tape.recording(self) else { return y }
+        return tape.record(.log, y, inputs: self,
+            pullback: { cotangent, _ in Tangents(cotangent / self) },
+            pushforward: { t, _ in t.first! / self })
+    }
+}
+
+// Operators: the same primitives. Operators cannot take the caller's location; on a shape
+// mismatch the message names the operation and shapes, and the crash backtrace the caller.
+extension Tensor {
+    /// Element-wise sum with broadcasting.
+    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.adding(rhs) }
+    /// Element-wise difference with broadcasting.
+    public static func - (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.subtracting(rhs) }
+    /// Hadamard product with broadcasting.
+    public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.multiplying(rhs) }
+    /// Element-wise quotient with broadcasting.
+    public static func / (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.dividing(by: rhs) }
+    /// Element-wise negation.
+    public static prefix func - (operand: Tensor) -> Tensor { operand.negated() }
+
+    /// Adds a constant to every element.
+    public static func + (lhs: Tensor, rhs: Scalar) -> Tensor { lhs + Tensor(rhs) }
+    /// Adds a constant to every element.
+    public static func + (lhs: Scalar, rhs: Tensor) -> Tensor { Tensor(lhs) + rhs }
+    /// Subtracts a constant from every element.
+    public static func - (lhs: Tensor, rhs: Scalar) -> Tensor { lhs + Tensor(-rhs) }
+    /// Subtracts every element from a constant.
+    public static func - (lhs: Scalar, rhs: Tensor) -> Tensor { Tensor(lhs) - rhs }
+    /// Multiplies every element by a constant.
+    public static func * (lhs: Tensor, rhs: Scalar) -> Tensor { lhs.scaled(by: rhs) }
+    /// Multiplies every element by a constant.
+    public static func * (lhs: Scalar, rhs: Tensor) -> Tensor { rhs.scaled(by: lhs) }
+    /// Divides every element by a constant.
+    public static func / (lhs: Tensor, rhs: Scalar) -> Tensor { lhs.scaled(by: 1 / rhs) }
+    /// Divides a constant by every element.
+    public static func / (lhs: Scalar, rhs: Tensor) -> Tensor { Tensor(lhs) / rhs }
+}

@@ -1,0 +1,46 @@
+// Matrix product of two rank-2 tensors, optionally transposing either operand in place.
+// With C = A·B: Ā = C̄·Bᵀ and B̄ = Aᵀ·C̄ (seed 004 (5.8) is the case B = a vector: ∂C/∂W = δ aᵀ);
+// the transposed forms follow by transposing these identities. Pushforward: Ȧ·B + A·Ḃ.
+
+/// The matrix product op(a) · op(b), where op transposes when asked. Both operands are rank 2.
+public func matmul<Scalar>(
+    _ a: Tensor<Scalar>, _ b: Tensor<Scalar>, transposeA: Bool = false, transposeB: Bool = false,
+    file: StaticString = #fileID, line: UInt = #line
+) -> Tensor<Scalar> {
+    guard a.rank == 2, b.rank == 2 else {
+        Tensor<Scalar>.shapeMismatch("matmul", a.shape, b.shape, "must both be rank 2", file: file, line: line)
+    }
+    let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+    let (kb, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+    guard k == kb else {
+        let forms = "\(transposeA ? "transposed " : "")\(a.shape) · \(transposeB ? "transposed " : "")\(b.shape)"
+        Tensor<Scalar>.shapeMismatch("matmul", a.shape, b.shape, "do not chain (\(forms): inner dimensions \(k) and \(kb))",
+                                     file: file, line: line)
+    }
+    let y = Tensor<Scalar>(shape: [m, n]) { output in
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                Scalar._kernels.gemm(GemmOperands(
+                    m: m, n: n, k: k,
+                    a: pa.baseAddress!, lda: a.shape[1], transposeA: transposeA,
+                    b: pb.baseAddress!, ldb: b.shape[1], transposeB: transposeB,
+                    c: output.baseAddress!, ldc: n, accumulate: false))
+            }
+        }
+    }
+    guard let tape = Tape.recording(a, b) else { return y }
+    return tape.record(.matmul, y, inputs: a, b,
+        pullback: { c, _ in
+            switch (transposeA, transposeB) {
+            case (false, false): Tangents(matmul(c, b, transposeB: true), matmul(a, c, transposeA: true))
+            case (true, false): Tangents(matmul(b, c, transposeB: true), matmul(a, c))
+            case (false, true): Tangents(matmul(c, b), matmul(c, a, transposeA: true))
+            case (true, true): Tangents(matmul(b, c, transposeA: true, transposeB: true),
+                                        matmul(c, a, transposeA: true, transposeB: true))
+            }
+        },
+        pushforward: { t, _ in
+            addTangents(t.first.map { matmul($0, b, transposeA: transposeA, transposeB: transposeB) },
+                t.second.map { matmul(a, $0, transposeA: transposeA, transposeB: transposeB) })
+        })
+}

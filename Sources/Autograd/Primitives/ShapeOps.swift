@@ -1,0 +1,60 @@
+// Shape operations: reshape and transpose. Both move elements without arithmetic; their
+// pullbacks apply the inverse movement to the cotangent.
+
+extension Tensor {
+    /// The same elements with another shape of equal element count; one dimension may be −1
+    /// (inferred). Pullback: ḡ reshaped back; pushforward: ẋ reshaped.
+    public func reshaped(to newShape: [Int], file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        var dimensions = newShape
+        if let inferred = dimensions.firstIndex(of: -1) {
+            let known = dimensions.enumerated().filter { $0.offset != inferred }.map(\.element).reduce(1, *)
+            if known > 0 && elementCount % known == 0 { dimensions[inferred] = elementCount / known }
+        }
+        guard dimensions.allSatisfy({ $0 >= 0 }), dimensions.reduce(1, *) == elementCount else {
+            preconditionFailure("reshape: shape \(shape) (\(elementCount) elements) cannot be viewed as \(newShape)",
+                                file: file, line: line)
+        }
+        return reshaped(to: Shape(dimensions))
+    }
+
+    /// The same elements with `newShape` (equal element count).
+    public func reshaped(to newShape: Shape, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        if newShape == shape { return self }
+        guard newShape.elementCount == elementCount else {
+            Tensor.shapeMismatch("reshape", shape, newShape, "hold different numbers of elements", file: file, line: line)
+        }
+        let y = viewed(as: newShape)
+        guard let tape = Tape.recording(self) else { return y }
+        let source = shape
+        return tape.record(.reshape, y, inputs: self,
+            pullback: { cotangent, _ in Tangents(cotangent.reshaped(to: source)) },
+            pushforward: { t, _ in t.first!.reshaped(to: newShape) })
+    }
+
+    /// The axes permuted: axis i of the result is axis `permutation[i]` of this tensor.
+    /// Pullback: ḡ permuted by the inverse permutation; pushforward: ẋ permuted.
+    public func transposed(permutation: [Int], file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        guard permutation.count == rank, Set(permutation) == Set(0..<rank) else {
+            preconditionFailure("transpose: \(permutation) is not a permutation of the axes of shape \(shape)",
+                                file: file, line: line)
+        }
+        if permutation == Array(0..<rank) { return self }
+        let target = Shape(permutation.map { shape[$0] })
+        let y = Tensor(shape: target) { output in
+            withUnsafeBufferPointer { input in
+                Scalar._kernels.transpose(input.baseAddress!, shape, permutation, output.baseAddress!)
+            }
+        }
+        guard let tape = Tape.recording(self) else { return y }
+        var inverse = permutation
+        for (axis, source) in permutation.enumerated() { inverse[source] = axis }
+        return tape.record(.transpose, y, inputs: self,
+            pullback: { cotangent, _ in Tangents(cotangent.transposed(permutation: inverse)) },
+            pushforward: { t, _ in t.first!.transposed(permutation: permutation) })
+    }
+
+    /// The axes in reverse order (the matrix transpose for rank 2).
+    public func transposed(file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        transposed(permutation: Array((0..<rank).reversed()), file: file, line: line)
+    }
+}

@@ -1,0 +1,40 @@
+// Softmax and log-softmax along one axis, evaluated stably (the largest entry is subtracted
+// first). With p = softmax(x), the Jacobian is diag(p) − p pᵀ (seed 003 (3.49)), so
+// Jᵀḡ = p ∘ (ḡ − ⟨ḡ, p⟩). For log-softmax, ∂/∂x = I − 1 pᵀ, so Jᵀḡ = ḡ − p Σḡ.
+
+extension Tensor {
+    func softmaxForward(axis: Int, logarithmic: Bool) -> Tensor {
+        let layout = AxisLayout(shape, axis: axis)
+        return Tensor(shape: shape) { output in
+            withUnsafeBufferPointer { input in
+                Scalar._kernels.softmax(input.baseAddress!, output.baseAddress!, layout, logarithmic)
+            }
+        }
+    }
+
+    /// e^x / Σ e^x along `axis` (default: the last).
+    /// Pullback: p ∘ (ḡ − Σ(ḡ ∘ p)); pushforward: p ∘ (ẋ − Σ(ẋ ∘ p)).
+    public func softmax(alongAxis axis: Int = -1, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        let axis = shape.normalizedAxis(axis, operation: "softmax", file: file, line: line)
+        let y = softmaxForward(axis: axis, logarithmic: false)
+        guard let tape = Tape.recording(self) else { return y }
+        return tape.record(.softmax, y, inputs: self,
+            pullback: { cotangent, p in
+                Tangents(p * (cotangent - (cotangent * p).sum(alongAxes: [axis], keepingDimensions: true)))
+            },
+            pushforward: { t, p in p * (t.first! - (t.first! * p).sum(alongAxes: [axis], keepingDimensions: true)) })
+    }
+
+    /// x − log Σ e^x along `axis` (default: the last), without forming e^x for large x.
+    /// Pullback: ḡ − p Σḡ; pushforward: ẋ − Σ(p ∘ ẋ).
+    public func logSoftmax(alongAxis axis: Int = -1, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        let axis = shape.normalizedAxis(axis, operation: "logSoftmax", file: file, line: line)
+        let y = softmaxForward(axis: axis, logarithmic: true)
+        guard let tape = Tape.recording(self) else { return y }
+        return tape.record(.logSoftmax, y, inputs: self,
+            pullback: { cotangent, logP in
+                Tangents(cotangent - logP.exp() * cotangent.sum(alongAxes: [axis], keepingDimensions: true))
+            },
+            pushforward: { t, logP in t.first! - (logP.exp() * t.first!).sum(alongAxes: [axis], keepingDimensions: true) })
+    }
+}

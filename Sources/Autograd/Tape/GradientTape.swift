@@ -1,0 +1,77 @@
+/// Explicit control of a recording scope, for code that decides at run time what to
+/// differentiate (layers and optimisers use it to watch parameters).
+///
+/// ```swift
+/// let gradients = withGradientTape(of: Float.self) { tape in
+///     let w = tape.watch(weights)
+///     let loss = (w * x).sum()
+///     return tape.gradient(of: loss, withRespectTo: [w])
+/// }
+/// ```
+public struct GradientTape<Scalar: TensorScalar> {
+    let tape: Tape<Scalar>
+    let isOutermost: Bool
+
+    /// Starts differentiation at `value`: returns the same value, recorded as a variable.
+    public func watch(_ value: Tensor<Scalar>) -> Tensor<Scalar> { tape.watch(value) }
+
+    /// The gradient of the single-element `value` with respect to each variable (zeros where
+    /// `value` does not depend on it).
+    public func gradient(
+        of value: Tensor<Scalar>, withRespectTo variables: [Tensor<Scalar>],
+        file: StaticString = #fileID, line: UInt = #line
+    ) -> [Tensor<Scalar>] {
+        guard value.elementCount == 1 else {
+            preconditionFailure("gradient: the differentiated value has shape \(value.shape); a gradient needs a single element (use a pullback with a cotangent)",
+                                file: file, line: line)
+        }
+        return pullback(of: value, cotangent: Tensor(repeating: 1, shape: value.shape), withRespectTo: variables)
+    }
+
+    /// The vector–Jacobian product: `cotangent` (shaped like `value`) pulled back to each variable.
+    public func pullback(
+        of value: Tensor<Scalar>, cotangent: Tensor<Scalar>, withRespectTo variables: [Tensor<Scalar>],
+        file: StaticString = #fileID, line: UInt = #line
+    ) -> [Tensor<Scalar>] {
+        guard cotangent.shape == value.shape else {
+            preconditionFailure("pullback: cotangent of shape \(cotangent.shape) for a value of shape \(value.shape)",
+                                file: file, line: line)
+        }
+        let cotangents = tape.pullback(of: value, seed: cotangent, to: variables)
+        return zip(variables, cotangents).map { variable, cotangent in
+            let result = cotangent ?? Tensor.zeros(variable.shape)
+            return isOutermost ? result.detached : result
+        }
+    }
+
+    /// The Jacobian–vector product: the tangent of `value` when each variable moves along the
+    /// tangent of the same shape (forward mode).
+    public func tangent(
+        of value: Tensor<Scalar>, along tangents: [Tensor<Scalar>], at variables: [Tensor<Scalar>],
+        file: StaticString = #fileID, line: UInt = #line
+    ) -> Tensor<Scalar> {
+        for (variable, tangent) in zip(variables, tangents) where variable.shape != tangent.shape {
+            preconditionFailure("tangent: tangent of shape \(tangent.shape) for a variable of shape \(variable.shape)",
+                                file: file, line: line)
+        }
+        let result = tape.pushforward(of: value, from: variables, along: tangents) ?? Tensor.zeros(value.shape)
+        return isOutermost ? result.detached : result
+    }
+
+    /// The first primitive recorded so far whose value holds NaN or an infinity, with its
+    /// position on the tape; nil when every recorded value is finite.
+    public func firstNonFiniteOperation() -> (primitive: Primitive, position: Int)? {
+        tape.firstNonFinitePrimitive().map { ($0.primitive, $0.index) }
+    }
+}
+
+/// Runs `body` inside a recording scope and returns its result. Scopes nest: a scope opened
+/// inside another records onto the same tape, so gradients computed inside can be
+/// differentiated again outside. When the outermost scope ends, its intermediates are freed.
+public func withGradientTape<Scalar: TensorScalar, Result>(
+    of scalar: Scalar.Type = Scalar.self, _ body: (GradientTape<Scalar>) throws -> Result
+) rethrows -> Result {
+    try RecordingScope.run(scalar) { tape, isOutermost in
+        try body(GradientTape(tape: tape, isOutermost: isOutermost))
+    }
+}

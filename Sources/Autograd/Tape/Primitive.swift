@@ -1,0 +1,16 @@
+/// Every differentiable primitive operation the tape knows. Each has a forward rule, a
+/// pushforward (JVP) and a pullback (VJP), side by side in one file of `Primitives/`, and a row
+/// in the gradient-check table of the tests (a test fails when a case has no row).
+public enum Primitive: String, CaseIterable, Sendable {
+    /// A watched input: the start of differentiation (no rule of its own).
+    case variable
+    case add, subtract, negate, scale, multiply, divide
+    case matmul
+    case broadcast, sum
+    case reshape, transpose
+    case exp, log
+    case sigmoid, tanh, relu, leakyRelu
+    case softmax, logSoftmax
+    case softmaxCrossEntropy, quadraticCost
+    case maskMultiply
+}
