@@ -18,10 +18,13 @@ let package = Package(
     name: "SwiftAutograd",
     products: [
         .library(name: "Autograd", targets: ["Autograd"]),
+        .library(name: "Train", targets: ["Train"]),
     ],
     targets: [
         .target(name: "Autograd", swiftSettings: optimisation),
+        .target(name: "Train", dependencies: ["Autograd"], swiftSettings: optimisation),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Autograd"]),
     ],
     swiftLanguageModes: [.v6]
 )

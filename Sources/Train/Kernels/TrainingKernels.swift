@@ -1,0 +1,136 @@
+import Autograd
+
+/// The raw loops of the training code (optimiser updates, norms, classification ranks), one
+/// table per scalar type, in the manner of Autograd's `KernelTable`.
+///
+/// Generic code in this module is not specialised for its callers, so a loop over the elements
+/// of a `Tensor<Scalar>` written here would pay a dynamic call per element. Instead, training
+/// code fetches the table for its scalar type once per tensor and every loop runs specialised
+/// for `Float` or `Double`.
+struct TrainingKernels<Scalar: TensorScalar>: Sendable {
+    /// Applies one optimiser update to `count` parameters in place (see ``UpdateRule``).
+    let update: @Sendable (_ rule: UpdateRule<Scalar>, _ parameters: UnsafeMutablePointer<Scalar>,
+                           _ gradients: UnsafePointer<Scalar>, _ first: UnsafeMutablePointer<Scalar>?,
+                           _ second: UnsafeMutablePointer<Scalar>?, _ count: Int) -> Void
+    /// Σ xᵢ², accumulated in Double.
+    let sumOfSquares: @Sendable (_ x: UnsafePointer<Scalar>, _ count: Int) -> Double
+    /// Whether no element is NaN or infinite.
+    let allFinite: @Sendable (_ x: UnsafePointer<Scalar>, _ count: Int) -> Bool
+    /// For each row of a rows × classes matrix of scores: the predicted class (the first
+    /// largest score) and, when labels are given, the rank of the label's score (the number of
+    /// classes that would be predicted before it; 0 means a correct top-1 prediction).
+    let rank: @Sendable (_ scores: UnsafePointer<Scalar>, _ rows: Int, _ classes: Int, _ labels: UnsafePointer<Int>?,
+                         _ predictions: UnsafeMutablePointer<Int>, _ ranks: UnsafeMutablePointer<Int>?) -> Void
+}
+
+/// One optimiser step for a parameter tensor, with its coefficients already in the tensor's
+/// scalar type. With g′ = g + `coupledDecay` · p (the gradient of an added L2 term):
+/// - `.sgd`: p ← `shrink` · p − η g′
+/// - `.momentum(μ)`: v ← μ v + g′; p ← `shrink` · p − η v (state `first` = v)
+/// - `.adam`: m ← β₁m + (1 − β₁)g′; v ← β₂v + (1 − β₂)g′²;
+///   p ← `shrink` · p − η (m · c₁) / (√(v · c₂) + ε) with the bias corrections c₁ = 1/(1 − β₁ᵗ), c₂ = 1/(1 − β₂ᵗ)
+///
+/// `shrink` = 1 − ηλ applies decoupled weight decay (AdamW); it is 1 otherwise.
+struct UpdateRule<Scalar: TensorScalar>: Sendable {
+    enum Kind: Sendable {
+        case sgd
+        case momentum(Scalar)
+        case adam(beta1: Scalar, beta2: Scalar, epsilon: Scalar, correction1: Scalar, correction2: Scalar)
+    }
+    var kind: Kind
+    var learningRate: Scalar
+    var coupledDecay: Scalar
+    var shrink: Scalar
+}
+
+/// The loops behind ``TrainingKernels``, written once for any binary floating-point type and
+/// instantiated for `Float` and `Double`.
+enum TrainingLoops<T: TensorScalar> {
+    static func update(_ rule: UpdateRule<T>, _ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>,
+                       _ first: UnsafeMutablePointer<T>?, _ second: UnsafeMutablePointer<T>?, _ count: Int) {
+        let (eta, decay, shrink) = (rule.learningRate, rule.coupledDecay, rule.shrink)
+        switch rule.kind {
+        case .sgd:
+            for i in 0..<count {
+                let gradient = g[i] + decay * p[i]
+                p[i] = shrink * p[i] - eta * gradient
+            }
+        case .momentum(let mu):
+            let v = first!
+            for i in 0..<count {
+                let gradient = g[i] + decay * p[i]
+                v[i] = mu * v[i] + gradient
+                p[i] = shrink * p[i] - eta * v[i]
+            }
+        case let .adam(beta1, beta2, epsilon, correction1, correction2):
+            let (m, v) = (first!, second!)
+            for i in 0..<count {
+                let gradient = g[i] + decay * p[i]
+                m[i] = beta1 * m[i] + (1 - beta1) * gradient
+                v[i] = beta2 * v[i] + (1 - beta2) * gradient * gradient
+                p[i] = shrink * p[i] - eta * (m[i] * correction1) / ((v[i] * correction2).squareRoot() + epsilon)
+            }
+        }
+    }
+
+    static func sumOfSquares(_ x: UnsafePointer<T>, _ count: Int) -> Double {
+        var total = 0.0
+        for i in 0..<count {
+            let value = Double(x[i])
+            total += value * value
+        }
+        return total
+    }
+
+    static func allFinite(_ x: UnsafePointer<T>, _ count: Int) -> Bool {
+        // x − x is 0 for finite x and NaN for NaN and ±∞; a sum of them is NaN iff one is.
+        var probe: T = 0
+        for i in 0..<count { probe += x[i] - x[i] }
+        return probe == 0
+    }
+
+    static func rank(_ scores: UnsafePointer<T>, _ rows: Int, _ classes: Int, _ labels: UnsafePointer<Int>?,
+                     _ predictions: UnsafeMutablePointer<Int>, _ ranks: UnsafeMutablePointer<Int>?) {
+        for row in 0..<rows {
+            let z = scores + row * classes
+            var best = 0
+            for k in 1..<max(classes, 1) where z[k] > z[best] || (z[best].isNaN && !z[k].isNaN) { best = k }
+            predictions[row] = best
+            guard let labels, let ranks else { continue }
+            let label = labels[row]
+            let target = z[label]
+            guard !target.isNaN else {
+                ranks[row] = classes
+                continue
+            }
+            // Classes ahead of the label: a larger score, or an equal score at a smaller index
+            // (the same tie rule as the prediction, so rank 0 ⟺ prediction == label).
+            var ahead = 0
+            for k in 0..<classes where z[k] > target || (z[k] == target && k < label) { ahead += 1 }
+            ranks[row] = ahead
+        }
+    }
+}
+
+extension TrainingKernels {
+    /// The table built from ``TrainingLoops`` for `Scalar`.
+    static func make() -> TrainingKernels {
+        TrainingKernels(
+            update: TrainingLoops<Scalar>.update,
+            sumOfSquares: TrainingLoops<Scalar>.sumOfSquares,
+            allFinite: TrainingLoops<Scalar>.allFinite,
+            rank: TrainingLoops<Scalar>.rank)
+    }
+}
+
+private let floatKernels = TrainingKernels<Float>.make()
+private let doubleKernels = TrainingKernels<Double>.make()
+
+extension TensorScalar {
+    /// The training kernels for this scalar type (`Float` and `Double` are the only tensor scalars).
+    static var trainingKernels: TrainingKernels<Self> {
+        if let table = floatKernels as? TrainingKernels<Self> { return table }
+        if let table = doubleKernels as? TrainingKernels<Self> { return table }
+        preconditionFailure("Train: no kernels for tensor scalar type \(Self.self)")
+    }
+}
