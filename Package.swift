@@ -18,10 +18,13 @@ let package = Package(
     name: "SwiftAutograd",
     products: [
         .library(name: "Autograd", targets: ["Autograd"]),
+        .library(name: "Layers", targets: ["Layers"]),
     ],
     targets: [
         .target(name: "Autograd", swiftSettings: optimisation),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
+        .target(name: "Layers", dependencies: ["Autograd"], swiftSettings: optimisation),
+        .testTarget(name: "LayersTests", dependencies: ["Layers", "Autograd"]),
     ],
     swiftLanguageModes: [.v6]
 )
