@@ -18,13 +18,16 @@ let package = Package(
     name: "SwiftAutograd",
     products: [
         .library(name: "Autograd", targets: ["Autograd"]),
+        .library(name: "Layers", targets: ["Layers"]),
         .library(name: "Train", targets: ["Train"]),
     ],
     targets: [
         .target(name: "Autograd", swiftSettings: optimisation),
-        .target(name: "Train", dependencies: ["Autograd"], swiftSettings: optimisation),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
-        .testTarget(name: "TrainTests", dependencies: ["Train", "Autograd"]),
+        .target(name: "Layers", dependencies: ["Autograd"], swiftSettings: optimisation),
+        .testTarget(name: "LayersTests", dependencies: ["Layers", "Autograd"]),
+        .target(name: "Train", dependencies: ["Layers", "Autograd"], swiftSettings: optimisation),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Layers", "Autograd"]),
     ],
     swiftLanguageModes: [.v6]
 )
