@@ -26,8 +26,10 @@ let package = Package(
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .target(name: "Layers", dependencies: ["Autograd"], swiftSettings: optimisation),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Autograd"]),
-        .target(name: "Train", dependencies: ["Layers", "Autograd"], swiftSettings: optimisation),
-        .testTarget(name: "TrainTests", dependencies: ["Train", "Layers", "Autograd"]),
+        // zlib's inflate for gzip-compressed datasets (headers from zlib1g-dev on Debian/Ubuntu).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Train", dependencies: ["Layers", "Autograd", "CZlib"], swiftSettings: optimisation),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Layers", "Autograd"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
