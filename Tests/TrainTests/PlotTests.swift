@@ -52,7 +52,7 @@ struct PlotTests {
         let chart = Self.history().lossChart()
         let labels = try texts(try parseSVG(chart.svg))
         // Training 3 … 3e-4, validation 4 … 4e-4: decades 10⁻⁴ … 10¹.
-        for label in ["10⁻⁴", "10⁻³", "0.01", "0.1", "1", "10"] { #expect(labels.contains(label), "missing tick \(label)") }
+        for label in ["10⁻⁴", "0.001", "0.01", "0.1", "1", "10"] { #expect(labels.contains(label), "missing tick \(label)") }
         #expect(!labels.contains("10⁻⁵") && !labels.contains("100"))
         let axis = Axis(scale: .logarithmic, covering: [3e-7, 2e3, 0, -1, .nan])
         // Eleven decades: a tick every second decade, the axis rounded out to 10⁵, no minor ticks.
@@ -61,6 +61,9 @@ struct PlotTests {
         #expect(abs(axis.fraction(1e-7)) < 1e-12 && abs(axis.fraction(1e5) - 1) < 1e-12 && abs(axis.fraction(1e-2) - 5.0 / 12) < 1e-12)
         let narrow = Axis(scale: .logarithmic, covering: [0.3, 0.9])
         #expect(narrow.ticks == [0.1, 1] && narrow.minorTicks.count == 8, "within one decade: minor ticks at 0.2 … 0.9")
+        #expect(narrow.labelledMinorTicks.map(narrow.label) == ["0.2", "0.5"])
+        let small = Axis(scale: .logarithmic, covering: [3e-6, 8e-6])
+        #expect(small.labelledMinorTicks.map(small.label) == ["2×10⁻⁶", "5×10⁻⁶"] && small.label(1e-5) == "10⁻⁵")
         let wide = Axis(scale: .logarithmic, covering: [1e-30, 1e30])
         #expect(wide.ticks.count <= 9, "sixty decades are labelled sparsely")
     }

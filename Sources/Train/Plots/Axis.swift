@@ -16,8 +16,10 @@ struct Axis {
     let upper: Double
     /// Labelled tick values.
     let ticks: [Double]
-    /// Unlabelled tick values (2…9 within decades of a logarithmic axis).
+    /// Smaller tick values (2…9 within decades of a logarithmic axis).
     let minorTicks: [Double]
+    /// Whether the minor ticks at 2 and 5 are labelled too (a logarithmic axis of one or two decades).
+    let labelsMinorTicks: Bool
 
     /// An axis covering `values` (non-finite values, and non-positive ones on a logarithmic
     /// axis, are ignored).
@@ -36,6 +38,7 @@ struct Axis {
             (lower, upper) = (start, end)
             ticks = (0...Int(((end - start) / step).rounded())).map { start + Double($0) * step }
             minorTicks = []
+            labelsMinorTicks = false
         case .logarithmic:
             var first = Int(log10(low).rounded(.down)), last = Int(log10(high).rounded(.up))
             if first == last { (first, last) = (first - 1, last + 1) }
@@ -48,6 +51,7 @@ struct Axis {
             minorTicks = decades <= 5
                 ? (first..<last).flatMap { decade in (2...9).map { Double($0) * pow(10, Double(decade)) } }
                 : []
+            labelsMinorTicks = decades <= 2
         }
     }
 
@@ -62,12 +66,21 @@ struct Axis {
     /// Whether `value` can be drawn on this axis.
     func shows(_ value: Double) -> Bool { value.isFinite && (scale == .linear || value > 0) }
 
+    /// The minor ticks that carry a label: 2 × and 5 × a power of ten, when ``labelsMinorTicks``.
+    var labelledMinorTicks: [Double] {
+        guard labelsMinorTicks else { return [] }
+        return minorTicks.filter { value in
+            let leading = (value / pow(10, log10(value).rounded(.down))).rounded()
+            return leading == 2 || leading == 5
+        }
+    }
+
     /// The label of tick `value`: decimals as the tick spacing needs, or a power of ten.
     func label(_ value: Double) -> String {
         switch scale {
         case .logarithmic:
-            let exponent = Int(log10(value).rounded())
-            return (-2...3).contains(exponent) ? Axis.plain(value) : "10" + Axis.superscript(exponent)
+            let exponent = Int(log10(value).rounded(.down))
+            return (-3...4).contains(exponent) ? Axis.plain(value) : Axis.scientific(value, exponent: exponent)
         case .linear:
             let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1
             let decimals = max(0, -Int(log10(step).rounded(.down)))
@@ -83,9 +96,15 @@ struct Axis {
         return 10 * magnitude
     }
 
-    /// A power of ten between 0.01 and 1000 written out ("0.01", "1000").
+    /// A value between 0.001 and 99999 written out ("0.002", "5000").
     private static func plain(_ value: Double) -> String {
         value >= 1 ? String(Int(value.rounded())) : String(format: "%g", value)
+    }
+
+    /// d × 10ⁿ with a superscript exponent ("10⁻⁶", "5×10⁻⁶").
+    private static func scientific(_ value: Double, exponent: Int) -> String {
+        let leading = Int((value / pow(10, Double(exponent))).rounded())
+        return (leading == 1 ? "" : "\(leading)×") + "10" + superscript(exponent)
     }
 
     /// An integer in superscript digits ("⁻³").

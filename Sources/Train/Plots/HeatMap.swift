@@ -13,7 +13,8 @@ public struct HeatMap: Sendable {
     public var intensities: [[Double]]
     /// Each cell's text.
     public var texts: [[String]]
-    /// Texts of an extra row below the matrix (one per column, plus one for the corner).
+    /// Texts of an extra row below the matrix (one per column, plus one for the corner). In
+    /// summary cells, the last two lines are drawn green and red (% correct, % wrong).
     public var summaryRow: [String]?
     /// Texts of an extra column right of the matrix (one per row).
     public var summaryColumn: [String]?
@@ -48,27 +49,33 @@ public struct HeatMap: Sendable {
         var canvas = SVGCanvas(width: width, height: height)
         canvas.text(title, x: width / 2, y: 28, size: 16, anchor: "middle", bold: true)
 
-        func drawCell(row: Int, column: Int, fill: String, text: String, textColour: String) {
+        func drawCell(row: Int, column: Int, fill: String, text: String, textColours: [String]) {
             let x = left + Double(column) * cell, y = top + Double(row) * cell
             canvas.rect(x: x, y: y, width: cell, height: cell, fill: fill, stroke: "#ffffff")
             let lines = text.split(separator: "\n").map(String.init)
             for (index, line) in lines.enumerated() {
                 let offset = (Double(index) - Double(lines.count - 1) / 2) * 14
-                canvas.text(line, x: x + cell / 2, y: y + cell / 2 + 4 + offset, size: 11, anchor: "middle", fill: textColour)
+                canvas.text(line, x: x + cell / 2, y: y + cell / 2 + 4 + offset, size: 11, anchor: "middle",
+                            fill: textColours[min(index, textColours.count - 1)])
             }
+        }
+        /// Summary cells: the last two lines are % correct (green) and % wrong (red).
+        func summaryColours(_ text: String) -> [String] {
+            let count = text.split(separator: "\n").count
+            return Array(repeating: "#222222", count: max(count - 2, 0)) + ["#1a7f37", "#b42318"]
         }
         for (i, row) in intensities.enumerated() {
             for (j, value) in row.enumerated() {
                 let shade = min(max(value.isFinite ? value : 0, 0), 1)
                 drawCell(row: i, column: j, fill: Self.colour(shade), text: texts[i][j],
-                         textColour: shade > 0.55 ? "#ffffff" : "#222222")
+                         textColours: [shade > 0.55 ? "#ffffff" : "#222222"])
             }
         }
         for (j, text) in (summaryRow ?? []).enumerated() {
-            drawCell(row: rowLabels.count, column: j, fill: "#e6e6e6", text: text, textColour: "#222222")
+            drawCell(row: rowLabels.count, column: j, fill: "#ececec", text: text, textColours: summaryColours(text))
         }
         for (i, text) in (summaryColumn ?? []).enumerated() {
-            drawCell(row: i, column: columnLabels.count, fill: "#e6e6e6", text: text, textColour: "#222222")
+            drawCell(row: i, column: columnLabels.count, fill: "#ececec", text: text, textColours: summaryColours(text))
         }
         for (i, label) in (rowLabels + (summaryRow == nil ? [] : [summaryLabel])).enumerated() {
             canvas.text(label, x: left - 8, y: top + (Double(i) + 0.5) * cell + 4, size: 12, anchor: "end")

@@ -3,8 +3,8 @@ extension History {
     /// logarithmic axis by default, as the seeds plot their cost.
     public func lossChart(title: String = "Loss", yScale: AxisScale = .logarithmic) -> LineChart {
         var chart = LineChart(title: title, xLabel: "epoch", yLabel: "loss", yScale: yScale)
-        chart.add("training", points: epochs.map { (Double($0.epoch + 1), $0.trainingLoss) })
-        addValidation(\.validationLoss, to: &chart)
+        chart.add("training", points: epochs.map { (Double($0.epoch + 1), $0.trainingLoss) }, colour: LineChart.palette[0])
+        addValidation(\.validationLoss, to: &chart, colour: LineChart.palette[0])
         return chart
     }
 
@@ -12,14 +12,15 @@ extension History {
     /// training solid and validation dashed (seed 004 Figs. 7.2/7.3 plot these).
     public func errorChart(title: String = "Error", yScale: AxisScale = .linear) -> LineChart {
         var chart = LineChart(title: title, xLabel: "epoch", yLabel: "error", yScale: yScale)
-        chart.add("training top-1", points: epochs.map { (Double($0.epoch + 1), 1 - $0.trainingAccuracy) })
-        addValidation(\.validationAccuracy, to: &chart, name: "validation top-1") { 1 - $0 }
+        let (first, second) = (LineChart.palette[0], LineChart.palette[1])
+        chart.add("training top-1", points: epochs.map { (Double($0.epoch + 1), 1 - $0.trainingAccuracy) }, colour: first)
+        addValidation(\.validationAccuracy, to: &chart, name: "validation top-1", colour: first) { 1 - $0 }
         if epochs.contains(where: { $0.trainingTopKError != nil }) {
             chart.add("training top-\(topK)", points: epochs.compactMap { record in
                 record.trainingTopKError.map { (Double(record.epoch + 1), $0) }
-            })
+            }, colour: second)
         }
-        addValidation(\.validationTopKError, to: &chart, name: "validation top-\(topK)")
+        addValidation(\.validationTopKError, to: &chart, name: "validation top-\(topK)", colour: second)
         return chart
     }
 
@@ -34,8 +35,8 @@ extension History {
 
     /// Adds a dashed validation series from `value` of the epochs that have one.
     private func addValidation(_ value: KeyPath<EpochRecord, Double?>, to chart: inout LineChart, name: String = "validation",
-                               transform: (Double) -> Double = { $0 }) {
+                               colour: String, transform: (Double) -> Double = { $0 }) {
         let points = epochs.compactMap { record in record[keyPath: value].map { (Double(record.epoch + 1), transform($0)) } }
-        if !points.isEmpty { chart.add(name, points: points, dashed: true) }
+        if !points.isEmpty { chart.add(name, points: points, dashed: true, colour: colour) }
     }
 }

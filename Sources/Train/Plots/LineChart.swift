@@ -17,6 +17,8 @@ public struct LineChart: Sendable {
         public var points: [Point]
         /// Whether the line is dashed (validation curves are, next to solid training curves).
         public var dashed: Bool
+        /// The colour (an SVG colour such as "#1f77b4"); nil takes the next one of ``palette``.
+        public var colour: String?
     }
 
     /// A point of a series.
@@ -56,10 +58,13 @@ public struct LineChart: Sendable {
         self.yScale = yScale
     }
 
-    /// Adds a series.
-    public mutating func add(_ name: String, points: [(x: Double, y: Double)], dashed: Bool = false) {
-        series.append(Series(name: name, points: points.map { Point(x: $0.x, y: $0.y) }, dashed: dashed))
+    /// Adds a series; without a colour it takes the next one of ``palette``.
+    public mutating func add(_ name: String, points: [(x: Double, y: Double)], dashed: Bool = false, colour: String? = nil) {
+        series.append(Series(name: name, points: points.map { Point(x: $0.x, y: $0.y) }, dashed: dashed, colour: colour))
     }
+
+    /// The colour of series `index`: its own, or the palette's in turn.
+    private func colour(_ index: Int) -> String { series[index].colour ?? Self.palette[index % Self.palette.count] }
 
     /// The chart as an SVG document.
     public var svg: String {
@@ -76,6 +81,9 @@ public struct LineChart: Sendable {
         for value in yAxis.minorTicks where value > yAxis.lower && value < yAxis.upper {
             canvas.line(plot.left, y(value), plot.right, y(value), stroke: "#f0f0f0")
             canvas.line(plot.left - 3, y(value), plot.left, y(value), stroke: "#444444")
+        }
+        for value in yAxis.labelledMinorTicks {
+            canvas.text(yAxis.label(value), x: plot.left - 9, y: y(value) + 4, size: 11, anchor: "end", fill: "#666666")
         }
         for value in xAxis.minorTicks where value > xAxis.lower && value < xAxis.upper {
             canvas.line(x(value), plot.top, x(value), plot.bottom, stroke: "#f0f0f0")
@@ -97,7 +105,7 @@ public struct LineChart: Sendable {
         canvas.text(yLabel, x: 20, y: (plot.top + plot.bottom) / 2, size: 13, anchor: "middle", rotation: -90)
 
         for (index, line) in series.enumerated() {
-            let colour = Self.palette[index % Self.palette.count]
+            let colour = colour(index)
             for segment in segments(of: line.points, xAxis: xAxis, yAxis: yAxis) {
                 let drawn = segment.map { (x($0.x), y($0.y)) }
                 canvas.polyline(drawn, stroke: colour, width: 2, dashed: line.dashed, clip: "plot-area")
@@ -132,7 +140,7 @@ public struct LineChart: Sendable {
         canvas.rect(x: left, y: top + 8, width: boxWidth, height: boxHeight, fill: "white", stroke: "#bbbbbb")
         for (index, line) in series.enumerated() {
             let rowY = top + 8 + 14 + Double(index) * 20
-            let colour = Self.palette[index % Self.palette.count]
+            let colour = colour(index)
             canvas.line(left + 8, rowY - 4, left + 32, rowY - 4, stroke: colour, width: 2, dashed: line.dashed)
             canvas.text(line.name, x: left + 38, y: rowY, size: 12)
         }
