@@ -52,10 +52,10 @@ struct CheckpointWriteTests {
         let directory = try scratchDirectory()
         // A non-empty folder where the checkpoint should go: the final rename must fail.
         try FileManager.default.createDirectory(atPath: directory + "/run.safetensors/inner", withIntermediateDirectories: true)
-        expectCheckpointErrorKind(.unwritable) { try checkpoint(1).write(to: directory + "/run.safetensors") }
+        expectCheckpointError(.unwritable) { try checkpoint(1).write(to: directory + "/run.safetensors") }
         #expect(try leftovers(in: directory, besides: "run.safetensors").isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/run.safetensors") == ["inner"])
-        expectCheckpointErrorKind(.unwritable) { try checkpoint(1).write(to: directory + "/missing/run.safetensors") }
+        expectCheckpointError(.unwritable) { try checkpoint(1).write(to: directory + "/missing/run.safetensors") }
     }
 
     @Test("a read-only folder throws .unwritable (only meaningful when not root)", .enabled(if: getuid() != 0))
@@ -64,13 +64,10 @@ struct CheckpointWriteTests {
         try checkpoint(1).write(to: directory + "/run.safetensors")
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: directory)
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory) }
-        expectCheckpointErrorKind(.unwritable) { try checkpoint(2).write(to: directory + "/run.safetensors") }
+        expectCheckpointError(.unwritable) { try checkpoint(2).write(to: directory + "/run.safetensors") }
         #expect(try SafeTensors(contentsOf: directory + "/run.safetensors").metadata["version"] == "1.0")
     }
 
-    func expectCheckpointErrorKind(_ kind: CheckpointError.Kind, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
-        expectCheckpointError(kind, sourceLocation: sourceLocation, body)
-    }
 }
 
 @Suite("Training state")

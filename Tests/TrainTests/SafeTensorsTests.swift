@@ -11,20 +11,6 @@ func handBuiltFile(_ header: String, data: [UInt8]) -> [UInt8] {
     return withUnsafeBytes(of: UInt64(json.count).littleEndian, Array.init) + json + data
 }
 
-/// Checks that `body` throws a ``CheckpointError`` of `kind` whose message contains `text`.
-func expectCheckpointError(_ kind: CheckpointError.Kind, containing text: String = "", sourceLocation: SourceLocation = #_sourceLocation,
-                           _ body: () throws -> Void) {
-    do {
-        try body()
-        Issue.record("expected a CheckpointError .\(kind), but nothing was thrown", sourceLocation: sourceLocation)
-    } catch let error as CheckpointError {
-        #expect(error.kind == kind, "\(error)", sourceLocation: sourceLocation)
-        #expect(text.isEmpty || error.message.contains(text), "\(error) should contain \(text)", sourceLocation: sourceLocation)
-    } catch {
-        Issue.record("expected a CheckpointError .\(kind), got \(error)", sourceLocation: sourceLocation)
-    }
-}
-
 @Suite("safetensors files")
 struct SafeTensorsTests {
     static func sample() -> SafeTensors {
@@ -97,7 +83,7 @@ struct SafeTensorsTests {
     @Test("corrupt headers, offsets, dtypes and sizes throw the matching error")
     func corrupt() {
         let eight = [UInt8](repeating: 0, count: 8)
-        let cases: [([UInt8], CheckpointError.Kind, String)] = [
+        let cases: [([UInt8], CheckpointProblem, String)] = [
             ([1, 0, 0], .truncated, "fewer than the 8-byte header length"),
             (eight + [UInt8](repeating: 0, count: 8), .badHeader, "bad header length 0"),
             ([0, 0, 0, 0, 0, 0, 0, 0x80] + Array("{}".utf8), .badHeader, "bad header length 9223372036854775808"),

@@ -40,18 +40,31 @@ func fixture(_ name: String) throws -> String {
     try #require(Bundle.module.path(forResource: name, ofType: nil, inDirectory: "Fixtures"))
 }
 
-/// Checks that `body` throws a ``DataError`` of `kind` whose message contains `text`.
-func expectDataError(_ kind: DataError.Kind, containing text: String = "", sourceLocation: SourceLocation = #_sourceLocation,
-                     _ body: () throws -> Void) {
+/// Checks that `body` throws a ``FileError`` (a ``DataError`` or a ``CheckpointError``) of
+/// `kind` whose message contains `text`.
+func expectError<Kind: Hashable & Sendable>(_ kind: Kind, containing text: String = "", sourceLocation: SourceLocation = #_sourceLocation,
+                       _ body: () throws -> Void) {
     do {
         try body()
-        Issue.record("expected a DataError .\(kind), but nothing was thrown", sourceLocation: sourceLocation)
-    } catch let error as DataError {
+        Issue.record("expected a \(Kind.self) .\(kind), but nothing was thrown", sourceLocation: sourceLocation)
+    } catch let error as FileError<Kind> {
         #expect(error.kind == kind, "\(error)", sourceLocation: sourceLocation)
         #expect(text.isEmpty || error.message.contains(text), "\(error) should contain \(text)", sourceLocation: sourceLocation)
     } catch {
-        Issue.record("expected a DataError .\(kind), got \(error)", sourceLocation: sourceLocation)
+        Issue.record("expected a \(Kind.self) .\(kind), got \(error)", sourceLocation: sourceLocation)
     }
+}
+
+/// Checks that `body` throws a ``DataError`` of `kind` whose message contains `text`.
+func expectDataError(_ kind: DataProblem, containing text: String = "", sourceLocation: SourceLocation = #_sourceLocation,
+                     _ body: () throws -> Void) {
+    expectError(kind, containing: text, sourceLocation: sourceLocation, body)
+}
+
+/// Checks that `body` throws a ``CheckpointError`` of `kind` whose message contains `text`.
+func expectCheckpointError(_ kind: CheckpointProblem, containing text: String = "", sourceLocation: SourceLocation = #_sourceLocation,
+                           _ body: () throws -> Void) {
+    expectError(kind, containing: text, sourceLocation: sourceLocation, body)
 }
 
 /// `count` bytes from a seeded generator, each below `bound`.

@@ -77,7 +77,7 @@ public struct SafeTensors: Sendable {
         return tensor
     }
 
-    func error(_ kind: CheckpointError.Kind, _ message: String) -> CheckpointError {
+    func error(_ kind: CheckpointProblem, _ message: String) -> CheckpointError {
         CheckpointError(kind, file: source, message)
     }
 }

@@ -8,7 +8,7 @@ extension SafeTensors {
     /// tensors, ordered by offset, start at 0 and follow each other without gap or overlap up to
     /// exactly the end of the file. The tensors keep the order of their data.
     public init(decoding bytes: [UInt8], file: String = "<memory>") throws {
-        func failure(_ kind: CheckpointError.Kind, _ message: String) -> CheckpointError { CheckpointError(kind, file: file, message) }
+        func failure(_ kind: CheckpointProblem, _ message: String) -> CheckpointError { CheckpointError(kind, file: file, message) }
         guard bytes.count >= 8 else {
             throw failure(.truncated, "truncated: \(bytes.count) bytes, fewer than the 8-byte header length")
         }
@@ -68,7 +68,7 @@ extension SafeTensors {
         let begin: Int
         let end: Int
 
-        init(name: String, _ value: JSON, _ failure: (CheckpointError.Kind, String) -> CheckpointError) throws {
+        init(name: String, _ value: JSON, _ failure: (CheckpointProblem, String) -> CheckpointError) throws {
             func bad(_ message: String) -> CheckpointError { failure(.badEntry, "tensor \"\(name)\": \(message)") }
             guard case .object(let fields) = value else { throw bad("the entry is \(value.kindName), not an object") }
             let keys = fields.map(\.key)
@@ -108,7 +108,7 @@ extension SafeTensors {
     }
 
     /// The `"__metadata__"` object: strings only.
-    private static func metadata(_ value: JSON, _ failure: (CheckpointError.Kind, String) -> CheckpointError) throws -> [String: String] {
+    private static func metadata(_ value: JSON, _ failure: (CheckpointProblem, String) -> CheckpointError) throws -> [String: String] {
         guard case .object(let members) = value else { throw failure(.badHeader, "__metadata__ is \(value.kindName), not an object") }
         return try Dictionary(uniqueKeysWithValues: members.map { key, value in
             guard case .string(let text) = value else { throw failure(.badHeader, "__metadata__ \"\(key)\" is \(value.kindName), not a string") }

@@ -32,7 +32,7 @@ struct DataFileReader {
     }
 
     /// An error of `kind` about this file.
-    func error(_ kind: DataError.Kind, _ message: String) -> DataError { DataError(kind, file: file, message) }
+    func error(_ kind: DataProblem, _ message: String) -> DataError { DataError(kind, file: file, message) }
 
     /// The next `count` bytes; `what` says what they are ("header says 60000 images of 28×28").
     /// Throws `truncated` when the file cannot hold them, before allocating anything for them.
