@@ -24,7 +24,7 @@ struct DatasetLoaderTests {
         let splits = try Datasets.mnist(directory: directory)
         #expect(splits.training.images.shape == [7, 28, 28, 1] && splits.test.images.shape == [3, 28, 28, 1])
         #expect(splits.training.labels == randomBytes(7, below: 9, seed: 15).map(Int.init))
-        #expect(splits.test.images.scalars.map(byte) == randomBytes(3 * 784, seed: 6).map(Int.init))
+        expectPixels(splits.test.images.scalars, equal: randomBytes(3 * 784, seed: 6))
     }
 
     @Test("missing files and disagreeing counts throw")

@@ -14,7 +14,7 @@ struct IDXReaderTests {
     /// Checks that `images` hold exactly `pixels` in [count, rows, columns, 1].
     func expectExact(_ images: Tensor<Float>) {
         #expect(images.shape == [Self.count, Self.rows, Self.columns, 1])
-        #expect(images.scalars.map(byte) == Self.pixels.map(Int.init))
+        expectPixels(images.scalars, equal: Self.pixels)
     }
 
     @Test("plain and gzip IDX files read back exactly", arguments: [false, true])

@@ -79,6 +79,15 @@ func byte(_ value: Float) -> Int {
     return abs(scaled - scaled.rounded()) < 1e-3 ? Int(scaled.rounded()) : -1
 }
 
+/// Checks that pixel values read as bytes equal `expected`, reporting the first difference
+/// (a plain array comparison would print two whole images on failure).
+func expectPixels(_ values: [Float], equal expected: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(values.count == expected.count, sourceLocation: sourceLocation)
+    if let first = zip(values, expected).enumerated().first(where: { byte($0.element.0) != Int($0.element.1) })?.offset {
+        Issue.record("pixel \(first) is \(values[first]), expected \(expected[first])/255", sourceLocation: sourceLocation)
+    }
+}
+
 /// An IDX file: magic 00 00 08 rank, big-endian dimensions, then `body`.
 func idxFile(dimensions: [UInt32], body: [UInt8]) -> [UInt8] {
     var bytes: [UInt8] = [0, 0, 0x08, UInt8(dimensions.count)]
