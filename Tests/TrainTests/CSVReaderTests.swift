@@ -19,7 +19,7 @@ struct CSVReaderTests {
 
     @Test("bad fields, wrong column counts and out-of-range values throw")
     func broken() {
-        let cases: [(String, DataError.Kind, String)] = [
+        let cases: [(String, DataProblem, String)] = [
             ("0,1,2,x,3\n", .badValue, "line 1: field 4 \"x\" is not a non-negative number"),
             ("0,1,2,3,3\n0,1,-2,3,3\n", .badValue, "line 2: field 3"),
             ("0,1,2,3,3\n0,1,,3,3\n", .badValue, "field 3"),

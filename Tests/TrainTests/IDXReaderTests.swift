@@ -14,7 +14,7 @@ struct IDXReaderTests {
     /// Checks that `images` hold exactly `pixels` in [count, rows, columns, 1].
     func expectExact(_ images: Tensor<Float>) {
         #expect(images.shape == [Self.count, Self.rows, Self.columns, 1])
-        #expect(images.scalars.map(byte) == Self.pixels.map(Int.init))
+        expectPixels(images.scalars, equal: Self.pixels)
     }
 
     @Test("plain and gzip IDX files read back exactly", arguments: [false, true])
@@ -74,7 +74,7 @@ struct IDXReaderTests {
 
     @Test("bit flips in the dimensions throw, never read wrong sizes", arguments: [false, true])
     func flippedDimensions(compressed: Bool) throws {
-        for (offset, kind) in [(7, DataError.Kind.truncated), (6, .truncated), (11, .truncated), (15, .truncated), (4, .truncated)] {
+        for (offset, kind) in [(7, DataProblem.truncated), (6, .truncated), (11, .truncated), (15, .truncated), (4, .truncated)] {
             var file = Self.imageFile
             file[offset] ^= 0x10
             expectDataError(kind) { _ = try IDX.images(bytes: compressed ? try gzip(file) : file, file: "flipped") }

@@ -40,18 +40,31 @@ func fixture(_ name: String) throws -> String {
     try #require(Bundle.module.path(forResource: name, ofType: nil, inDirectory: "Fixtures"))
 }
 
-/// Checks that `body` throws a ``DataError`` of `kind` whose message contains `text`.
-func expectDataError(_ kind: DataError.Kind, containing text: String = "", sourceLocation: SourceLocation = #_sourceLocation,
-                     _ body: () throws -> Void) {
+/// Checks that `body` throws a ``FileError`` (a ``DataError`` or a ``CheckpointError``) of
+/// `kind` whose message contains `text`.
+func expectError<Kind: Hashable & Sendable>(_ kind: Kind, containing text: String = "", sourceLocation: SourceLocation = #_sourceLocation,
+                       _ body: () throws -> Void) {
     do {
         try body()
-        Issue.record("expected a DataError .\(kind), but nothing was thrown", sourceLocation: sourceLocation)
-    } catch let error as DataError {
+        Issue.record("expected a \(Kind.self) .\(kind), but nothing was thrown", sourceLocation: sourceLocation)
+    } catch let error as FileError<Kind> {
         #expect(error.kind == kind, "\(error)", sourceLocation: sourceLocation)
         #expect(text.isEmpty || error.message.contains(text), "\(error) should contain \(text)", sourceLocation: sourceLocation)
     } catch {
-        Issue.record("expected a DataError .\(kind), got \(error)", sourceLocation: sourceLocation)
+        Issue.record("expected a \(Kind.self) .\(kind), got \(error)", sourceLocation: sourceLocation)
     }
+}
+
+/// Checks that `body` throws a ``DataError`` of `kind` whose message contains `text`.
+func expectDataError(_ kind: DataProblem, containing text: String = "", sourceLocation: SourceLocation = #_sourceLocation,
+                     _ body: () throws -> Void) {
+    expectError(kind, containing: text, sourceLocation: sourceLocation, body)
+}
+
+/// Checks that `body` throws a ``CheckpointError`` of `kind` whose message contains `text`.
+func expectCheckpointError(_ kind: CheckpointProblem, containing text: String = "", sourceLocation: SourceLocation = #_sourceLocation,
+                           _ body: () throws -> Void) {
+    expectError(kind, containing: text, sourceLocation: sourceLocation, body)
 }
 
 /// `count` bytes from a seeded generator, each below `bound`.
@@ -64,6 +77,15 @@ func randomBytes(_ count: Int, below bound: UInt8 = 255, seed: UInt64) -> [UInt8
 func byte(_ value: Float) -> Int {
     let scaled = value * 255
     return abs(scaled - scaled.rounded()) < 1e-3 ? Int(scaled.rounded()) : -1
+}
+
+/// Checks that pixel values read as bytes equal `expected`, reporting the first difference
+/// (a plain array comparison would print two whole images on failure).
+func expectPixels(_ values: [Float], equal expected: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(values.count == expected.count, sourceLocation: sourceLocation)
+    if let first = zip(values, expected).enumerated().first(where: { byte($0.element.0) != Int($0.element.1) })?.offset {
+        Issue.record("pixel \(first) is \(values[first]), expected \(expected[first])/255", sourceLocation: sourceLocation)
+    }
 }
 
 /// An IDX file: magic 00 00 08 rank, big-endian dimensions, then `body`.

@@ -32,7 +32,7 @@ struct DataFileReader {
     }
 
     /// An error of `kind` about this file.
-    func error(_ kind: DataError.Kind, _ message: String) -> DataError { DataError(kind, file: file, message) }
+    func error(_ kind: DataProblem, _ message: String) -> DataError { DataError(kind, file: file, message) }
 
     /// The next `count` bytes; `what` says what they are ("header says 60000 images of 28×28").
     /// Throws `truncated` when the file cannot hold them, before allocating anything for them.
@@ -85,16 +85,17 @@ struct DataFileReader {
         error(.extraData, "the data are larger than the limit of \(maximum) bytes")
     }
 
-    /// Up to `count` inflated bytes, in chunks, so the allocation follows the real data.
+    /// Up to `count` inflated bytes. The result starts with room for a typical compression ratio
+    /// and grows only as real data arrive, through a fixed scratch buffer.
     private func inflate(upTo count: Int, from inflater: GzipInflater) throws -> [UInt8] {
-        let chunk = 1 << 20
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(min(count, chunk))
+        bytes.reserveCapacity(min(count, 16 * stored.count + 1 << 16))
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 1)
+        defer { scratch.deallocate() }
         while bytes.count < count && !inflater.isFinished {
-            let start = bytes.count
-            bytes.append(contentsOf: repeatElement(0, count: min(chunk, count - start)))
-            let produced = try bytes.withUnsafeMutableBytes { try inflater.inflate(into: .init(rebasing: $0[start...])) }
-            bytes.removeLast(bytes.count - start - produced)
+            let room = UnsafeMutableRawBufferPointer(rebasing: scratch.prefix(count - bytes.count))
+            let produced = try inflater.inflate(into: room)
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: room.prefix(produced)))
         }
         return bytes
     }
