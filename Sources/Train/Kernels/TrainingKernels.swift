@@ -43,50 +43,88 @@ struct UpdateRule<Scalar: TensorScalar>: Sendable {
     var shrink: Scalar
 }
 
-/// The loops behind ``TrainingKernels``, written once for any binary floating-point type and
-/// instantiated for `Float` and `Double`.
+/// The loops behind ``TrainingKernels``, written once for any tensor scalar and instantiated
+/// for `Float` and `Double`. Element-wise loops run on eight lanes at a time; every lane
+/// performs the same IEEE operations as scalar code would, so results do not depend on the
+/// position of an element (only the two reductions add in another order).
 enum TrainingLoops<T: TensorScalar> {
+    typealias Vector = SIMD8<T>
+
+    /// Lanes i ..< i + n of `x` (n ≤ 8), the others zero.
+    @inline(__always)
+    static func load(_ x: UnsafePointer<T>, _ i: Int, _ n: Int) -> Vector {
+        if n == Vector.scalarCount { return UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self) }
+        var vector = Vector()
+        for lane in 0..<n { vector[lane] = x[i + lane] }
+        return vector
+    }
+
+    /// Stores the first n lanes of `vector` at i ..< i + n.
+    @inline(__always)
+    static func store(_ vector: Vector, _ x: UnsafeMutablePointer<T>, _ i: Int, _ n: Int) {
+        if n == Vector.scalarCount {
+            UnsafeMutableRawPointer(x + i).storeBytes(of: vector, as: Vector.self)
+        } else {
+            for lane in 0..<n { x[i + lane] = vector[lane] }
+        }
+    }
+
+    /// Consecutive chunks (i, n) of n ≤ 8 elements covering 0..<count. (A sequence rather than a
+    /// function taking the loop body as a closure: the optimiser does not inline such closures.)
+    static func chunks(_ count: Int) -> some Sequence<(Int, Int)> {
+        stride(from: 0, to: count, by: Vector.scalarCount).lazy.map { ($0, min(Vector.scalarCount, count - $0)) }
+    }
+
     static func update(_ rule: UpdateRule<T>, _ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>,
                        _ first: UnsafeMutablePointer<T>?, _ second: UnsafeMutablePointer<T>?, _ count: Int) {
         let (eta, decay, shrink) = (rule.learningRate, rule.coupledDecay, rule.shrink)
         switch rule.kind {
         case .sgd:
-            for i in 0..<count {
-                let gradient = g[i] + decay * p[i]
-                p[i] = shrink * p[i] - eta * gradient
+            for (i, n) in chunks(count) {
+                let parameter = load(p, i, n)
+                let gradient = load(g, i, n) + decay * parameter
+                store(shrink * parameter - eta * gradient, p, i, n)
             }
         case .momentum(let mu):
             let v = first!
-            for i in 0..<count {
-                let gradient = g[i] + decay * p[i]
-                v[i] = mu * v[i] + gradient
-                p[i] = shrink * p[i] - eta * v[i]
+            for (i, n) in chunks(count) {
+                let parameter = load(p, i, n)
+                let velocity = mu * load(v, i, n) + (load(g, i, n) + decay * parameter)
+                store(velocity, v, i, n)
+                store(shrink * parameter - eta * velocity, p, i, n)
             }
         case let .adam(beta1, beta2, epsilon, correction1, correction2):
             let (m, v) = (first!, second!)
-            for i in 0..<count {
-                let gradient = g[i] + decay * p[i]
-                m[i] = beta1 * m[i] + (1 - beta1) * gradient
-                v[i] = beta2 * v[i] + (1 - beta2) * gradient * gradient
-                p[i] = shrink * p[i] - eta * (m[i] * correction1) / ((v[i] * correction2).squareRoot() + epsilon)
+            for (i, n) in chunks(count) {
+                let parameter = load(p, i, n)
+                let gradient = load(g, i, n) + decay * parameter
+                let mean = beta1 * load(m, i, n) + (1 - beta1) * gradient
+                let variance = beta2 * load(v, i, n) + (1 - beta2) * gradient * gradient
+                store(mean, m, i, n)
+                store(variance, v, i, n)
+                let step = (mean * correction1) / ((variance * correction2).squareRoot() + epsilon)
+                store(shrink * parameter - eta * step, p, i, n)
             }
         }
     }
 
     static func sumOfSquares(_ x: UnsafePointer<T>, _ count: Int) -> Double {
-        var total = 0.0
-        for i in 0..<count {
-            let value = Double(x[i])
+        var total = SIMD8<Double>()
+        for (i, n) in chunks(count) {
+            let value = SIMD8<Double>(load(x, i, n))
             total += value * value
         }
-        return total
+        return total.sum()
     }
 
     static func allFinite(_ x: UnsafePointer<T>, _ count: Int) -> Bool {
         // x − x is 0 for finite x and NaN for NaN and ±∞; a sum of them is NaN iff one is.
-        var probe: T = 0
-        for i in 0..<count { probe += x[i] - x[i] }
-        return probe == 0
+        var probe = Vector()
+        for (i, n) in chunks(count) {
+            let value = load(x, i, n)
+            probe += value - value
+        }
+        return probe.sum() == 0
     }
 
     static func rank(_ scores: UnsafePointer<T>, _ rows: Int, _ classes: Int, _ labels: UnsafePointer<Int>?,
