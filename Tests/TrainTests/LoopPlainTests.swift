@@ -46,4 +46,32 @@ struct LoopPlainTests {
         // --- end ---
         #expect(model.evaluate(on: data, loss: .softmaxCrossEntropy).accuracy == 1)
     }
+
+    @Test("the netbp plain loop of Docs/Training.md lowers the seeds' scaled cost")
+    func netbp() {
+        // The ten points of MATH.md §3.1 (x₁, x₂ of seed 004) and their targets.
+        let x1: [Float] = [0.1, 0.3, 0.1, 0.6, 0.4, 0.6, 0.5, 0.9, 0.4, 0.7]
+        let x2: [Float] = [0.1, 0.4, 0.5, 0.9, 0.2, 0.3, 0.6, 0.2, 0.4, 0.6]
+        let inputs = Tensor<Float>(zip(x1, x2).flatMap { [$0, $1] }, shape: [10, 2])
+        let targets = Tensor<Float>((0..<10).flatMap { $0 < 5 ? [Float(1), 0] : [0, 1] }, shape: [10, 2])
+        var generator = SeededGenerator(seed: 5000)
+        // --- Docs/Training.md, the netbp run ---
+        var model = Sequential<Float>.netbp(inputSize: 2, using: &generator)     // 2-2-3-2 sigmoid, 0.5·N(0,1)
+        var optimizer = SGD<Float>(learningRate: 0.05)
+        let points = TensorDataset(inputs: inputs, targets: .values(targets))
+        let sampler = Sampler(exampleCount: 10, scheme: .singleWithReplacement)
+        let initialCost = scaledQuadraticCost(model(inputs), targets).scalar
+        for _ in 0..<30 {
+            for indices in sampler.epoch(using: &generator) {                       // ten steps of one example
+                let batch = points.trainingBatch(indices)
+                let (_, gradient) = model.valueWithGradient { model in
+                    Loss.meanQuadraticCost(model(batch.inputs), batch.targets)
+                }
+                optimizer.update(&model, along: gradient)
+            }
+        }
+        let cost = scaledQuadraticCost(model(inputs), targets).scalar               // the listings' costval
+        // --- end ---
+        #expect(cost < initialCost)
+    }
 }

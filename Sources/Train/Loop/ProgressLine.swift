@@ -34,9 +34,9 @@ public struct ProgressLine: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// A loss with four significant digits ("0.4213", "1.235e-05").
+/// A loss with four significant digits ("0.4213", "1.235e-05"; "NaN", "∞", "−∞").
 func formatLoss(_ value: Double) -> String {
-    guard value.isFinite else { return String(value) }
+    guard value.isFinite else { return value.isNaN ? "NaN" : value > 0 ? "∞" : "−∞" }
     return value != 0 && (abs(value) < 1e-3 || abs(value) >= 1e5) ? String(format: "%.3e", value) : String(format: "%.4f", value)
 }
 

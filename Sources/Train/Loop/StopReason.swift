@@ -12,7 +12,7 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .noImprovement(bestEpoch, bestLoss, patience):
-            "early stopping: the validation loss has not improved for \(patience) epochs (best \(bestLoss) after epoch \(bestEpoch + 1))"
+            "early stopping: the validation loss has not improved for \(patience) epochs (best \(formatLoss(bestLoss)) after epoch \(bestEpoch + 1))"
         case .nonFinite(let report): report.description
         case .requested(let reason): reason
         }
@@ -45,7 +45,7 @@ public struct NonFiniteReport: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         var text = "non-finite value at epoch \(position.epoch + 1), step \(position.step + 1)/\(position.stepsPerEpoch)"
-            + " (global step \(position.globalStep + 1)): loss \(loss)"
+            + " (global step \(position.globalStep + 1)): loss \(formatLoss(loss))"
         if let operation {
             text += "; first non-finite value computed by `\(operation.primitive.rawValue)` (operation \(operation.tapePosition) on the tape)"
         }
