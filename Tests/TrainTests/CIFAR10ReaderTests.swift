@@ -58,6 +58,7 @@ struct CIFAR10ReaderTests {
     func folder() throws {
         let bytes = try contents(of: fixture("cifar10-test-first20.bin"))
         let directory = try scratchDirectory()
+        defer { removeScratch(directory) }
         let folder = directory + "/cifar-10-batches-bin"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for batch in 1...5 { try write(Array(bytes[(batch - 1) * 3 * 3073..<batch * 3 * 3073]), to: folder + "/data_batch_\(batch).bin") }

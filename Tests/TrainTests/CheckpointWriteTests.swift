@@ -21,6 +21,7 @@ struct CheckpointWriteTests {
     @Test("a new checkpoint replaces the old one and leaves no temporary file")
     func replaces() throws {
         let directory = try scratchDirectory()
+        defer { removeScratch(directory) }
         let path = directory + "/run.safetensors"
         try checkpoint(1).write(to: path)
         try checkpoint(2).write(to: path)
@@ -31,6 +32,7 @@ struct CheckpointWriteTests {
     @Test("a failure in the middle of writing keeps the old checkpoint intact and removes the temporary file")
     func failureMidWrite() throws {
         let directory = try scratchDirectory()
+        defer { removeScratch(directory) }
         let path = directory + "/run.safetensors"
         try checkpoint(1).write(to: path)
         let before = try contents(of: path)
@@ -50,6 +52,7 @@ struct CheckpointWriteTests {
     @Test("an impossible target throws .unwritable, keeps what was there and leaves nothing behind")
     func unwritable() throws {
         let directory = try scratchDirectory()
+        defer { removeScratch(directory) }
         // A non-empty folder where the checkpoint should go: the final rename must fail.
         try FileManager.default.createDirectory(atPath: directory + "/run.safetensors/inner", withIntermediateDirectories: true)
         expectCheckpointError(.unwritable) { try checkpoint(1).write(to: directory + "/run.safetensors") }
@@ -61,6 +64,7 @@ struct CheckpointWriteTests {
     @Test("a read-only folder throws .unwritable (only meaningful when not root)", .enabled(if: getuid() != 0))
     func readOnlyFolder() throws {
         let directory = try scratchDirectory()
+        defer { removeScratch(directory) }
         try checkpoint(1).write(to: directory + "/run.safetensors")
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: directory)
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory) }
@@ -87,7 +91,9 @@ struct TrainingStateTests {
     @Test("a training state round-trips exactly, and its generators continue the same sequence")
     func roundTrip() throws {
         let original = Self.state()
-        let path = try scratchDirectory() + "/state.safetensors"
+        let directory = try scratchDirectory()
+        defer { removeScratch(directory) }
+        let path = directory + "/state.safetensors"
         try original.write(to: path)
         let read = try TrainingState<Float>(contentsOf: path)
         #expect(read.parameters.map(\.name) == ["dense2.weight", "dense2.bias", "dense1.weight"])

@@ -5,7 +5,8 @@ import Train
 
 @Suite("Dataset folders")
 struct DatasetLoaderTests {
-    /// Writes an MNIST-layout folder of `trainCount` + `testCount` 28×28 images, gzip or plain.
+    /// Writes an MNIST-layout scratch folder of `trainCount` + `testCount` 28×28 images, gzip or
+    /// plain (the caller removes it).
     static func idxFolder(trainCount: Int, testCount: Int, labelCount: Int? = nil, compressed: Bool) throws -> String {
         let directory = try scratchDirectory()
         for (name, count, seed) in [("train", trainCount, UInt64(5)), ("t10k", testCount, 6)] {
@@ -21,6 +22,7 @@ struct DatasetLoaderTests {
     @Test("an MNIST-layout folder loads, plain or gzip", arguments: [false, true])
     func mnistFolder(compressed: Bool) throws {
         let directory = try Self.idxFolder(trainCount: 7, testCount: 3, compressed: compressed)
+        defer { removeScratch(directory) }
         let splits = try Datasets.mnist(directory: directory)
         #expect(splits.training.images.shape == [7, 28, 28, 1] && splits.test.images.shape == [3, 28, 28, 1])
         #expect(splits.training.labels == randomBytes(7, below: 9, seed: 15).map(Int.init))
@@ -30,8 +32,10 @@ struct DatasetLoaderTests {
     @Test("missing files and disagreeing counts throw")
     func brokenFolder() throws {
         let mismatched = try Self.idxFolder(trainCount: 4, testCount: 2, labelCount: 3, compressed: false)
+        defer { removeScratch(mismatched) }
         expectDataError(.mismatch, containing: "3 labels for the 4 images") { _ = try Datasets.fashionMNIST(directory: mismatched) }
         let empty = try scratchDirectory()
+        defer { removeScratch(empty) }
         expectDataError(.unreadable, containing: "train-images-idx3-ubyte or train-images-idx3-ubyte.gz not in") {
             _ = try Datasets.idxFolder(empty)
         }

@@ -26,6 +26,7 @@ struct IDXReaderTests {
         #expect(try IDX.labels(bytes: labelBytes, file: "labels") == Self.labelBytes.map(Int.init))
 
         let directory = try scratchDirectory()
+        defer { removeScratch(directory) }
         try write(imageBytes, to: directory + "/images")
         expectExact(try IDX.images(contentsOf: directory + "/images"))
     }
@@ -137,6 +138,7 @@ struct IDXReaderTests {
     @Test("a missing file and a directory throw .unreadable")
     func unreadable() throws {
         let directory = try scratchDirectory()
+        defer { removeScratch(directory) }
         expectDataError(.unreadable, containing: "No such file") { _ = try IDX.images(contentsOf: directory + "/none") }
         expectDataError(.unreadable, containing: "not a regular file") { _ = try IDX.images(contentsOf: directory) }
         expectDataError(.unreadable) { _ = try IDX.labels(contentsOf: "/dev/zero") }

@@ -28,7 +28,9 @@ struct SafeTensorsTests {
     @Test("F32, F64, I64, U64 tensors and metadata survive a round trip through a file")
     func roundTrip() throws {
         let original = Self.sample()
-        let path = try scratchDirectory() + "/model.safetensors"
+        let directory = try scratchDirectory()
+        defer { removeScratch(directory) }
+        let path = directory + "/model.safetensors"
         try original.write(to: path)
         #expect(try contents(of: path) == original.encoded())
         let read = try SafeTensors(contentsOf: path)

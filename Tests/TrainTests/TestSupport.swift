@@ -3,11 +3,17 @@ import Foundation
 import Testing
 import Train
 
-/// A fresh empty folder under the system's temporary directory.
+/// A fresh empty folder under the system's temporary directory; remove it with
+/// ``removeScratch(_:)`` (in a `defer`).
 func scratchDirectory() throws -> String {
     let path = NSTemporaryDirectory() + "TrainTests-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
+}
+
+/// Removes a folder made by ``scratchDirectory()``, with its contents.
+func removeScratch(_ path: String) {
+    try? FileManager.default.removeItem(atPath: path)
 }
 
 /// Writes `bytes` to `path`.
@@ -23,7 +29,7 @@ func contents(of path: String) throws -> [UInt8] {
 /// `bytes` compressed by the system's `/bin/gzip` (an independent compressor, not our reader's zlib).
 func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
     let directory = try scratchDirectory()
-    defer { try? FileManager.default.removeItem(atPath: directory) }
+    defer { removeScratch(directory) }
     let path = directory + "/data"
     try write(bytes, to: path)
     let process = Process()

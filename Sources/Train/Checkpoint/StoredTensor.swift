@@ -6,9 +6,13 @@ import Autograd
 
 /// The element types of the safetensors format, by their names in the header.
 public enum DType: String, CaseIterable, Hashable, Sendable {
+    /// One byte: boolean, unsigned and signed integers, the two 8-bit float formats.
     case bool = "BOOL", uint8 = "U8", int8 = "I8", float8E5M2 = "F8_E5M2", float8E4M3 = "F8_E4M3"
+    /// Two bytes: integers, IEEE half precision, bfloat16.
     case int16 = "I16", uint16 = "U16", float16 = "F16", bfloat16 = "BF16"
+    /// Four bytes: integers and `Float`.
     case int32 = "I32", uint32 = "U32", float32 = "F32"
+    /// Eight bytes: integers and `Double`.
     case int64 = "I64", uint64 = "U64", float64 = "F64"
 
     /// Bytes per element.

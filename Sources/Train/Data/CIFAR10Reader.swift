@@ -1,4 +1,3 @@
-import Autograd
 
 /// Reads CIFAR-10 binary batches (`data_batch_1.bin` … `data_batch_5.bin`, `test_batch.bin`):
 /// per image one label byte, then 1024 red, 1024 green and 1024 blue bytes, each plane 32×32

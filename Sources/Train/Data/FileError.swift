@@ -16,5 +16,6 @@ public struct FileError<Kind: Hashable & Sendable>: Error, Hashable, Sendable, C
         self.message = message
     }
 
+    /// `file: message`.
     public var description: String { "\(file): \(message)" }
 }
