@@ -90,28 +90,33 @@ struct ConvolutionPoolingTests {
         return Tensor(channel.flatMap { [$0, -$0] }, shape: [1, 4, 4, 2])
     }()
 
-    /// One 4×4 channel of a [1, 4, 4, 2] tensor.
-    static func channel(_ tensor: Tensor<Double>, _ c: Int) -> [Double] {
-        stride(from: c, to: tensor.elementCount, by: 2).map { tensor.scalars[$0] }
+    /// `pool` (2×2 windows, stride 2) applied to the pooling image, and the pullback of the
+    /// cotangent [[10, 20], [30, 40]] (negated in channel 1), each split into its two channels.
+    static func pooledWithGradient(
+        _ pool: (Tensor<Double>) -> Tensor<Double>
+    ) -> (value: [[Double]], gradient: [[Double]]) {
+        let cotangent = Tensor<Double>([10, -10, 20, -20, 30, -30, 40, -40], shape: [1, 2, 2, 2])
+        let (y, pullback) = valueWithPullback(at: poolingImage, of: pool)
+        #expect(y.shape == [1, 2, 2, 2])
+        func channels(_ tensor: Tensor<Double>) -> [[Double]] {
+            (0..<2).map { c in stride(from: c, to: tensor.elementCount, by: 2).map { tensor.scalars[$0] } }
+        }
+        return (channels(y), channels(pullback(cotangent)))
     }
 
     @Test("2×2 max pooling, stride 2: values, and the gradient goes to the first maximum in row-major window order")
     func maxPoolingRoutes() {
-        let cotangent = Tensor<Double>([10, -10, 20, -20, 30, -30, 40, -40], shape: [1, 2, 2, 2])
-        let (y, pullback) = valueWithPullback(at: Self.poolingImage) { maxPool2d($0, window: (2, 2), strides: (2, 2)) }
-        #expect(y.shape == [1, 2, 2, 2])
-        #expect(Self.channel(y, 0) == [5, 2, -1, 7])
-        #expect(Self.channel(y, 1) == [0, -1, 4, 0])
-        let gradient = pullback(cotangent)
+        let (y, gradient) = Self.pooledWithGradient { maxPool2d($0, window: (2, 2), strides: (2, 2)) }
+        #expect(y == [[5, 2, -1, 7], [0, -1, 4, 0]])
         // Channel 0: the top-right window ties 2, 2, 2 and the bottom-right one 7, 7, 7; the first
         // of each (row 0 column 2, row 2 column 2) receives the whole cotangent.
-        #expect(Self.channel(gradient, 0) == [
+        #expect(gradient[0] == [
             0, 10, 20, 0,
             0,  0,  0, 0,
            30,  0, 40, 0,
             0,  0,  0, 0,
         ])
-        #expect(Self.channel(gradient, 1) == [
+        #expect(gradient[1] == [
             0,   0, 0,   0,
             0, -10, 0, -20,
             0, -30, 0,   0,
@@ -121,18 +126,15 @@ struct ConvolutionPoolingTests {
 
     @Test("2×2 average pooling, stride 2: values and a quarter of the cotangent to every cell")
     func averagePooling() {
-        let cotangent = Tensor<Double>([10, -10, 20, -20, 30, -30, 40, -40], shape: [1, 2, 2, 2])
-        let (y, pullback) = valueWithPullback(at: Self.poolingImage) { avgPool2d($0, window: (2, 2), strides: (2, 2)) }
-        #expect(Self.channel(y, 0) == [2.25, 1.75, -2.5, 5.25])
-        #expect(Self.channel(y, 1) == [-2.25, -1.75, 2.5, -5.25])
-        let gradient = pullback(cotangent)
-        #expect(Self.channel(gradient, 0) == [
+        let (y, gradient) = Self.pooledWithGradient { avgPool2d($0, window: (2, 2), strides: (2, 2)) }
+        #expect(y == [[2.25, 1.75, -2.5, 5.25], [-2.25, -1.75, 2.5, -5.25]])
+        #expect(gradient[0] == [
             2.5, 2.5, 5, 5,
             2.5, 2.5, 5, 5,
             7.5, 7.5, 10, 10,
             7.5, 7.5, 10, 10,
         ])
-        #expect(Self.channel(gradient, 1) == Self.channel(gradient, 0).map { -$0 })
+        #expect(gradient[1] == gradient[0].map { -$0 })
     }
 
     @Test("with padding, max pooling never picks a padding cell and average pooling divides by the whole window")
