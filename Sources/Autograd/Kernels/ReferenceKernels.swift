@@ -120,7 +120,12 @@ extension KernelTable where Scalar: KernelScalar {
             broadcast: ReferenceKernels<Scalar>.broadcast,
             reduceSum: ReferenceKernels<Scalar>.reduceSum,
             transpose: ReferenceKernels<Scalar>.transpose,
-            softmax: ReferenceKernels<Scalar>.softmax)
+            softmax: ReferenceKernels<Scalar>.softmax,
+            convolution: ReferenceKernels<Scalar>.convolution,
+            convolutionInputGradient: ReferenceKernels<Scalar>.convolutionInputGradient,
+            convolutionFilterGradient: ReferenceKernels<Scalar>.convolutionFilterGradient,
+            pool: ReferenceKernels<Scalar>.pool,
+            poolGradient: ReferenceKernels<Scalar>.poolGradient)
     }
 
     /// The kernels tensors use: the fastest measured for this machine.
