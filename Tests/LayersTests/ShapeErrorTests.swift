@@ -41,6 +41,33 @@ struct ShapeErrorTests {
         expectStop(result, mentions: ["output", "Dense(5 → 2)", "[batch, 5]", "[2, 4]"])
     }
 
+    @Test("the CIFAR network given a one-channel image")
+    func convolutionChannels() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var generator = SeededGenerator(seed: 1)
+            let model = Sequential<Float>.cifarCNN(using: &generator)
+            _ = model(Tensor<Float>.zeros([1, 32, 32, 1]))
+        }
+        expectStop(result, mentions: ["block1.conv", "Conv2D(5×5, 3 → 32, pad 2)", "[batch, height, width, 3]", "[1, 32, 32, 1]"])
+    }
+
+    @Test("the CIFAR network given 28 × 28 images: block 4's filter no longer fits")
+    func convolutionTooSmall() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var generator = SeededGenerator(seed: 1)
+            _ = Sequential<Float>.cifarCNN(using: &generator).summary(inputShape: [28, 28, 3])
+        }
+        expectStop(result, mentions: ["block4.conv", "Conv2D(4×4, 64 → 64)", "at least 4×4", "[1, 3, 3, 64]"])
+    }
+
+    @Test("a pooling window larger than the image")
+    func poolingTooSmall() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = AvgPool2D<Float>(size: (3, 3))(Tensor<Float>.zeros([1, 2, 5, 4]))
+        }
+        expectStop(result, mentions: ["AvgPool2D(3×3, stride 3)", "[batch, height, width, channels]", "[1, 2, 5, 4]"])
+    }
+
     @Test("a layer called on its own")
     func singleLayer() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
