@@ -27,6 +27,7 @@ public struct Dropout<Scalar: TensorScalar>: Module {
     }
 
     /// A mask of `shape`: each entry independently 1/(1 − p) with probability 1 − p, else 0.
+    @_specialize(where Scalar == Float)
     public func mask(_ shape: Shape, using generator: inout SeededGenerator) -> Tensor<Scalar> {
         let keep = 1 - rate
         // An entry is kept when a uniform 64-bit word falls below keep · 2⁶⁴.
