@@ -22,7 +22,7 @@ extension Sequential {
         using generator: inout some RandomNumberGenerator, file: StaticString = #fileID, line: UInt = #line
     ) -> Sequential {
         guard dropoutRates.count == 5 else {
-            preconditionFailure("cifarCNN: \(dropoutRates.count) dropout rates given, one per block (5) needed",
+            fatalError("cifarCNN: \(dropoutRates.count) dropout rates given, one per block (5) needed",
                                 file: file, line: line)
         }
         func conv(_ cin: Int, _ cout: Int, _ size: Int, _ padding: PaddingMode) -> Entry {

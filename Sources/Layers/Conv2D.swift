@@ -46,7 +46,7 @@ public struct Conv2D<Scalar: TensorScalar>: Module {
         padding: PaddingMode = .valid, file: StaticString = #fileID, line: UInt = #line
     ) {
         guard weight.rank == 4, bias.shape == [weight.shape[3]] else {
-            preconditionFailure("Conv2D(weight:bias:): weight \(weight.shape) must be [kh, kw, cin, cout] and bias \(bias.shape) must be [cout]",
+            fatalError("Conv2D(weight:bias:): weight \(weight.shape) must be [kh, kw, cin, cout] and bias \(bias.shape) must be [cout]",
                                 file: file, line: line)
         }
         (self.weight, self.bias) = (weight, bias)

@@ -14,7 +14,7 @@ public struct Dropout<Scalar: TensorScalar>: Module {
     /// A dropout layer dropping with probability `rate` (0 ≤ rate < 1).
     public init(rate: Double, file: StaticString = #fileID, line: UInt = #line) {
         guard rate >= 0, rate < 1 else {
-            preconditionFailure("Dropout: rate \(rate) is outside [0, 1)", file: file, line: line)
+            fatalError("Dropout: rate \(rate) is outside [0, 1)", file: file, line: line)
         }
         self.rate = rate
     }

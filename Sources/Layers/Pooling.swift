@@ -26,7 +26,7 @@ public struct Pool2D<Scalar: TensorScalar, Reduction: PoolingReduction>: Module 
     public init(size: (height: Int, width: Int), strides: (height: Int, width: Int)? = nil,
                 padding: PaddingMode = .valid, file: StaticString = #fileID, line: UInt = #line) {
         if case .explicit(let p) = padding, max(p.top, p.bottom) >= size.height || max(p.left, p.right) >= size.width {
-            preconditionFailure("\(Reduction.layerName): padding \(p) must be smaller than the \(size.height)×\(size.width) window",
+            fatalError("\(Reduction.layerName): padding \(p) must be smaller than the \(size.height)×\(size.width) window",
                                 file: file, line: line)
         }
         window = SlidingWindow(Reduction.layerName, size: size, strides: strides ?? size, padding: padding, file: file, line: line)

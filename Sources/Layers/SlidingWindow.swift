@@ -24,11 +24,11 @@ struct SlidingWindow: Sendable {
     init(_ layer: String, size: (height: Int, width: Int), strides: (height: Int, width: Int), padding: PaddingMode,
          file: StaticString, line: UInt) {
         guard size.height > 0, size.width > 0, strides.height > 0, strides.width > 0 else {
-            preconditionFailure("\(layer): window \(size.height)×\(size.width) and strides \(strides.height)×\(strides.width) must be positive",
+            fatalError("\(layer): window \(size.height)×\(size.width) and strides \(strides.height)×\(strides.width) must be positive",
                                 file: file, line: line)
         }
         if case .explicit(let p) = padding, [p.top, p.bottom, p.left, p.right].contains(where: { $0 < 0 }) {
-            preconditionFailure("\(layer): padding \(p) must not be negative", file: file, line: line)
+            fatalError("\(layer): padding \(p) must not be negative", file: file, line: line)
         }
         (self.size, self.strides, self.padding) = (size, strides, padding)
     }
