@@ -17,12 +17,13 @@ func product(_ matrix: [[Double]], _ vector: [Double]) -> [Double] {
     matrix.map { row in zip(row, vector).reduce(0) { $0 + $1.0 * $1.1 } }
 }
 
-/// Mᵀ v.
-func transposedProduct(_ matrix: [[Double]], _ vector: [Double]) -> [Double] {
-    (0..<matrix[0].count).map { column in
-        zip(matrix, vector).reduce(0) { $0 + $1.0[column] * $1.1 }
-    }
+/// Mᵀ.
+func transposed(_ matrix: [[Double]]) -> [[Double]] {
+    (0..<matrix[0].count).map { column in matrix.map { $0[column] } }
 }
+
+/// Mᵀ v.
+func transposedProduct(_ matrix: [[Double]], _ vector: [Double]) -> [Double] { product(transposed(matrix), vector) }
 
 /// The product of two matrices.
 func product(_ lhs: [[Double]], _ rhs: [[Double]]) -> [[Double]] {

@@ -76,7 +76,7 @@ struct SeedBackpropTests {
         // δ^[2] = D^[2] (W^[3])ᵀ D^[3] (W^[4])ᵀ D^[4] (W^[5])ᵀ D^[5] (a^[5] − y), D^[l] = diag(σ′(z^[l])).
         func diagonal(_ v: [Double]) -> [[Double]] { v.indices.map { i in v.indices.map { i == $0 ? v[i] : 0 } } }
         let d = hand.z.map { diagonal($0.map(sigmoidDerivative)) }
-        let wt = network.weights.map { rows($0.transposed()) }
+        let wt = network.weights.map { transposed(rows($0)) }
         let chain = product(product(product(product(product(product(d[0], wt[1]), d[1]), wt[2]), d[2]), wt[3]), d[3])
         expectClose(gradients[1], Tensor(product(chain, difference(hand.a.last!, y))), "δ^[2] in the unrolled D Wᵀ form")
     }
