@@ -142,7 +142,12 @@ extension KernelTable where Scalar: KernelScalar {
             transpose: ReferenceKernels<Scalar>.transpose,
             softmax: ReferenceKernels<Scalar>.softmax,
             crossEntropy: ReferenceKernels<Scalar>.crossEntropy,
-            squaredDistance: ReferenceKernels<Scalar>.squaredDistance)
+            squaredDistance: ReferenceKernels<Scalar>.squaredDistance,
+            convolution: ReferenceKernels<Scalar>.convolution,
+            convolutionInputGradient: ReferenceKernels<Scalar>.convolutionInputGradient,
+            convolutionFilterGradient: ReferenceKernels<Scalar>.convolutionFilterGradient,
+            pool: ReferenceKernels<Scalar>.pool,
+            poolGradient: ReferenceKernels<Scalar>.poolGradient)
     }
 
     /// The kernels tensors use: the fastest measured for this machine.

@@ -13,4 +13,10 @@ public enum Primitive: String, CaseIterable, Sendable {
     case softmax, logSoftmax
     case softmaxCrossEntropy, quadraticCost
     case maskMultiply
+    /// y = conv(x, w) and its two adjoints x̄ = convT(ȳ, w), w̄ = convF(x, ȳ).
+    case conv2d, conv2dInputGradient, conv2dFilterGradient
+    /// Max pooling (also recorded for a gather along fixed routes) and its adjoint, a scatter along them.
+    case maxPool2d, maxPool2dBackward
+    /// Average pooling and its adjoint.
+    case avgPool2d, avgPool2dBackward
 }
