@@ -18,7 +18,7 @@ struct PrimitiveAccuracyTests {
         }
         for primitive in Primitive.allCases {
             guard let figures = worst[primitive] else { continue }
-            let name = primitive.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
+            let name = primitive.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0)
             print(name + String(format: "worst reverse-mode relative error %.1e, absolute %.1e (rows: %d)",
                                 figures.relative, figures.absolute, figures.rows))
         }
