@@ -139,5 +139,5 @@ extension SlidingWindow {
 func windowMismatch(
     _ operation: String, _ input: Shape, _ filter: String, _ problem: String, file: StaticString, line: UInt
 ) -> Never {
-    preconditionFailure("\(operation): shapes \(input) and \(filter) \(problem)", file: file, line: line)
+    fatalError("\(operation): shapes \(input) and \(filter) \(problem)", file: file, line: line)
 }

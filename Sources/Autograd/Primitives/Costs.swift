@@ -16,7 +16,7 @@ public func softmaxCrossEntropy<Scalar>(
     targets.withUnsafeMutableBufferPointer { buffer in
         for (row, label) in labels.enumerated() {
             guard (0..<classes).contains(label) else {
-                preconditionFailure("softmaxCrossEntropy: label \(label) in row \(row) is outside 0..<\(classes)",
+                fatalError("softmaxCrossEntropy: label \(label) in row \(row) is outside 0..<\(classes)",
                                     file: file, line: line)
             }
             buffer[row * classes + label] = 1

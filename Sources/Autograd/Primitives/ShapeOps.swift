@@ -11,7 +11,7 @@ extension Tensor {
             if known > 0 && elementCount % known == 0 { dimensions[inferred] = elementCount / known }
         }
         guard dimensions.allSatisfy({ $0 >= 0 }), dimensions.reduce(1, *) == elementCount else {
-            preconditionFailure("reshape: shape \(shape) (\(elementCount) elements) cannot be viewed as \(newShape)",
+            fatalError("reshape: shape \(shape) (\(elementCount) elements) cannot be viewed as \(newShape)",
                                 file: file, line: line)
         }
         return reshaped(to: Shape(dimensions))
@@ -35,7 +35,7 @@ extension Tensor {
     /// Pullback: ḡ permuted by the inverse permutation; pushforward: ẋ permuted.
     public func transposed(permutation: [Int], file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         guard permutation.count == rank, Set(permutation) == Set(0..<rank) else {
-            preconditionFailure("transpose: \(permutation) is not a permutation of the axes of shape \(shape)",
+            fatalError("transpose: \(permutation) is not a permutation of the axes of shape \(shape)",
                                 file: file, line: line)
         }
         if permutation == Array(0..<rank) { return self }

@@ -56,7 +56,7 @@ public final class CompiledFunction<Scalar: TensorScalar> {
         _ body: (_ state: [Tensor<Scalar>], _ inputs: [Tensor<Scalar>]) -> (state: [Tensor<Scalar>], outputs: [Tensor<Scalar>])
     ) {
         if let active = RecordingScope.active?.tape as? Tape<Scalar>, active.isRecording {
-            preconditionFailure("CompiledFunction: cannot trace inside a recording scope", file: file, line: line)
+            fatalError("CompiledFunction: cannot trace inside a recording scope", file: file, line: line)
         }
         var plan = ReplayPlan<Scalar>()
         RecordingScope.run(Scalar.self) { tape, _ in
@@ -66,7 +66,7 @@ public final class CompiledFunction<Scalar: TensorScalar> {
             guard updated.count == initialState.count,
                   zip(updated, initialState).allSatisfy({ $0.shape == $1.shape })
             else {
-                preconditionFailure("CompiledFunction: the new state has shapes \(updated.map(\.shape)), the state \(initialState.map(\.shape))",
+                fatalError("CompiledFunction: the new state has shapes \(updated.map(\.shape)), the state \(initialState.map(\.shape))",
                                     file: file, line: line)
             }
             plan.build(tape: tape, state: stateVariables, inputs: inputVariables, results: updated + outputs)
@@ -93,12 +93,12 @@ public final class CompiledFunction<Scalar: TensorScalar> {
     /// Replays the function on `inputs` (shaped like the example inputs) and updates the state.
     public func run(_ inputs: [Tensor<Scalar>], file: StaticString = #fileID, line: UInt = #line) {
         guard inputs.count == self.inputs.count else {
-            preconditionFailure("CompiledFunction.run: \(inputs.count) inputs for a function traced with \(self.inputs.count)",
+            fatalError("CompiledFunction.run: \(inputs.count) inputs for a function traced with \(self.inputs.count)",
                                 file: file, line: line)
         }
         for (slot, input) in zip(self.inputs, inputs) {
             guard slot.shape == input.shape else {
-                preconditionFailure("CompiledFunction.run: input of shape \(input.shape) where \(slot.shape) was traced",
+                fatalError("CompiledFunction.run: input of shape \(input.shape) where \(slot.shape) was traced",
                                     file: file, line: line)
             }
             input.withUnsafeBufferPointer { slot.pointer.update(from: $0.baseAddress!, count: $0.count) }

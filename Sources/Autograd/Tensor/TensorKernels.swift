@@ -43,7 +43,7 @@ extension Tensor {
         _ operation: String, _ lhs: Shape, _ rhs: Shape, _ problem: String,
         file: StaticString, line: UInt
     ) -> Never {
-        preconditionFailure("\(operation): shapes \(lhs) and \(rhs) \(problem)", file: file, line: line)
+        fatalError("\(operation): shapes \(lhs) and \(rhs) \(problem)", file: file, line: line)
     }
 }
 
@@ -53,6 +53,6 @@ func addTangents<Scalar>(_ a: Tensor<Scalar>?, _ b: Tensor<Scalar>?) -> Tensor<S
     case let (a?, b?): a + b
     case let (a?, nil): a
     case let (nil, b?): b
-    case (nil, nil): preconditionFailure("sum of two zero tangents")
+    case (nil, nil): fatalError("sum of two zero tangents")
     }
 }
