@@ -55,6 +55,9 @@ let primitiveTable: [PrimitiveCase] = [
     row(.relu, "away from the kink", [[4, 5]], awayFromZero: 0.05) { $0[0].relu() },
     row(.leakyRelu, "slope 0.01", [[4, 5]], awayFromZero: 0.05) { $0[0].leakyRelu() },
     row(.leakyRelu, "slope 0.2", [[3, 2, 2]], awayFromZero: 0.05) { $0[0].leakyRelu(slope: 0.2) },
+    row(.leakyReluDerivative, "piecewise constant (zero derivative)", [[4, 3]], awayFromZero: 0.05) {
+        $0[0].leakyReluDerivative(slope: 0.1) * $0[0]
+    },
     row(.softmax, "last axis", [[3, 5]], in: -3..<3) { $0[0].softmax() },
     row(.softmax, "middle axis", [[2, 4, 3]], in: -3..<3) { $0[0].softmax(alongAxis: 1) },
     row(.logSoftmax, "last axis", [[3, 5]], in: -3..<3) { $0[0].logSoftmax() },

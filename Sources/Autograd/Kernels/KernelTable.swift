@@ -26,6 +26,11 @@ public struct KernelTable<Scalar: TensorScalar>: Sendable {
     /// Softmax (or log-softmax when `logarithmic`) along the middle axis of an (outer, size, inner) layout.
     let softmax: @Sendable (_ input: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>,
                             _ layout: AxisLayout, _ logarithmic: Bool) -> Void
+    /// −Σᵢ Σₖ targets[i, k] · log softmax(logits[i, :])ₖ over `rows` rows of `classes` entries.
+    let crossEntropy: @Sendable (_ logits: UnsafePointer<Scalar>, _ targets: UnsafePointer<Scalar>,
+                                 _ rows: Int, _ classes: Int) -> Scalar
+    /// Σ (a[i] − b[i])² over `count` elements.
+    let squaredDistance: @Sendable (_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ count: Int) -> Scalar
     /// y = conv(x, w): the cross-correlation of NHWC images with an HWIO filter (zero padding).
     let convolution: @Sendable (_ input: UnsafePointer<Scalar>, _ filter: UnsafePointer<Scalar>,
                                 _ output: UnsafeMutablePointer<Scalar>, _ geometry: ConvolutionGeometry) -> Void

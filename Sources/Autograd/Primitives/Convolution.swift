@@ -58,38 +58,33 @@ public func conv2d<Scalar>(
 
 /// y = conv(x, w).
 func convolution<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: ConvolutionGeometry) -> Tensor<Scalar> {
-    let y = evaluated(g.outputShape, x, w) { Scalar._kernels.convolution($0, $1, $2, g) }
-    return Tape.recording(x, w)?.recordBilinear(.conv2d, y, x, w, { convolution($0, $1, g) },
+    let forward: Forward<Scalar> = { inputs, output in Scalar._kernels.convolution(inputs.first, inputs.second, output, g) }
+    let y = Tensor(shape: g.outputShape, evaluating: forward, x, w)
+    return Tape.recording(x, w)?.recordBilinear(.conv2d, y, x, w, forward, { convolution($0, $1, g) },
         first: { convolutionInputGradient($0, w, g) },
         second: { convolutionFilterGradient(x, $0, g) }) ?? y
 }
 
 /// x̄ = convT(ȳ, w): the cotangent of conv2d's input, shaped like the input.
 func convolutionInputGradient<Scalar>(_ gy: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: ConvolutionGeometry) -> Tensor<Scalar> {
-    let gx = evaluated(g.inputShape, gy, w) { Scalar._kernels.convolutionInputGradient($0, $1, $2, g) }
-    return Tape.recording(gy, w)?.recordBilinear(.conv2dInputGradient, gx, gy, w, { convolutionInputGradient($0, $1, g) },
+    let forward: Forward<Scalar> = { inputs, output in
+        Scalar._kernels.convolutionInputGradient(inputs.first, inputs.second, output, g)
+    }
+    let gx = Tensor(shape: g.inputShape, evaluating: forward, gy, w)
+    return Tape.recording(gy, w)?.recordBilinear(.conv2dInputGradient, gx, gy, w, forward, { convolutionInputGradient($0, $1, g) },
         first: { convolution($0, w, g) },
         second: { convolutionFilterGradient($0, gy, g) }) ?? gx
 }
 
 /// w̄ = convF(x, ȳ): the cotangent of conv2d's filter, shaped like the filter.
 func convolutionFilterGradient<Scalar>(_ x: Tensor<Scalar>, _ gy: Tensor<Scalar>, _ g: ConvolutionGeometry) -> Tensor<Scalar> {
-    let gw = evaluated(g.filterShape, x, gy) { Scalar._kernels.convolutionFilterGradient($0, $1, $2, g) }
-    return Tape.recording(x, gy)?.recordBilinear(.conv2dFilterGradient, gw, x, gy, { convolutionFilterGradient($0, $1, g) },
+    let forward: Forward<Scalar> = { inputs, output in
+        Scalar._kernels.convolutionFilterGradient(inputs.first, inputs.second, output, g)
+    }
+    let gw = Tensor(shape: g.filterShape, evaluating: forward, x, gy)
+    return Tape.recording(x, gy)?.recordBilinear(.conv2dFilterGradient, gw, x, gy, forward, { convolutionFilterGradient($0, $1, g) },
         first: { convolutionInputGradient(gy, $0, g) },
         second: { convolution(x, $0, g) }) ?? gw
-}
-
-/// A new tensor of `shape` that `kernel` writes from the elements of `a` and `b`.
-private func evaluated<Scalar>(
-    _ shape: Shape, _ a: Tensor<Scalar>, _ b: Tensor<Scalar>,
-    _ kernel: (UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafeMutablePointer<Scalar>) -> Void
-) -> Tensor<Scalar> {
-    Tensor(shape: shape) { output in
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in kernel(a.baseAddress!, b.baseAddress!, output.baseAddress!) }
-        }
-    }
 }
 
 extension Tape {
@@ -97,11 +92,11 @@ extension Tape {
     /// (`first`(ȳ), `second`(ȳ)), each computed only for an operand that is recorded.
     fileprivate func recordBilinear(
         _ primitive: Primitive, _ y: Tensor<Scalar>, _ a: Tensor<Scalar>, _ b: Tensor<Scalar>,
-        _ product: @escaping (Tensor<Scalar>, Tensor<Scalar>) -> Tensor<Scalar>,
+        _ forward: @escaping Forward<Scalar>, _ product: @escaping (Tensor<Scalar>, Tensor<Scalar>) -> Tensor<Scalar>,
         first: @escaping (Tensor<Scalar>) -> Tensor<Scalar>, second: @escaping (Tensor<Scalar>) -> Tensor<Scalar>
     ) -> Tensor<Scalar> {
         let (needsFirst, needsSecond) = (a.isRecorded, b.isRecorded)
-        return record(primitive, y, inputs: a, b,
+        return record(primitive, y, inputs: a, b, forward: forward,
             pullback: { cotangent, _ in Tangents(needsFirst ? first(cotangent) : nil, needsSecond ? second(cotangent) : nil) },
             pushforward: { t, _ in addTangents(t.first.map { product($0, b) }, t.second.map { product(a, $0) }) })
     }
@@ -144,5 +139,5 @@ extension SlidingWindow {
 func windowMismatch(
     _ operation: String, _ input: Shape, _ filter: String, _ problem: String, file: StaticString, line: UInt
 ) -> Never {
-    preconditionFailure("\(operation): shapes \(input) and \(filter) \(problem)", file: file, line: line)
+    fatalError("\(operation): shapes \(input) and \(filter) \(problem)", file: file, line: line)
 }

@@ -20,11 +20,15 @@ public func maxPool2d<Scalar>(
     padding: Padding = .valid, file: StaticString = #fileID, line: UInt = #line
 ) -> Tensor<Scalar> {
     let geometry = PoolingGeometry("maxPool2d", input.shape, window, strides, padding, file: file, line: line)
-    var offsets = [Int](repeating: 0, count: geometry.outputShape.elementCount)
-    let y = offsets.withUnsafeMutableBufferPointer { offsets in
-        input.pooled(.maximum(routes: offsets.baseAddress!), geometry)
+    let routes = PoolingRoutes(geometry: geometry)
+    // The forward rule chooses the winners anew each time it runs (also when a compiled function
+    // replays it); the backward steps read the winners of the latest run.
+    let forward: Forward<Scalar> = { inputs, output in
+        Scalar._kernels.pool(.maximum(routes: routes.offsets), inputs.first, output, geometry)
     }
-    return gathered(input, along: PoolingRoutes(geometry: geometry, offsets: offsets), value: y)
+    let y = Tensor(shape: geometry.outputShape, evaluating: forward, input)
+    return Tape.recording(input)?.recordLinear(.maxPool2d, y, input, forward, { gathered($0, along: routes) },
+                                               adjoint: { scattered($0, along: routes) }) ?? y
 }
 
 /// Average pooling of NHWC images `input` ([N, H, W, C]): each output is the mean of its
@@ -40,38 +44,55 @@ public func avgPool2d<Scalar>(
 }
 
 /// The input cell max pooling chose for each output element (row-major offsets into the input):
-/// the constants of its derivative.
-struct PoolingRoutes: Sendable {
+/// the constants of its derivative. Written by each run of the max-pooling forward rule.
+final class PoolingRoutes: @unchecked Sendable {
     let geometry: PoolingGeometry
-    let offsets: [Int]
+    let offsets: UnsafeMutablePointer<Int>
+
+    init(geometry: PoolingGeometry) {
+        self.geometry = geometry
+        let count = Swift.max(geometry.outputShape.elementCount, 1)
+        offsets = .allocate(capacity: count)
+        offsets.initialize(repeating: 0, count: count)
+    }
+
+    deinit { offsets.deallocate() }
 }
 
 /// y = A x, the average pooling.
 func averagePooled<Scalar>(_ x: Tensor<Scalar>, _ g: PoolingGeometry) -> Tensor<Scalar> {
-    let y = x.pooled(.average, g)
-    return Tape.recording(x)?.recordLinear(.avgPool2d, y, x, { averagePooled($0, g) },
+    let forward: Forward<Scalar> = { inputs, output in Scalar._kernels.pool(.average, inputs.first, output, g) }
+    let y = Tensor(shape: g.outputShape, evaluating: forward, x)
+    return Tape.recording(x)?.recordLinear(.avgPool2d, y, x, forward, { averagePooled($0, g) },
                                            adjoint: { averagePoolGradient($0, g) }) ?? y
 }
 
 /// x̄ = Aᵀ ȳ, the cotangent of average pooling's input.
 func averagePoolGradient<Scalar>(_ gy: Tensor<Scalar>, _ g: PoolingGeometry) -> Tensor<Scalar> {
-    let gx = gy.poolGradient(.average, g)
-    return Tape.recording(gy)?.recordLinear(.avgPool2dBackward, gx, gy, { averagePoolGradient($0, g) },
+    let forward: Forward<Scalar> = { inputs, output in Scalar._kernels.poolGradient(.average, inputs.first, output, g) }
+    let gx = Tensor(shape: g.inputShape, evaluating: forward, gy)
+    return Tape.recording(gy)?.recordLinear(.avgPool2dBackward, gx, gy, forward, { averagePoolGradient($0, g) },
                                             adjoint: { averagePooled($0, g) }) ?? gx
 }
 
 /// y = G x, the cells of `x` at `routes` (max pooling with its winners fixed, recorded as
-/// max pooling); `value` is that result when already computed.
-func gathered<Scalar>(_ x: Tensor<Scalar>, along routes: PoolingRoutes, value: Tensor<Scalar>? = nil) -> Tensor<Scalar> {
-    let y = value ?? routes.offsets.withUnsafeBufferPointer { x.pooled(.gather(routes: $0.baseAddress!), routes.geometry) }
-    return Tape.recording(x)?.recordLinear(.maxPool2d, y, x, { gathered($0, along: routes) },
+/// max pooling).
+func gathered<Scalar>(_ x: Tensor<Scalar>, along routes: PoolingRoutes) -> Tensor<Scalar> {
+    let forward: Forward<Scalar> = { inputs, output in
+        Scalar._kernels.pool(.gather(routes: routes.offsets), inputs.first, output, routes.geometry)
+    }
+    let y = Tensor(shape: routes.geometry.outputShape, evaluating: forward, x)
+    return Tape.recording(x)?.recordLinear(.maxPool2d, y, x, forward, { gathered($0, along: routes) },
                                            adjoint: { scattered($0, along: routes) }) ?? y
 }
 
 /// x̄ = Gᵀ ȳ, each element of `gy` added to the input cell its route names.
 func scattered<Scalar>(_ gy: Tensor<Scalar>, along routes: PoolingRoutes) -> Tensor<Scalar> {
-    let gx = routes.offsets.withUnsafeBufferPointer { gy.poolGradient(.scatter(routes: $0.baseAddress!), routes.geometry) }
-    return Tape.recording(gy)?.recordLinear(.maxPool2dBackward, gx, gy, { scattered($0, along: routes) },
+    let forward: Forward<Scalar> = { inputs, output in
+        Scalar._kernels.poolGradient(.scatter(routes: routes.offsets), inputs.first, output, routes.geometry)
+    }
+    let gx = Tensor(shape: routes.geometry.inputShape, evaluating: forward, gy)
+    return Tape.recording(gy)?.recordLinear(.maxPool2dBackward, gx, gy, forward, { scattered($0, along: routes) },
                                             adjoint: { gathered($0, along: routes) }) ?? gx
 }
 
@@ -89,29 +110,13 @@ extension PoolingGeometry {
     }
 }
 
-extension Tensor {
-    /// The pooling kernel run over this tensor, giving a tensor of the geometry's output shape.
-    fileprivate func pooled(_ operation: PoolingKernel, _ g: PoolingGeometry) -> Tensor {
-        Tensor(shape: g.outputShape) { output in
-            withUnsafeBufferPointer { input in Scalar._kernels.pool(operation, input.baseAddress!, output.baseAddress!, g) }
-        }
-    }
-
-    /// The pooling gradient kernel run over this tensor, giving a tensor of the geometry's input shape.
-    fileprivate func poolGradient(_ operation: PoolingGradientKernel, _ g: PoolingGeometry) -> Tensor {
-        Tensor(shape: g.inputShape) { output in
-            withUnsafeBufferPointer { input in Scalar._kernels.poolGradient(operation, input.baseAddress!, output.baseAddress!, g) }
-        }
-    }
-}
-
 extension Tape {
     /// Records the linear y = L(x) (`map`): pushforward L(ẋ), pullback `adjoint`(ȳ) = Lᵀ ȳ.
     fileprivate func recordLinear(
-        _ primitive: Primitive, _ y: Tensor<Scalar>, _ x: Tensor<Scalar>,
+        _ primitive: Primitive, _ y: Tensor<Scalar>, _ x: Tensor<Scalar>, _ forward: @escaping Forward<Scalar>,
         _ map: @escaping (Tensor<Scalar>) -> Tensor<Scalar>, adjoint: @escaping (Tensor<Scalar>) -> Tensor<Scalar>
     ) -> Tensor<Scalar> {
-        record(primitive, y, inputs: x, pullback: { cotangent, _ in Tangents(adjoint(cotangent)) },
+        record(primitive, y, inputs: x, forward: forward, pullback: { cotangent, _ in Tangents(adjoint(cotangent)) },
                pushforward: { t, _ in map(t.first!) })
     }
 }

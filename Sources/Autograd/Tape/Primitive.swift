@@ -9,7 +9,7 @@ public enum Primitive: String, CaseIterable, Sendable {
     case broadcast, sum
     case reshape, transpose
     case exp, log
-    case sigmoid, tanh, relu, leakyRelu
+    case sigmoid, tanh, relu, leakyRelu, leakyReluDerivative
     case softmax, logSoftmax
     case softmaxCrossEntropy, quadraticCost
     case maskMultiply
