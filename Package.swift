@@ -7,7 +7,11 @@ import PackageDescription
 /// x86-64-v3 (AVX2 + FMA) runs on every x86-64 CPU since 2013. Set `AUTOGRAD_PORTABLE=1` in the
 /// environment to build for the baseline instead.
 let portable = Context.environment["AUTOGRAD_PORTABLE"] != nil
-var optimisation: [SwiftSetting] = []
+var optimisation: [SwiftSetting] = [
+    // Lets client modules specialise the generic tensor code for Float and Double; without it
+    // every call from another module runs unspecialised (witness tables, metadata look-ups).
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+]
 #if arch(x86_64)
 if !portable {
     optimisation.append(.unsafeFlags(["-Xcc", "-march=x86-64-v3"]))

@@ -30,7 +30,7 @@ public struct Dense<Scalar: TensorScalar>: Module {
     /// A layer with the given W (fan_out × fan_in) and b (fan_out).
     public init(weight: Tensor<Scalar>, bias: Tensor<Scalar>, file: StaticString = #fileID, line: UInt = #line) {
         guard weight.rank == 2, bias.shape == [weight.shape[0]] else {
-            preconditionFailure("Dense(weight:bias:): weight \(weight.shape) must be fan_out × fan_in and bias \(bias.shape) must be [fan_out]",
+            fatalError("Dense(weight:bias:): weight \(weight.shape) must be fan_out × fan_in and bias \(bias.shape) must be [fan_out]",
                                 file: file, line: line)
         }
         (self.weight, self.bias) = (weight, bias)

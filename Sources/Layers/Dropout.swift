@@ -14,7 +14,7 @@ public struct Dropout<Scalar: TensorScalar>: Module {
     /// A dropout layer dropping with probability `rate` (0 ≤ rate < 1).
     public init(rate: Double, file: StaticString = #fileID, line: UInt = #line) {
         guard rate >= 0, rate < 1 else {
-            preconditionFailure("Dropout: rate \(rate) is outside [0, 1)", file: file, line: line)
+            fatalError("Dropout: rate \(rate) is outside [0, 1)", file: file, line: line)
         }
         self.rate = rate
     }
@@ -27,6 +27,7 @@ public struct Dropout<Scalar: TensorScalar>: Module {
     }
 
     /// A mask of `shape`: each entry independently 1/(1 − p) with probability 1 − p, else 0.
+    @_specialize(where Scalar == Float)
     public func mask(_ shape: Shape, using generator: inout SeededGenerator) -> Tensor<Scalar> {
         let keep = 1 - rate
         // An entry is kept when a uniform 64-bit word falls below keep · 2⁶⁴.

@@ -38,7 +38,7 @@ extension Module {
         do {
             return try outputShape(forInputShape: shape)
         } catch {
-            preconditionFailure(error.description, file: file, line: line)
+            fatalError(error.description, file: file, line: line)
         }
     }
 }

@@ -15,7 +15,7 @@ extension Sequential {
         file: StaticString = #fileID, line: UInt = #line
     ) -> Sequential {
         guard widths.count >= 2, widths.allSatisfy({ $0 > 0 }) else {
-            preconditionFailure("multilayerPerceptron: widths \(widths) must hold at least two positive sizes",
+            fatalError("multilayerPerceptron: widths \(widths) must hold at least two positive sizes",
                                 file: file, line: line)
         }
         return Sequential {

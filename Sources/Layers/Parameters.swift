@@ -53,18 +53,18 @@ extension Module {
         var index = 0
         visitParameters { name, role, value in
             guard index < gradient.count else {
-                preconditionFailure("updateParameters: \(gradient.count) tensors for the parameters of \(description), which has more",
+                fatalError("updateParameters: \(gradient.count) tensors for the parameters of \(description), which has more",
                                     file: file, line: line)
             }
             guard gradient[index].shape == value.shape else {
-                preconditionFailure("updateParameters: tensor \(index) has shape \(gradient[index].shape) but parameter \(name) has shape \(value.shape)",
+                fatalError("updateParameters: tensor \(index) has shape \(gradient[index].shape) but parameter \(name) has shape \(value.shape)",
                                     file: file, line: line)
             }
             update(index, role, &value, gradient[index])
             index += 1
         }
         guard index == gradient.count else {
-            preconditionFailure("updateParameters: \(gradient.count) tensors for the \(index) parameters of \(description)",
+            fatalError("updateParameters: \(gradient.count) tensors for the \(index) parameters of \(description)",
                                 file: file, line: line)
         }
     }

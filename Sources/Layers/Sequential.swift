@@ -32,7 +32,7 @@ public struct Sequential<Scalar: TensorScalar>: Module {
         var seen = Set<String>()
         for (name, _) in sublayers {
             guard !name.isEmpty, !name.contains("."), seen.insert(name).inserted else {
-                preconditionFailure("Sequential: layer name \"\(name)\" is empty, contains a dot or is used twice",
+                fatalError("Sequential: layer name \"\(name)\" is empty, contains a dot or is used twice",
                                     file: file, line: line)
             }
         }

@@ -55,6 +55,9 @@ let primitiveTable: [PrimitiveCase] = [
     row(.relu, "away from the kink", [[4, 5]], awayFromZero: 0.05) { $0[0].relu() },
     row(.leakyRelu, "slope 0.01", [[4, 5]], awayFromZero: 0.05) { $0[0].leakyRelu() },
     row(.leakyRelu, "slope 0.2", [[3, 2, 2]], awayFromZero: 0.05) { $0[0].leakyRelu(slope: 0.2) },
+    row(.leakyReluDerivative, "piecewise constant (zero derivative)", [[4, 3]], awayFromZero: 0.05) {
+        $0[0].leakyReluDerivative(slope: 0.1) * $0[0]
+    },
     row(.softmax, "last axis", [[3, 5]], in: -3..<3) { $0[0].softmax() },
     row(.softmax, "middle axis", [[2, 4, 3]], in: -3..<3) { $0[0].softmax(alongAxis: 1) },
     row(.logSoftmax, "last axis", [[3, 5]], in: -3..<3) { $0[0].logSoftmax() },
@@ -69,7 +72,81 @@ let primitiveTable: [PrimitiveCase] = [
     row(.maskMultiply, "dropout mask", [[3, 4]]) { x in
         x[0].multiplying(byMask: Tensor([0, 2, 2, 0, 2, 2, 2, 0, 0, 2, 2, 2], shape: [3, 4]))
     },
-]
+] + convolutionRows + poolingRows
+
+/// The pullback of `f` at `inputs` applied to `cotangent`, computed inside a recording scope so
+/// that an enclosing scope records it: the rows of the backward primitives differentiate it.
+func recordedPullback(
+    of f: ([Tensor<Double>]) -> Tensor<Double>, at inputs: [Tensor<Double>], cotangent: Tensor<Double>
+) -> [Tensor<Double>] {
+    withGradientTape(of: Double.self) { tape in
+        let variables = inputs.map(tape.watch)
+        return tape.pullback(of: f(variables), cotangent: cotangent, withRespectTo: variables)
+    }
+}
+
+/// conv2d and its two adjoints at several configurations: batch > 1, Cin and Cout > 1,
+/// non-square images and filters, strides 1 and 2, symmetric and asymmetric padding.
+let convolutionRows: [PrimitiveCase] =
+    convolutionFamily("3×2 filter, valid, batch 2", input: [2, 5, 4, 3], filter: [3, 2, 3, 2], strides: (1, 1), padding: .valid)
+    + convolutionFamily("3×3 filter, stride 2, padding 1", input: [1, 6, 7, 2], filter: [3, 3, 2, 3], strides: (2, 2),
+                      padding: .symmetric(1))
+    + convolutionFamily("2×3 filter, strides 2×1, asymmetric padding", input: [2, 5, 6, 2], filter: [2, 3, 2, 2],
+                      strides: (2, 1), padding: Padding(top: 0, bottom: 1, left: 2, right: 1))
+    + convolutionFamily("1×4 filter, strides 1×2, right padding only", input: [2, 2, 9, 1], filter: [1, 4, 1, 2],
+                      strides: (1, 2), padding: Padding(top: 0, bottom: 0, left: 0, right: 1))
+
+/// Rows for conv2d, conv2dInputGradient and conv2dFilterGradient at one configuration.
+func convolutionFamily(
+    _ label: String, input: Shape, filter: Shape, strides: (height: Int, width: Int), padding: Padding
+) -> [PrimitiveCase] {
+    @Sendable func conv(_ x: Tensor<Double>, _ w: Tensor<Double>) -> Tensor<Double> {
+        conv2d(x, filter: w, strides: strides, padding: padding)
+    }
+    let output = conv(.zeros(input), .zeros(filter)).shape
+    return [
+        row(.conv2d, label, [input, filter]) { conv($0[0], $0[1]) },
+        row(.conv2dInputGradient, label, [filter, output]) { v in
+            recordedPullback(of: { conv($0[0], $0[1]) }, at: [.zeros(input), v[0]], cotangent: v[1])[0]
+        },
+        row(.conv2dFilterGradient, label, [input, output]) { v in
+            recordedPullback(of: { conv($0[0], $0[1]) }, at: [v[0], .zeros(filter)], cotangent: v[1])[1]
+        },
+    ]
+}
+
+/// Max and average pooling and their adjoints at several configurations: overlapping and
+/// disjoint windows, strides 1 and 2, symmetric and asymmetric padding. Random continuous
+/// values make ties inside a max-pooling window (where it is not differentiable) unlikely.
+let poolingRows: [PrimitiveCase] =
+    poolingFamily("2×2 window, stride 2, batch 2", input: [2, 4, 6, 3], window: (2, 2), strides: (2, 2), padding: .valid)
+    + poolingFamily("3×2 window, strides 2×1, asymmetric padding", input: [1, 5, 5, 2], window: (3, 2), strides: (2, 1),
+                  padding: Padding(top: 1, bottom: 2, left: 0, right: 1))
+    + poolingFamily("3×3 overlapping windows, stride 1, padding 1", input: [2, 4, 5, 2], window: (3, 3), strides: (1, 1),
+                  padding: .symmetric(1))
+
+/// Rows for maxPool2d, maxPool2dBackward, avgPool2d and avgPool2dBackward at one configuration.
+func poolingFamily(
+    _ label: String, input: Shape, window: (height: Int, width: Int), strides: (height: Int, width: Int), padding: Padding
+) -> [PrimitiveCase] {
+    @Sendable func maxPool(_ x: Tensor<Double>) -> Tensor<Double> {
+        maxPool2d(x, window: window, strides: strides, padding: padding)
+    }
+    @Sendable func avgPool(_ x: Tensor<Double>) -> Tensor<Double> {
+        avgPool2d(x, window: window, strides: strides, padding: padding)
+    }
+    let output = maxPool(.zeros(input)).shape
+    return [
+        row(.maxPool2d, label, [input]) { maxPool($0[0]) },
+        row(.maxPool2dBackward, label, [input, output]) { v in
+            recordedPullback(of: { maxPool($0[0]) }, at: [v[0]], cotangent: v[1])[0]
+        },
+        row(.avgPool2d, label, [input]) { avgPool($0[0]) },
+        row(.avgPool2dBackward, label, [output]) { v in
+            recordedPullback(of: { avgPool($0[0]) }, at: [.zeros(input)], cotangent: v[0])[0]
+        },
+    ]
+}
 
 @Suite("Every primitive against finite differences, in both modes")
 struct PrimitiveTableTests {

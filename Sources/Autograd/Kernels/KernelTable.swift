@@ -26,6 +26,29 @@ public struct KernelTable<Scalar: TensorScalar>: Sendable {
     /// Softmax (or log-softmax when `logarithmic`) along the middle axis of an (outer, size, inner) layout.
     let softmax: @Sendable (_ input: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>,
                             _ layout: AxisLayout, _ logarithmic: Bool) -> Void
+    /// −Σᵢ Σₖ targets[i, k] · log softmax(logits[i, :])ₖ over `rows` rows of `classes` entries.
+    let crossEntropy: @Sendable (_ logits: UnsafePointer<Scalar>, _ targets: UnsafePointer<Scalar>,
+                                 _ rows: Int, _ classes: Int) -> Scalar
+    /// Σ (a[i] − b[i])² over `count` elements.
+    let squaredDistance: @Sendable (_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ count: Int) -> Scalar
+    /// y = conv(x, w): the cross-correlation of NHWC images with an HWIO filter (zero padding).
+    let convolution: @Sendable (_ input: UnsafePointer<Scalar>, _ filter: UnsafePointer<Scalar>,
+                                _ output: UnsafeMutablePointer<Scalar>, _ geometry: ConvolutionGeometry) -> Void
+    /// x̄ = convT(ȳ, w), the adjoint of `convolution` in the image: ⟨conv(x, w), ȳ⟩ = ⟨x, convT(ȳ, w)⟩.
+    let convolutionInputGradient: @Sendable (_ outputGradient: UnsafePointer<Scalar>, _ filter: UnsafePointer<Scalar>,
+                                             _ inputGradient: UnsafeMutablePointer<Scalar>,
+                                             _ geometry: ConvolutionGeometry) -> Void
+    /// w̄ = convF(x, ȳ), the adjoint of `convolution` in the filter: ⟨conv(x, w), ȳ⟩ = ⟨convF(x, ȳ), w⟩.
+    let convolutionFilterGradient: @Sendable (_ input: UnsafePointer<Scalar>, _ outputGradient: UnsafePointer<Scalar>,
+                                              _ filterGradient: UnsafeMutablePointer<Scalar>,
+                                              _ geometry: ConvolutionGeometry) -> Void
+    /// One value per window and channel of NHWC images, as `operation` says (see ``PoolingKernel``).
+    let pool: @Sendable (_ operation: PoolingKernel, _ input: UnsafePointer<Scalar>,
+                         _ output: UnsafeMutablePointer<Scalar>, _ geometry: PoolingGeometry) -> Void
+    /// The adjoint of `pool` for a fixed choice of cells: spreads each output value back over
+    /// the input cells of its window, as `operation` says (see ``PoolingGradientKernel``).
+    let poolGradient: @Sendable (_ operation: PoolingGradientKernel, _ outputGradient: UnsafePointer<Scalar>,
+                                 _ inputGradient: UnsafeMutablePointer<Scalar>, _ geometry: PoolingGeometry) -> Void
 }
 
 /// Element-wise unary kernels; `parameter`-carrying cases take their constant along.
@@ -63,4 +86,58 @@ public struct AxisLayout: Sendable, Hashable {
         size = shape[axis]
         inner = shape.dimensions[(axis + 1)...].reduce(1, *)
     }
+}
+
+/// How a window slides over a batch of images: the image and window sizes, the strides and the
+/// zero padding. Output size per axis: ⌊(in + pad before + pad after − window) / stride⌋ + 1.
+struct SlidingWindow: Hashable, Sendable {
+    var batch: Int, inputHeight: Int, inputWidth: Int
+    var windowHeight: Int, windowWidth: Int
+    var strideHeight: Int, strideWidth: Int
+    var padding: Padding
+
+    var outputHeight: Int { (inputHeight + padding.top + padding.bottom - windowHeight) / strideHeight + 1 }
+    var outputWidth: Int { (inputWidth + padding.left + padding.right - windowWidth) / strideWidth + 1 }
+    /// The number of window cells.
+    var area: Int { windowHeight * windowWidth }
+}
+
+/// The sizes of one 2-D convolution: NHWC images of `inputChannels`, an HWIO filter (the window)
+/// with `outputChannels`, and NHWC outputs.
+struct ConvolutionGeometry: Hashable, Sendable {
+    var window: SlidingWindow
+    var inputChannels: Int, outputChannels: Int
+
+    var inputShape: Shape { [window.batch, window.inputHeight, window.inputWidth, inputChannels] }
+    var filterShape: Shape { [window.windowHeight, window.windowWidth, inputChannels, outputChannels] }
+    var outputShape: Shape { [window.batch, window.outputHeight, window.outputWidth, outputChannels] }
+}
+
+/// The sizes of one 2-D pooling: NHWC images in and out, channel by channel.
+struct PoolingGeometry: Hashable, Sendable {
+    var window: SlidingWindow
+    var channels: Int
+
+    var inputShape: Shape { [window.batch, window.inputHeight, window.inputWidth, channels] }
+    var outputShape: Shape { [window.batch, window.outputHeight, window.outputWidth, channels] }
+}
+
+/// What the pooling kernel computes for each window and channel.
+enum PoolingKernel {
+    /// The mean over the whole window area, padding cells counted as zeros.
+    case average
+    /// The largest input cell; padding cells never win, and among equal largest cells the first
+    /// in row-major window order does. The winner's row-major input offset goes to `routes`
+    /// (one per output element).
+    case maximum(routes: UnsafeMutablePointer<Int>)
+    /// The input cell at each offset of `routes`: max pooling with its winners fixed.
+    case gather(routes: UnsafePointer<Int>)
+}
+
+/// What the pooling gradient kernel does with each output value (the adjoints of ``PoolingKernel``).
+enum PoolingGradientKernel {
+    /// Adds value / window area to every input cell of the window (padding cells dropped).
+    case average
+    /// Adds the value to the input cell at its offset in `routes`.
+    case scatter(routes: UnsafePointer<Int>)
 }

@@ -108,6 +108,26 @@ enum ReferenceKernels<T: KernelScalar> {
             }
         }
     }
+
+    static func crossEntropy(_ logits: UnsafePointer<T>, _ targets: UnsafePointer<T>, _ rows: Int, _ classes: Int) -> T {
+        var total: T = 0
+        for row in 0..<rows {
+            let (z, y) = (logits + row * classes, targets + row * classes)
+            var largest = -T.infinity
+            for k in 0..<classes { largest = Swift.max(largest, z[k]) }
+            var sum: T = 0
+            for k in 0..<classes { sum += T.exponential(z[k] - largest) }
+            let logSum = T.logarithm(sum) + largest
+            for k in 0..<classes where y[k] != 0 { total -= y[k] * (z[k] - logSum) }
+        }
+        return total
+    }
+
+    static func squaredDistance(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ count: Int) -> T {
+        var total: T = 0
+        for i in 0..<count { total += (a[i] - b[i]) * (a[i] - b[i]) }
+        return total
+    }
 }
 
 extension KernelTable where Scalar: KernelScalar {
@@ -120,7 +140,14 @@ extension KernelTable where Scalar: KernelScalar {
             broadcast: ReferenceKernels<Scalar>.broadcast,
             reduceSum: ReferenceKernels<Scalar>.reduceSum,
             transpose: ReferenceKernels<Scalar>.transpose,
-            softmax: ReferenceKernels<Scalar>.softmax)
+            softmax: ReferenceKernels<Scalar>.softmax,
+            crossEntropy: ReferenceKernels<Scalar>.crossEntropy,
+            squaredDistance: ReferenceKernels<Scalar>.squaredDistance,
+            convolution: ReferenceKernels<Scalar>.convolution,
+            convolutionInputGradient: ReferenceKernels<Scalar>.convolutionInputGradient,
+            convolutionFilterGradient: ReferenceKernels<Scalar>.convolutionFilterGradient,
+            pool: ReferenceKernels<Scalar>.pool,
+            poolGradient: ReferenceKernels<Scalar>.poolGradient)
     }
 
     /// The kernels tensors use: the fastest measured for this machine.

@@ -1,45 +1,55 @@
 // Element-wise activations: sigmoid, tanh, ReLU, leaky ReLU. Derivatives are written with the
 // output where it is cheaper (σ′ = σ(1 − σ), tanh′ = 1 − tanh²), and as differentiable tensor
 // expressions, so that they can be differentiated again. ReLU′ and leaky ReLU′ are piecewise
-// constant masks (ReLU′(0) = 0, as seeds 000/004 define ReLU); their own derivative is zero.
+// constant (ReLU′(0) = 0, as seeds 000/004 define ReLU), computed by their own primitive whose
+// derivative is zero.
 
 extension Tensor {
     /// The logistic sigmoid σ(x) = 1 / (1 + e^−x). Pullback: ḡ ∘ σ(1 − σ); pushforward: ẋ ∘ σ(1 − σ).
     public func sigmoid() -> Tensor {
-        let y = mapped(.sigmoid)
+        let forward = Tensor.unaryForward(.sigmoid, count: elementCount)
+        let y = Tensor(shape: shape, evaluating: forward, self)
         guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.sigmoid, y, inputs: self,
+        return tape.record(.sigmoid, y, inputs: self, forward: forward,
             pullback: { cotangent, output in Tangents(cotangent * output * (1 - output)) },
             pushforward: { t, output in t.first! * output * (1 - output) })
     }
 
     /// The hyperbolic tangent. Pullback: ḡ ∘ (1 − tanh²); pushforward: ẋ ∘ (1 − tanh²).
     public func tanh() -> Tensor {
-        let y = mapped(.tanh)
+        let forward = Tensor.unaryForward(.tanh, count: elementCount)
+        let y = Tensor(shape: shape, evaluating: forward, self)
         guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.tanh, y, inputs: self,
+        return tape.record(.tanh, y, inputs: self, forward: forward,
             pullback: { cotangent, output in Tangents(cotangent * (1 - output * output)) },
             pushforward: { t, output in t.first! * (1 - output * output) })
     }
 
     /// max(0, x). Pullback: ḡ ∘ 1[x > 0]; pushforward: ẋ ∘ 1[x > 0].
-    public func relu() -> Tensor {
-        let y = mapped(.relu)
-        guard let tape = Tape.recording(self) else { return y }
-        let derivative = detached.mapped(.leakyReluDerivative(slope: 0))
-        return tape.record(.relu, y, inputs: self,
-            pullback: { cotangent, _ in Tangents(cotangent.multiplying(byMask: derivative)) },
-            pushforward: { t, _ in t.first!.multiplying(byMask: derivative) })
-    }
+    public func relu() -> Tensor { leakyRelu(slope: 0, primitive: .relu) }
 
     /// x for x > 0, `slope` · x otherwise (seeds 000/004 use slope 0.01).
     /// Pullback: ḡ ∘ (1 or slope); pushforward alike.
-    public func leakyRelu(slope: Scalar = 0.01) -> Tensor {
-        let y = mapped(.leakyRelu(slope: slope))
+    public func leakyRelu(slope: Scalar = 0.01) -> Tensor { leakyRelu(slope: slope, primitive: .leakyRelu) }
+
+    private func leakyRelu(slope: Scalar, primitive: Primitive) -> Tensor {
+        let forward = Tensor.unaryForward(slope == 0 ? .relu : .leakyRelu(slope: slope), count: elementCount)
+        let y = Tensor(shape: shape, evaluating: forward, self)
         guard let tape = Tape.recording(self) else { return y }
-        let derivative = detached.mapped(.leakyReluDerivative(slope: slope))
-        return tape.record(.leakyRelu, y, inputs: self,
-            pullback: { cotangent, _ in Tangents(cotangent.multiplying(byMask: derivative)) },
-            pushforward: { t, _ in t.first!.multiplying(byMask: derivative) })
+        return tape.record(primitive, y, inputs: self, forward: forward,
+            pullback: { cotangent, _ in Tangents(cotangent * self.leakyReluDerivative(slope: slope)) },
+            pushforward: { t, _ in t.first! * self.leakyReluDerivative(slope: slope) })
+    }
+
+    /// The derivative of leaky ReLU as a tensor: 1 where x > 0, `slope` elsewhere (0 at 0, as the
+    /// seeds define ReLU′). Piecewise constant, so its own derivative is zero. Recorded, so that a
+    /// compiled function recomputes it from new data.
+    public func leakyReluDerivative(slope: Scalar) -> Tensor {
+        let forward = Tensor.unaryForward(.leakyReluDerivative(slope: slope), count: elementCount)
+        let y = Tensor(shape: shape, evaluating: forward, self)
+        guard let tape = Tape.recording(self) else { return y }
+        return tape.record(.leakyReluDerivative, y, inputs: self, forward: forward,
+            pullback: { _, _ in Tangents(nil) },
+            pushforward: { t, _ in Tensor.zeros(t.first!.shape) })
     }
 }

@@ -11,14 +11,11 @@ extension Tensor {
             Tensor.shapeMismatch("broadcast", shape, target, "are not broadcast-compatible (from the first to the second)",
                                  file: file, line: line)
         }
-        let y = Tensor(shape: target) { output in
-            withUnsafeBufferPointer { input in
-                Scalar._kernels.broadcast(input.baseAddress!, shape, output.baseAddress!, target)
-            }
-        }
-        guard let tape = Tape.recording(self) else { return y }
         let source = shape
-        return tape.record(.broadcast, y, inputs: self,
+        let forward: Forward<Scalar> = { inputs, output in Scalar._kernels.broadcast(inputs.first, source, output, target) }
+        let y = Tensor(shape: target, evaluating: forward, self)
+        guard let tape = Tape.recording(self) else { return y }
+        return tape.record(.broadcast, y, inputs: self, forward: forward,
             pullback: { cotangent, _ in Tangents(cotangent.summed(toShape: source)) },
             pushforward: { t, _ in t.first!.broadcast(to: target) })
     }
@@ -31,14 +28,11 @@ extension Tensor {
             Tensor.shapeMismatch("sum", shape, target, "do not reduce (the second must broadcast to the first)",
                                  file: file, line: line)
         }
-        let y = Tensor(shape: target) { output in
-            withUnsafeBufferPointer { input in
-                Scalar._kernels.reduceSum(input.baseAddress!, shape, output.baseAddress!, target)
-            }
-        }
-        guard let tape = Tape.recording(self) else { return y }
         let source = shape
-        return tape.record(.sum, y, inputs: self,
+        let forward: Forward<Scalar> = { inputs, output in Scalar._kernels.reduceSum(inputs.first, source, output, target) }
+        let y = Tensor(shape: target, evaluating: forward, self)
+        guard let tape = Tape.recording(self) else { return y }
+        return tape.record(.sum, y, inputs: self, forward: forward,
             pullback: { cotangent, _ in Tangents(cotangent.broadcast(to: source)) },
             pushforward: { t, _ in t.first!.summed(toShape: target) })
     }

@@ -16,7 +16,7 @@ public func softmaxCrossEntropy<Scalar>(
     targets.withUnsafeMutableBufferPointer { buffer in
         for (row, label) in labels.enumerated() {
             guard (0..<classes).contains(label) else {
-                preconditionFailure("softmaxCrossEntropy: label \(label) in row \(row) is outside 0..<\(classes)",
+                fatalError("softmaxCrossEntropy: label \(label) in row \(row) is outside 0..<\(classes)",
                                     file: file, line: line)
             }
             buffer[row * classes + label] = 1
@@ -37,13 +37,15 @@ public func softmaxCrossEntropy<Scalar>(
         Tensor<Scalar>.shapeMismatch("softmaxCrossEntropy", logits.shape, targets.shape,
                                      "differ (logits and targets must both be N × K)", file: file, line: line)
     }
-    let batch = Scalar(Swift.max(logits.shape[0], 1))
-    let logP = logits.detached.softmaxForward(axis: 1, logarithmic: true)
-    let loss = (targets.detached.combined(.multiply, logP)).summedConstant() * (-1 / batch)
-    let y = Tensor<Scalar>(loss)
+    let (rows, classes) = (logits.shape[0], logits.shape[1])
+    let batch = Scalar(Swift.max(rows, 1))
+    let forward: Forward<Scalar> = { inputs, output in
+        output[0] = Scalar._kernels.crossEntropy(inputs.first, inputs.second, rows, classes) / batch
+    }
+    let y = Tensor<Scalar>(shape: [], evaluating: forward, logits, targets)
     guard let tape = Tape.recording(logits, targets) else { return y }
     let targetsAreRecorded = targets.isRecorded
-    return tape.record(.softmaxCrossEntropy, y, inputs: logits, targets,
+    return tape.record(.softmaxCrossEntropy, y, inputs: logits, targets, forward: forward,
         pullback: { cotangent, _ in
             let scale = cotangent / batch
             return Tangents(logitsDirection(logits, targets) * scale,
@@ -70,11 +72,14 @@ public func quadraticCost<Scalar>(
     guard prediction.shape == target.shape else {
         Tensor<Scalar>.shapeMismatch("quadraticCost", prediction.shape, target.shape, "differ", file: file, line: line)
     }
-    let difference = prediction.detached.combined(.subtract, target.detached)
-    let y = Tensor<Scalar>(difference.combined(.multiply, difference).summedConstant() / 2)
+    let count = prediction.elementCount
+    let forward: Forward<Scalar> = { inputs, output in
+        output[0] = Scalar._kernels.squaredDistance(inputs.first, inputs.second, count) / 2
+    }
+    let y = Tensor<Scalar>(shape: [], evaluating: forward, prediction, target)
     guard let tape = Tape.recording(prediction, target) else { return y }
     let targetIsRecorded = target.isRecorded
-    return tape.record(.quadraticCost, y, inputs: prediction, target,
+    return tape.record(.quadraticCost, y, inputs: prediction, target, forward: forward,
         pullback: { cotangent, _ in
             let residual = prediction - target
             return Tangents(residual * cotangent, targetIsRecorded ? -(residual * cotangent) : nil)
@@ -84,11 +89,4 @@ public func quadraticCost<Scalar>(
             let direction = addTangents(t.first, t.second.map { -$0 })
             return (residual * direction).sum()
         })
-}
-
-extension Tensor {
-    /// The sum of all elements as a plain scalar (not recorded).
-    func summedConstant() -> Scalar {
-        withUnsafeBufferPointer { buffer in buffer.reduce(0, +) }
-    }
 }

@@ -16,9 +16,10 @@ extension Tensor {
     /// Element-wise sum, broadcasting the operands. Pullback: (ḡ, ḡ); pushforward: ẋ + ẏ.
     public func adding(_ other: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         let (a, b) = broadcastOperands(other, "add", file: file, line: line)
-        let y = a.combined(.add, b)
+        let forward = Tensor.binaryForward(.add, count: a.elementCount)
+        let y = Tensor(shape: a.shape, evaluating: forward, a, b)
         guard let tape = Tape.recording(a, b) else { return y }
-        return tape.record(.add, y, inputs: a, b,
+        return tape.record(.add, y, inputs: a, b, forward: forward,
             pullback: { cotangent, _ in Tangents(cotangent, cotangent) },
             pushforward: { t, _ in addTangents(t.first, t.second) })
     }
@@ -26,9 +27,10 @@ extension Tensor {
     /// Element-wise difference, broadcasting the operands. Pullback: (ḡ, −ḡ); pushforward: ẋ − ẏ.
     public func subtracting(_ other: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         let (a, b) = broadcastOperands(other, "subtract", file: file, line: line)
-        let y = a.combined(.subtract, b)
+        let forward = Tensor.binaryForward(.subtract, count: a.elementCount)
+        let y = Tensor(shape: a.shape, evaluating: forward, a, b)
         guard let tape = Tape.recording(a, b) else { return y }
-        return tape.record(.subtract, y, inputs: a, b,
+        return tape.record(.subtract, y, inputs: a, b, forward: forward,
             pullback: { cotangent, _ in Tangents(cotangent, -cotangent) },
             pushforward: { t, _ in
                 guard let second = t.second else { return t.first! }
@@ -38,18 +40,20 @@ extension Tensor {
 
     /// Element-wise negation. Pullback: −ḡ; pushforward: −ẋ.
     public func negated() -> Tensor {
-        let y = mapped(.negate)
+        let forward = Tensor.unaryForward(.negate, count: elementCount)
+        let y = Tensor(shape: shape, evaluating: forward, self)
         guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.negate, y, inputs: self,
+        return tape.record(.negate, y, inputs: self, forward: forward,
             pullback: { cotangent, _ in Tangents(-cotangent) },
             pushforward: { t, _ in -t.first! })
     }
 
     /// Multiplication by a constant c. Pullback: c ḡ; pushforward: c ẋ.
     public func scaled(by factor: Scalar) -> Tensor {
-        let y = mapped(.scale(factor))
+        let forward = Tensor.unaryForward(.scale(factor), count: elementCount)
+        let y = Tensor(shape: shape, evaluating: forward, self)
         guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.scale, y, inputs: self,
+        return tape.record(.scale, y, inputs: self, forward: forward,
             pullback: { cotangent, _ in Tangents(cotangent.scaled(by: factor)) },
             pushforward: { t, _ in t.first!.scaled(by: factor) })
     }
@@ -58,9 +62,10 @@ extension Tensor {
     /// Pullback: (ḡ ∘ y, ḡ ∘ x) — ∂(x∘y)/∂x = diag(y) (seed 002, corrected); pushforward: ẋ ∘ y + x ∘ ẏ.
     public func multiplying(_ other: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         let (a, b) = broadcastOperands(other, "multiply", file: file, line: line)
-        let y = a.combined(.multiply, b)
+        let forward = Tensor.binaryForward(.multiply, count: a.elementCount)
+        let y = Tensor(shape: a.shape, evaluating: forward, a, b)
         guard let tape = Tape.recording(a, b) else { return y }
-        return tape.record(.multiply, y, inputs: a, b,
+        return tape.record(.multiply, y, inputs: a, b, forward: forward,
             pullback: { cotangent, _ in Tangents(cotangent * b, cotangent * a) },
             pushforward: { t, _ in addTangents(t.first.map { $0 * b }, t.second.map { a * $0 }) })
     }
@@ -69,27 +74,30 @@ extension Tensor {
     /// Pullback: (ḡ / y, −ḡ ∘ q / y) with q = x / y; pushforward: ẋ / y − ẏ ∘ q / y.
     public func dividing(by other: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         let (a, b) = broadcastOperands(other, "divide", file: file, line: line)
-        let y = a.combined(.divide, b)
+        let forward = Tensor.binaryForward(.divide, count: a.elementCount)
+        let y = Tensor(shape: a.shape, evaluating: forward, a, b)
         guard let tape = Tape.recording(a, b) else { return y }
-        return tape.record(.divide, y, inputs: a, b,
+        return tape.record(.divide, y, inputs: a, b, forward: forward,
             pullback: { cotangent, quotient in Tangents(cotangent / b, -(cotangent * quotient) / b) },
             pushforward: { t, quotient in addTangents(t.first.map { $0 / b }, t.second.map { -($0 * quotient) / b }) })
     }
 
     /// e^x element-wise. Pullback: ḡ ∘ e^x; pushforward: ẋ ∘ e^x.
     public func exp() -> Tensor {
-        let y = mapped(.exp)
+        let forward = Tensor.unaryForward(.exp, count: elementCount)
+        let y = Tensor(shape: shape, evaluating: forward, self)
         guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.exp, y, inputs: self,
+        return tape.record(.exp, y, inputs: self, forward: forward,
             pullback: { cotangent, output in Tangents(cotangent * output) },
             pushforward: { t, output in t.first! * output })
     }
 
     /// Natural logarithm element-wise. Pullback: ḡ / x; pushforward: ẋ / x.
     public func log() -> Tensor {
-        let y = mapped(.log)
+        let forward = Tensor.unaryForward(.log, count: elementCount)
+        let y = Tensor(shape: shape, evaluating: forward, self)
         guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.log, y, inputs: self,
+        return tape.record(.log, y, inputs: self, forward: forward,
             pullback: { cotangent, _ in Tangents(cotangent / self) },
             pushforward: { t, _ in t.first! / self })
     }

@@ -17,19 +17,16 @@ public func matmul<Scalar>(
         Tensor<Scalar>.shapeMismatch("matmul", a.shape, b.shape, "do not chain (\(forms): inner dimensions \(k) and \(kb))",
                                      file: file, line: line)
     }
-    let y = Tensor<Scalar>(shape: [m, n]) { output in
-        a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                Scalar._kernels.gemm(GemmOperands(
-                    m: m, n: n, k: k,
-                    a: pa.baseAddress!, lda: a.shape[1], transposeA: transposeA,
-                    b: pb.baseAddress!, ldb: b.shape[1], transposeB: transposeB,
-                    c: output.baseAddress!, ldc: n, accumulate: false))
-            }
-        }
+    let (lda, ldb) = (a.shape[1], b.shape[1])
+    let forward: Forward<Scalar> = { inputs, output in
+        Scalar._kernels.gemm(GemmOperands(m: m, n: n, k: k,
+                                          a: inputs.first, lda: lda, transposeA: transposeA,
+                                          b: inputs.second, ldb: ldb, transposeB: transposeB,
+                                          c: output, ldc: n, accumulate: false))
     }
+    let y = Tensor<Scalar>(shape: [m, n], evaluating: forward, a, b)
     guard let tape = Tape.recording(a, b) else { return y }
-    return tape.record(.matmul, y, inputs: a, b,
+    return tape.record(.matmul, y, inputs: a, b, forward: forward,
         pullback: { c, _ in
             switch (transposeA, transposeB) {
             case (false, false): Tangents(matmul(c, b, transposeB: true), matmul(a, c, transposeA: true))

@@ -11,7 +11,7 @@ extension Tensor {
             if known > 0 && elementCount % known == 0 { dimensions[inferred] = elementCount / known }
         }
         guard dimensions.allSatisfy({ $0 >= 0 }), dimensions.reduce(1, *) == elementCount else {
-            preconditionFailure("reshape: shape \(shape) (\(elementCount) elements) cannot be viewed as \(newShape)",
+            fatalError("reshape: shape \(shape) (\(elementCount) elements) cannot be viewed as \(newShape)",
                                 file: file, line: line)
         }
         return reshaped(to: Shape(dimensions))
@@ -26,7 +26,7 @@ extension Tensor {
         let y = viewed(as: newShape)
         guard let tape = Tape.recording(self) else { return y }
         let source = shape
-        return tape.record(.reshape, y, inputs: self,
+        return tape.record(.reshape, y, inputs: self, forward: nil,
             pullback: { cotangent, _ in Tangents(cotangent.reshaped(to: source)) },
             pushforward: { t, _ in t.first!.reshaped(to: newShape) })
     }
@@ -35,20 +35,19 @@ extension Tensor {
     /// Pullback: ḡ permuted by the inverse permutation; pushforward: ẋ permuted.
     public func transposed(permutation: [Int], file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         guard permutation.count == rank, Set(permutation) == Set(0..<rank) else {
-            preconditionFailure("transpose: \(permutation) is not a permutation of the axes of shape \(shape)",
+            fatalError("transpose: \(permutation) is not a permutation of the axes of shape \(shape)",
                                 file: file, line: line)
         }
         if permutation == Array(0..<rank) { return self }
-        let target = Shape(permutation.map { shape[$0] })
-        let y = Tensor(shape: target) { output in
-            withUnsafeBufferPointer { input in
-                Scalar._kernels.transpose(input.baseAddress!, shape, permutation, output.baseAddress!)
-            }
+        let (source, target) = (shape, Shape(permutation.map { shape[$0] }))
+        let forward: Forward<Scalar> = { inputs, output in
+            Scalar._kernels.transpose(inputs.first, source, permutation, output)
         }
+        let y = Tensor(shape: target, evaluating: forward, self)
         guard let tape = Tape.recording(self) else { return y }
         var inverse = permutation
         for (axis, source) in permutation.enumerated() { inverse[source] = axis }
-        return tape.record(.transpose, y, inputs: self,
+        return tape.record(.transpose, y, inputs: self, forward: forward,
             pullback: { cotangent, _ in Tangents(cotangent.transposed(permutation: inverse)) },
             pushforward: { t, _ in t.first!.transposed(permutation: permutation) })
     }

@@ -3,22 +3,20 @@
 // Jᵀḡ = p ∘ (ḡ − ⟨ḡ, p⟩). For log-softmax, ∂/∂x = I − 1 pᵀ, so Jᵀḡ = ḡ − p Σḡ.
 
 extension Tensor {
-    func softmaxForward(axis: Int, logarithmic: Bool) -> Tensor {
+    /// The forward rule of softmax (or log-softmax) along `axis`.
+    func softmaxForward(axis: Int, logarithmic: Bool) -> Forward<Scalar> {
         let layout = AxisLayout(shape, axis: axis)
-        return Tensor(shape: shape) { output in
-            withUnsafeBufferPointer { input in
-                Scalar._kernels.softmax(input.baseAddress!, output.baseAddress!, layout, logarithmic)
-            }
-        }
+        return { inputs, output in Scalar._kernels.softmax(inputs.first, output, layout, logarithmic) }
     }
 
     /// e^x / Σ e^x along `axis` (default: the last).
     /// Pullback: p ∘ (ḡ − Σ(ḡ ∘ p)); pushforward: p ∘ (ẋ − Σ(ẋ ∘ p)).
     public func softmax(alongAxis axis: Int = -1, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         let axis = shape.normalizedAxis(axis, operation: "softmax", file: file, line: line)
-        let y = softmaxForward(axis: axis, logarithmic: false)
+        let forward = softmaxForward(axis: axis, logarithmic: false)
+        let y = Tensor(shape: shape, evaluating: forward, self)
         guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.softmax, y, inputs: self,
+        return tape.record(.softmax, y, inputs: self, forward: forward,
             pullback: { cotangent, p in
                 Tangents(p * (cotangent - (cotangent * p).sum(alongAxes: [axis], keepingDimensions: true)))
             },
@@ -29,9 +27,10 @@ extension Tensor {
     /// Pullback: ḡ − p Σḡ; pushforward: ẋ − Σ(p ∘ ẋ).
     public func logSoftmax(alongAxis axis: Int = -1, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         let axis = shape.normalizedAxis(axis, operation: "logSoftmax", file: file, line: line)
-        let y = softmaxForward(axis: axis, logarithmic: true)
+        let forward = softmaxForward(axis: axis, logarithmic: true)
+        let y = Tensor(shape: shape, evaluating: forward, self)
         guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.logSoftmax, y, inputs: self,
+        return tape.record(.logSoftmax, y, inputs: self, forward: forward,
             pullback: { cotangent, logP in
                 Tangents(cotangent - logP.exp() * cotangent.sum(alongAxes: [axis], keepingDimensions: true))
             },

@@ -22,7 +22,7 @@ public struct GradientTape<Scalar: TensorScalar> {
         file: StaticString = #fileID, line: UInt = #line
     ) -> [Tensor<Scalar>] {
         guard value.elementCount == 1 else {
-            preconditionFailure("gradient: the differentiated value has shape \(value.shape); a gradient needs a single element (use a pullback with a cotangent)",
+            fatalError("gradient: the differentiated value has shape \(value.shape); a gradient needs a single element (use a pullback with a cotangent)",
                                 file: file, line: line)
         }
         return pullback(of: value, cotangent: Tensor(repeating: 1, shape: value.shape), withRespectTo: variables)
@@ -34,7 +34,7 @@ public struct GradientTape<Scalar: TensorScalar> {
         file: StaticString = #fileID, line: UInt = #line
     ) -> [Tensor<Scalar>] {
         guard cotangent.shape == value.shape else {
-            preconditionFailure("pullback: cotangent of shape \(cotangent.shape) for a value of shape \(value.shape)",
+            fatalError("pullback: cotangent of shape \(cotangent.shape) for a value of shape \(value.shape)",
                                 file: file, line: line)
         }
         let cotangents = tape.pullback(of: value, seed: cotangent, to: variables)
@@ -51,7 +51,7 @@ public struct GradientTape<Scalar: TensorScalar> {
         file: StaticString = #fileID, line: UInt = #line
     ) -> Tensor<Scalar> {
         for (variable, tangent) in zip(variables, tangents) where variable.shape != tangent.shape {
-            preconditionFailure("tangent: tangent of shape \(tangent.shape) for a variable of shape \(variable.shape)",
+            fatalError("tangent: tangent of shape \(tangent.shape) for a variable of shape \(variable.shape)",
                                 file: file, line: line)
         }
         let result = tape.pushforward(of: value, from: variables, along: tangents) ?? Tensor.zeros(value.shape)

@@ -9,8 +9,14 @@ public enum Primitive: String, CaseIterable, Sendable {
     case broadcast, sum
     case reshape, transpose
     case exp, log
-    case sigmoid, tanh, relu, leakyRelu
+    case sigmoid, tanh, relu, leakyRelu, leakyReluDerivative
     case softmax, logSoftmax
     case softmaxCrossEntropy, quadraticCost
     case maskMultiply
+    /// y = conv(x, w) and its two adjoints x̄ = convT(ȳ, w), w̄ = convF(x, ȳ).
+    case conv2d, conv2dInputGradient, conv2dFilterGradient
+    /// Max pooling (also recorded for a gather along fixed routes) and its adjoint, a scatter along them.
+    case maxPool2d, maxPool2dBackward
+    /// Average pooling and its adjoint.
+    case avgPool2d, avgPool2dBackward
 }

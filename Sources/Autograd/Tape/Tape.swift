@@ -24,6 +24,17 @@ public struct Tangents<Scalar: TensorScalar> {
     }
 }
 
+/// Pointers to the elements of a primitive's inputs, in input order (unused slots repeat the first).
+struct ForwardInputs<Scalar: TensorScalar> {
+    let first: UnsafePointer<Scalar>
+    let second: UnsafePointer<Scalar>
+    let third: UnsafePointer<Scalar>
+}
+
+/// A primitive's forward rule on raw elements. It is kept on the tape, so that a traced function
+/// can be replayed on new data without the tape (see ``CompiledFunction``).
+typealias Forward<Scalar: TensorScalar> = (_ inputs: ForwardInputs<Scalar>, _ output: UnsafeMutablePointer<Scalar>) -> Void
+
 /// A primitive's pullback: the output cotangent and the (recorded) output give the input cotangents.
 typealias Pullback<Scalar: TensorScalar> = (_ cotangent: Tensor<Scalar>, _ output: Tensor<Scalar>) -> Tangents<Scalar>
 /// A primitive's pushforward: the input tangents (nil = zero) and the output give the output tangent.
@@ -40,8 +51,13 @@ final class Tape<Scalar: TensorScalar> {
         let primitive: Primitive
         /// Tape indices of the inputs (−1: a constant input).
         let inputs: (Int, Int, Int)
+        /// The input values (not recorded): constants among them are needed to replay `forward`.
+        let arguments: (Tensor<Scalar>?, Tensor<Scalar>?, Tensor<Scalar>?)
         /// The forward value (not recorded).
         let output: Tensor<Scalar>
+        /// How to compute `output` from the inputs; nil when the output is the first input's
+        /// elements unchanged (a variable or a reshape).
+        let forward: Forward<Scalar>?
         let pullback: Pullback<Scalar>?
         let pushforward: Pushforward<Scalar>?
 
@@ -72,6 +88,7 @@ final class Tape<Scalar: TensorScalar> {
     func record(
         _ primitive: Primitive, _ output: Tensor<Scalar>,
         inputs a: Tensor<Scalar>, _ b: Tensor<Scalar>? = nil, _ c: Tensor<Scalar>? = nil,
+        forward: Forward<Scalar>?,
         pullback: @escaping Pullback<Scalar>, pushforward: @escaping Pushforward<Scalar>
     ) -> Tensor<Scalar> {
         func index(_ tensor: Tensor<Scalar>?) -> Int {
@@ -79,7 +96,8 @@ final class Tape<Scalar: TensorScalar> {
             return node.index
         }
         entries.append(Entry(primitive: primitive, inputs: (index(a), index(b), index(c)),
-                             output: output.detached, pullback: pullback, pushforward: pushforward))
+                             arguments: (a.detached, b?.detached, c?.detached), output: output.detached,
+                             forward: forward, pullback: pullback, pushforward: pushforward))
         return Tensor(shape: output.shape, storage: output.storage, node: TapeNode(tape: self, index: entries.count - 1))
     }
 
@@ -88,12 +106,12 @@ final class Tape<Scalar: TensorScalar> {
     /// the identity, so the enclosing scope can differentiate what the inner one computes.
     func watch(_ value: Tensor<Scalar>) -> Tensor<Scalar> {
         if let node = value.node, node.tape === self, isRecording {
-            return record(.variable, value, inputs: value,
+            return record(.variable, value, inputs: value, forward: nil,
                           pullback: { cotangent, _ in Tangents(cotangent) },
                           pushforward: { t, _ in t.first! })
         }
-        entries.append(Entry(primitive: .variable, inputs: (-1, -1, -1), output: value.detached,
-                             pullback: nil, pushforward: nil))
+        entries.append(Entry(primitive: .variable, inputs: (-1, -1, -1), arguments: (nil, nil, nil),
+                             output: value.detached, forward: nil, pullback: nil, pushforward: nil))
         return Tensor(shape: value.shape, storage: value.storage, node: TapeNode(tape: self, index: entries.count - 1))
     }
 

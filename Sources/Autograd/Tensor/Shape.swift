@@ -11,7 +11,7 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
 
     /// Creates a shape from its dimensions; every dimension must be non-negative.
     public init(_ dimensions: [Int]) {
-        precondition(dimensions.allSatisfy { $0 >= 0 }, "Shape: negative dimension in \(dimensions)")
+        if dimensions.contains(where: { $0 < 0 }) { fatalError("Shape: negative dimension in \(dimensions)") }
         self.dimensions = dimensions
     }
 
@@ -53,7 +53,7 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
     ) -> Int {
         let normalized = axis < 0 ? axis + rank : axis
         guard normalized >= 0, normalized < rank else {
-            preconditionFailure("\(operation): axis \(axis) is out of range for shape \(self)",
+            fatalError("\(operation): axis \(axis) is out of range for shape \(self)",
                                 file: file, line: line)
         }
         return normalized

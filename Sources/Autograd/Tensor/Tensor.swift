@@ -31,7 +31,7 @@ public struct Tensor<Scalar: TensorScalar>: @unchecked Sendable {
     /// Creates a tensor from row-major `scalars`; their count must match `shape`.
     public init(_ scalars: [Scalar], shape: Shape, file: StaticString = #fileID, line: UInt = #line) {
         guard scalars.count == shape.elementCount else {
-            preconditionFailure("Tensor(_:shape:): \(scalars.count) scalars do not fill shape \(shape) (\(shape.elementCount) elements)",
+            fatalError("Tensor(_:shape:): \(scalars.count) scalars do not fill shape \(shape) (\(shape.elementCount) elements)",
                                 file: file, line: line)
         }
         self.init(shape: shape) { buffer in _ = buffer.initialize(fromContentsOf: scalars) }
@@ -59,7 +59,7 @@ public struct Tensor<Scalar: TensorScalar>: @unchecked Sendable {
 
     /// The only element of a tensor that holds exactly one element.
     public var scalar: Scalar {
-        precondition(elementCount == 1, "scalar: tensor of shape \(shape) holds \(elementCount) elements, not one")
+        if elementCount != 1 { fatalError("scalar: tensor of shape \(shape) holds \(elementCount) elements, not one") }
         return storage.withBuffer { $0[0] }
     }
 
@@ -72,12 +72,12 @@ public struct Tensor<Scalar: TensorScalar>: @unchecked Sendable {
     /// The row-major offset of a multi-index, checked against the shape.
     func offset(of indices: [Int], file: StaticString, line: UInt) -> Int {
         guard indices.count == rank else {
-            preconditionFailure("subscript: \(indices.count) indices for a tensor of shape \(shape)", file: file, line: line)
+            fatalError("subscript: \(indices.count) indices for a tensor of shape \(shape)", file: file, line: line)
         }
         var offset = 0
         for (axis, index) in indices.enumerated() {
             guard index >= 0 && index < shape[axis] else {
-                preconditionFailure("subscript: index \(indices) is out of bounds for shape \(shape)", file: file, line: line)
+                fatalError("subscript: index \(indices) is out of bounds for shape \(shape)", file: file, line: line)
             }
             offset = offset * shape[axis] + index
         }

@@ -1,25 +1,39 @@
 // Forward evaluation through the kernel table, shared by every primitive (not recorded).
 
 extension Tensor {
-    /// `operation` applied to every element.
-    func mapped(_ operation: UnaryKernel<Scalar>) -> Tensor {
-        Tensor(shape: shape) { output in
-            withUnsafeBufferPointer { input in
-                Scalar._kernels.unary(operation, input.baseAddress!, output.baseAddress!, input.count)
+    /// A tensor of `shape` computed by `forward` from the elements of up to three inputs.
+    init(shape: Shape, evaluating forward: Forward<Scalar>, _ a: Tensor, _ b: Tensor? = nil, _ c: Tensor? = nil) {
+        self.init(shape: shape) { output in
+            a.withUnsafeBufferPointer { first in
+                (b ?? a).withUnsafeBufferPointer { second in
+                    (c ?? a).withUnsafeBufferPointer { third in
+                        forward(ForwardInputs(first: first.baseAddress!, second: second.baseAddress!, third: third.baseAddress!),
+                                output.baseAddress!)
+                    }
+                }
             }
         }
     }
 
-    /// `operation` applied to pairs of elements of two tensors of the same shape.
+    /// The forward rule applying `operation` to every element of a tensor of `count` elements.
+    static func unaryForward(_ operation: UnaryKernel<Scalar>, count: Int) -> Forward<Scalar> {
+        { inputs, output in Scalar._kernels.unary(operation, inputs.first, output, count) }
+    }
+
+    /// The forward rule combining the elements of two tensors of `count` elements pairwise.
+    static func binaryForward(_ operation: BinaryKernel, count: Int) -> Forward<Scalar> {
+        { inputs, output in Scalar._kernels.binary(operation, inputs.first, inputs.second, output, count) }
+    }
+
+    /// `operation` applied to every element (not recorded).
+    func mapped(_ operation: UnaryKernel<Scalar>) -> Tensor {
+        Tensor(shape: shape, evaluating: Tensor.unaryForward(operation, count: elementCount), self)
+    }
+
+    /// `operation` applied to pairs of elements of two tensors of the same shape (not recorded).
     func combined(_ operation: BinaryKernel, _ other: Tensor) -> Tensor {
         assert(shape == other.shape)
-        return Tensor(shape: shape) { output in
-            withUnsafeBufferPointer { lhs in
-                other.withUnsafeBufferPointer { rhs in
-                    Scalar._kernels.binary(operation, lhs.baseAddress!, rhs.baseAddress!, output.baseAddress!, lhs.count)
-                }
-            }
-        }
+        return Tensor(shape: shape, evaluating: Tensor.binaryForward(operation, count: elementCount), self, other)
     }
 }
 
@@ -29,7 +43,7 @@ extension Tensor {
         _ operation: String, _ lhs: Shape, _ rhs: Shape, _ problem: String,
         file: StaticString, line: UInt
     ) -> Never {
-        preconditionFailure("\(operation): shapes \(lhs) and \(rhs) \(problem)", file: file, line: line)
+        fatalError("\(operation): shapes \(lhs) and \(rhs) \(problem)", file: file, line: line)
     }
 }
 
@@ -39,6 +53,6 @@ func addTangents<Scalar>(_ a: Tensor<Scalar>?, _ b: Tensor<Scalar>?) -> Tensor<S
     case let (a?, b?): a + b
     case let (a?, nil): a
     case let (nil, b?): b
-    case (nil, nil): preconditionFailure("sum of two zero tangents")
+    case (nil, nil): fatalError("sum of two zero tangents")
     }
 }

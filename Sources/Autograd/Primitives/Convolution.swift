@@ -1,0 +1,143 @@
+// 2-D convolution of NHWC images with HWIO filters, and the checks shared with pooling.
+//
+// conv2d is a cross-correlation, as deep-learning frameworks define it: the filter slides over
+// the image without being flipped. Seed 004 §7.1 defines a true (flipped) convolution,
+// y_k = Σₙ xₙ g_{k−n}, but its matrix examples (7.1) and (7.2) are cross-correlations (see
+// MATH.md §0 and §1.15); flipping a filter turns one convention into the other.
+//
+// Three mutually adjoint primitives, each bilinear, so that derivatives of derivatives are exact:
+//   y = conv(x, w),   x̄ = convT(ȳ, w),   w̄ = convF(x, ȳ),   with
+//   ⟨conv(x, w), g⟩ = ⟨x, convT(g, w)⟩ = ⟨convF(x, g), w⟩ for all x, w, g.
+// Bilinearity gives every pushforward: B(ȧ, b) + B(a, ḃ). The identity gives every pullback:
+//   conv(x, w)   pulls ȳ back to (convT(ȳ, w), convF(x, ȳ)),
+//   convT(g, w)  pulls ū back to (conv(ū, w),  convF(ū, g)),
+//   convF(x, g)  pulls v̄ back to (convT(g, v̄), conv(x, v̄)).
+
+/// Zero padding added to each side of the image's height and width.
+public struct Padding: Hashable, Sendable {
+    /// Rows of zeros above, rows below, columns on the left and columns on the right.
+    public var top, bottom, left, right: Int
+
+    /// Padding with its own amount on each side (all non-negative).
+    public init(top: Int, bottom: Int, left: Int, right: Int) {
+        (self.top, self.bottom, self.left, self.right) = (top, bottom, left, right)
+    }
+
+    /// The same amount on all four sides.
+    public static func symmetric(_ amount: Int) -> Padding {
+        Padding(top: amount, bottom: amount, left: amount, right: amount)
+    }
+
+    /// No padding: windows lie entirely inside the image.
+    public static let valid = Padding(top: 0, bottom: 0, left: 0, right: 0)
+}
+
+/// The 2-D cross-correlation (the deep-learning "convolution", no filter flip) of a batch of
+/// NHWC images `input` ([N, H, W, Cin]) with `filter` ([kh, kw, Cin, Cout]), zero `padding`
+/// added around each image and the filter moved by `strides`:
+///
+///     y[n, r, c, o] = Σ_{i, j, k} x[n, r·sh − top + i, c·sw − left + j, k] · w[i, j, k, o]
+///
+/// The result is [N, Ho, Wo, Cout] with Ho = ⌊(H + top + bottom − kh) / sh⌋ + 1 (likewise Wo).
+/// Pullback: (convT(ȳ, w), convF(x, ȳ)), both differentiable again; pushforward:
+/// conv(ẋ, w) + conv(x, ẇ).
+public func conv2d<Scalar>(
+    _ input: Tensor<Scalar>, filter: Tensor<Scalar>, strides: (height: Int, width: Int) = (1, 1),
+    padding: Padding = .valid, file: StaticString = #fileID, line: UInt = #line
+) -> Tensor<Scalar> {
+    let problem = "do not fit (input [N, H, W, Cin], filter [kh, kw, Cin, Cout] with the same Cin)"
+    guard input.rank == 4, filter.rank == 4, input.shape[3] == filter.shape[2] else {
+        windowMismatch("conv2d", input.shape, "\(filter.shape)", problem, file: file, line: line)
+    }
+    let window = SlidingWindow("conv2d", over: input.shape, filter: "\(filter.shape)",
+                               size: (filter.shape[0], filter.shape[1]), strides: strides, padding: padding,
+                               file: file, line: line)
+    return convolution(input, filter, ConvolutionGeometry(window: window, inputChannels: filter.shape[2],
+                                                          outputChannels: filter.shape[3]))
+}
+
+/// y = conv(x, w).
+func convolution<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: ConvolutionGeometry) -> Tensor<Scalar> {
+    let forward: Forward<Scalar> = { inputs, output in Scalar._kernels.convolution(inputs.first, inputs.second, output, g) }
+    let y = Tensor(shape: g.outputShape, evaluating: forward, x, w)
+    return Tape.recording(x, w)?.recordBilinear(.conv2d, y, x, w, forward, { convolution($0, $1, g) },
+        first: { convolutionInputGradient($0, w, g) },
+        second: { convolutionFilterGradient(x, $0, g) }) ?? y
+}
+
+/// x̄ = convT(ȳ, w): the cotangent of conv2d's input, shaped like the input.
+func convolutionInputGradient<Scalar>(_ gy: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: ConvolutionGeometry) -> Tensor<Scalar> {
+    let forward: Forward<Scalar> = { inputs, output in
+        Scalar._kernels.convolutionInputGradient(inputs.first, inputs.second, output, g)
+    }
+    let gx = Tensor(shape: g.inputShape, evaluating: forward, gy, w)
+    return Tape.recording(gy, w)?.recordBilinear(.conv2dInputGradient, gx, gy, w, forward, { convolutionInputGradient($0, $1, g) },
+        first: { convolution($0, w, g) },
+        second: { convolutionFilterGradient($0, gy, g) }) ?? gx
+}
+
+/// w̄ = convF(x, ȳ): the cotangent of conv2d's filter, shaped like the filter.
+func convolutionFilterGradient<Scalar>(_ x: Tensor<Scalar>, _ gy: Tensor<Scalar>, _ g: ConvolutionGeometry) -> Tensor<Scalar> {
+    let forward: Forward<Scalar> = { inputs, output in
+        Scalar._kernels.convolutionFilterGradient(inputs.first, inputs.second, output, g)
+    }
+    let gw = Tensor(shape: g.filterShape, evaluating: forward, x, gy)
+    return Tape.recording(x, gy)?.recordBilinear(.conv2dFilterGradient, gw, x, gy, forward, { convolutionFilterGradient($0, $1, g) },
+        first: { convolutionInputGradient(gy, $0, g) },
+        second: { convolution(x, $0, g) }) ?? gw
+}
+
+extension Tape {
+    /// Records y = B(a, b) for a bilinear B (`product`): pushforward B(ȧ, b) + B(a, ḃ); pullback
+    /// (`first`(ȳ), `second`(ȳ)), each computed only for an operand that is recorded.
+    fileprivate func recordBilinear(
+        _ primitive: Primitive, _ y: Tensor<Scalar>, _ a: Tensor<Scalar>, _ b: Tensor<Scalar>,
+        _ forward: @escaping Forward<Scalar>, _ product: @escaping (Tensor<Scalar>, Tensor<Scalar>) -> Tensor<Scalar>,
+        first: @escaping (Tensor<Scalar>) -> Tensor<Scalar>, second: @escaping (Tensor<Scalar>) -> Tensor<Scalar>
+    ) -> Tensor<Scalar> {
+        let (needsFirst, needsSecond) = (a.isRecorded, b.isRecorded)
+        return record(primitive, y, inputs: a, b, forward: forward,
+            pullback: { cotangent, _ in Tangents(needsFirst ? first(cotangent) : nil, needsSecond ? second(cotangent) : nil) },
+            pushforward: { t, _ in addTangents(t.first.map { product($0, b) }, t.second.map { product(a, $0) }) })
+    }
+}
+
+extension SlidingWindow {
+    /// The window of `operation` (conv2d, maxPool2d, avgPool2d) over NHWC images of shape `input`,
+    /// or a stop naming the operation, the input shape, the `filter` (or window) and the caller's
+    /// location when the sizes do not fit. Pooling also requires each padding to be smaller than
+    /// the window (`paddingBelowWindow`), so that every window holds at least one image cell.
+    init(
+        _ operation: String, over input: Shape, filter: String, size: (height: Int, width: Int),
+        strides: (height: Int, width: Int), padding: Padding, paddingBelowWindow: Bool = false,
+        file: StaticString, line: UInt
+    ) {
+        func stop(_ problem: String) -> Never { windowMismatch(operation, input, filter, problem, file: file, line: line) }
+        guard input.rank == 4 else { stop("do not fit (the input must be rank 4: [N, H, W, C])") }
+        guard size.height > 0, size.width > 0 else { stop("do not fit (the window \(size.height)×\(size.width) is empty)") }
+        guard strides.height > 0, strides.width > 0 else {
+            stop("do not fit (strides must be positive, got \(strides.height)×\(strides.width))")
+        }
+        let sides = [padding.top, padding.bottom, padding.left, padding.right]
+        guard sides.allSatisfy({ $0 >= 0 }) else { stop("do not fit (padding must not be negative, got \(padding))") }
+        let (height, width) = (input[1] + padding.top + padding.bottom, input[2] + padding.left + padding.right)
+        guard size.height <= height, size.width <= width else {
+            stop("do not fit (the \(size.height)×\(size.width) window is larger than the padded \(height)×\(width) image)")
+        }
+        guard !paddingBelowWindow || (padding.top < size.height && padding.bottom < size.height
+                                      && padding.left < size.width && padding.right < size.width) else {
+            stop("do not fit (each padding must be smaller than the \(size.height)×\(size.width) window, got \(padding))")
+        }
+        self.init(batch: input[0], inputHeight: input[1], inputWidth: input[2],
+                  windowHeight: size.height, windowWidth: size.width,
+                  strideHeight: strides.height, strideWidth: strides.width, padding: padding)
+    }
+}
+
+/// Stops with a message naming `operation`, the input shape, the filter or window, the problem
+/// and the caller's location.
+func windowMismatch(
+    _ operation: String, _ input: Shape, _ filter: String, _ problem: String, file: StaticString, line: UInt
+) -> Never {
+    fatalError("\(operation): shapes \(input) and \(filter) \(problem)", file: file, line: line)
+}

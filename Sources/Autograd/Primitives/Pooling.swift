@@ -1,0 +1,122 @@
+// Max and average pooling over NHWC images, channel by channel, with zero padding.
+//
+// Average pooling is linear: y = A x, where every output is the mean over its whole window,
+// padding cells counted as zeros (the divisor is always the window area). Its pullback is the
+// adjoint Aᵀ (avgPool2dBackward), whose own pullback is A again: derivatives of any order follow.
+//
+// Max pooling copies one input cell per window and channel: padding cells never win (they count
+// as −∞), and when several cells hold the largest value the first in row-major window order
+// wins, so it alone receives the gradient. With the winners ("routes") fixed, max pooling is
+// the linear gather y = G x, whose adjoint is the scatter Gᵀ ȳ (maxPool2dBackward); the routes
+// are constants, so the gather and the scatter are each other's pullback.
+
+/// Max pooling of NHWC images `input` ([N, H, W, C]): each output is the largest input cell of
+/// its `window`, moved by `strides`, per channel. Padding cells never win; each padding must be
+/// smaller than the window. Output size as for ``conv2d(_:filter:strides:padding:file:line:)``.
+/// Pullback: ȳ scattered to the winning cells (the first largest in row-major window order on
+/// ties); pushforward: ẋ gathered from them.
+public func maxPool2d<Scalar>(
+    _ input: Tensor<Scalar>, window: (height: Int, width: Int), strides: (height: Int, width: Int),
+    padding: Padding = .valid, file: StaticString = #fileID, line: UInt = #line
+) -> Tensor<Scalar> {
+    let geometry = PoolingGeometry("maxPool2d", input.shape, window, strides, padding, file: file, line: line)
+    let routes = PoolingRoutes(geometry: geometry)
+    // The forward rule chooses the winners anew each time it runs (also when a compiled function
+    // replays it); the backward steps read the winners of the latest run.
+    let forward: Forward<Scalar> = { inputs, output in
+        Scalar._kernels.pool(.maximum(routes: routes.offsets), inputs.first, output, geometry)
+    }
+    let y = Tensor(shape: geometry.outputShape, evaluating: forward, input)
+    return Tape.recording(input)?.recordLinear(.maxPool2d, y, input, forward, { gathered($0, along: routes) },
+                                               adjoint: { scattered($0, along: routes) }) ?? y
+}
+
+/// Average pooling of NHWC images `input` ([N, H, W, C]): each output is the mean of its
+/// `window`, moved by `strides`, per channel. The divisor is always the full window area, so
+/// zeros of the padding count (each padding must be smaller than the window). Output size as
+/// for ``conv2d(_:filter:strides:padding:file:line:)``. Pullback: ȳ / area spread over each
+/// window; pushforward: the average pooling of ẋ.
+public func avgPool2d<Scalar>(
+    _ input: Tensor<Scalar>, window: (height: Int, width: Int), strides: (height: Int, width: Int),
+    padding: Padding = .valid, file: StaticString = #fileID, line: UInt = #line
+) -> Tensor<Scalar> {
+    averagePooled(input, PoolingGeometry("avgPool2d", input.shape, window, strides, padding, file: file, line: line))
+}
+
+/// The input cell max pooling chose for each output element (row-major offsets into the input):
+/// the constants of its derivative. Written by each run of the max-pooling forward rule.
+final class PoolingRoutes: @unchecked Sendable {
+    let geometry: PoolingGeometry
+    let offsets: UnsafeMutablePointer<Int>
+
+    init(geometry: PoolingGeometry) {
+        self.geometry = geometry
+        let count = Swift.max(geometry.outputShape.elementCount, 1)
+        offsets = .allocate(capacity: count)
+        offsets.initialize(repeating: 0, count: count)
+    }
+
+    deinit { offsets.deallocate() }
+}
+
+/// y = A x, the average pooling.
+func averagePooled<Scalar>(_ x: Tensor<Scalar>, _ g: PoolingGeometry) -> Tensor<Scalar> {
+    let forward: Forward<Scalar> = { inputs, output in Scalar._kernels.pool(.average, inputs.first, output, g) }
+    let y = Tensor(shape: g.outputShape, evaluating: forward, x)
+    return Tape.recording(x)?.recordLinear(.avgPool2d, y, x, forward, { averagePooled($0, g) },
+                                           adjoint: { averagePoolGradient($0, g) }) ?? y
+}
+
+/// x̄ = Aᵀ ȳ, the cotangent of average pooling's input.
+func averagePoolGradient<Scalar>(_ gy: Tensor<Scalar>, _ g: PoolingGeometry) -> Tensor<Scalar> {
+    let forward: Forward<Scalar> = { inputs, output in Scalar._kernels.poolGradient(.average, inputs.first, output, g) }
+    let gx = Tensor(shape: g.inputShape, evaluating: forward, gy)
+    return Tape.recording(gy)?.recordLinear(.avgPool2dBackward, gx, gy, forward, { averagePoolGradient($0, g) },
+                                            adjoint: { averagePooled($0, g) }) ?? gx
+}
+
+/// y = G x, the cells of `x` at `routes` (max pooling with its winners fixed, recorded as
+/// max pooling).
+func gathered<Scalar>(_ x: Tensor<Scalar>, along routes: PoolingRoutes) -> Tensor<Scalar> {
+    let forward: Forward<Scalar> = { inputs, output in
+        Scalar._kernels.pool(.gather(routes: routes.offsets), inputs.first, output, routes.geometry)
+    }
+    let y = Tensor(shape: routes.geometry.outputShape, evaluating: forward, x)
+    return Tape.recording(x)?.recordLinear(.maxPool2d, y, x, forward, { gathered($0, along: routes) },
+                                           adjoint: { scattered($0, along: routes) }) ?? y
+}
+
+/// x̄ = Gᵀ ȳ, each element of `gy` added to the input cell its route names.
+func scattered<Scalar>(_ gy: Tensor<Scalar>, along routes: PoolingRoutes) -> Tensor<Scalar> {
+    let forward: Forward<Scalar> = { inputs, output in
+        Scalar._kernels.poolGradient(.scatter(routes: routes.offsets), inputs.first, output, routes.geometry)
+    }
+    let gx = Tensor(shape: routes.geometry.inputShape, evaluating: forward, gy)
+    return Tape.recording(gy)?.recordLinear(.maxPool2dBackward, gx, gy, forward, { scattered($0, along: routes) },
+                                            adjoint: { gathered($0, along: routes) }) ?? gx
+}
+
+extension PoolingGeometry {
+    /// The geometry of `operation` over `input`, or a stop naming the operation, the input
+    /// shape, the window and the caller's location when the sizes do not fit.
+    init(
+        _ operation: String, _ input: Shape, _ window: (height: Int, width: Int), _ strides: (height: Int, width: Int),
+        _ padding: Padding, file: StaticString, line: UInt
+    ) {
+        let sliding = SlidingWindow(operation, over: input, filter: "window [\(window.height), \(window.width)]",
+                                    size: window, strides: strides, padding: padding, paddingBelowWindow: true,
+                                    file: file, line: line)
+        self.init(window: sliding, channels: input[3])
+    }
+}
+
+extension Tape {
+    /// Records the linear y = L(x) (`map`): pushforward L(ẋ), pullback `adjoint`(ȳ) = Lᵀ ȳ.
+    fileprivate func recordLinear(
+        _ primitive: Primitive, _ y: Tensor<Scalar>, _ x: Tensor<Scalar>, _ forward: @escaping Forward<Scalar>,
+        _ map: @escaping (Tensor<Scalar>) -> Tensor<Scalar>, adjoint: @escaping (Tensor<Scalar>) -> Tensor<Scalar>
+    ) -> Tensor<Scalar> {
+        record(primitive, y, inputs: x, forward: forward, pullback: { cotangent, _ in Tangents(adjoint(cotangent)) },
+               pushforward: { t, _ in map(t.first!) })
+    }
+}

@@ -1,0 +1,240 @@
+/// A function of tensors traced once and then replayed on new data without the tape.
+///
+/// Tracing records every primitive the function applies (including the backward passes of any
+/// gradients it computes and the parameter updates it makes); replaying runs the same kernels
+/// into buffers planned once, reusing a buffer as soon as its value is dead. A compiled training
+/// step therefore costs no allocation and no bookkeeping per operation.
+///
+/// The function has **state** (tensors it updates: its first results replace them after each
+/// run, like parameters after an optimiser step) and **inputs** (fed on each run, like a batch).
+/// What the function does must not depend on the values: control flow, shapes and any tensor it
+/// creates without deriving it from the state or the inputs (a dropout mask, the one-hot targets
+/// of `softmaxCrossEntropy(logits:labels:)`) are frozen at tracing time.
+///
+/// ```swift
+/// let step = CompiledFunction(state: parameters, inputs: [x, y]) { p, data in
+///     let (loss, g) = valueWithGradient(at: p) { p in quadraticCost(model(p, data[0]), data[1]) }
+///     return (zip(p, g).map { $0 - $1 * 0.05 }, [loss])
+/// }
+/// step.run([x, y])      // parameters updated in place
+/// ```
+public final class CompiledFunction<Scalar: TensorScalar> {
+    /// One replayed primitive: its forward rule and where its operands live.
+    private struct Step {
+        let forward: Forward<Scalar>
+        let inputs: ForwardInputs<Scalar>
+        let output: UnsafeMutablePointer<Scalar>
+    }
+
+    private struct Slot {
+        let pointer: UnsafeMutablePointer<Scalar>
+        let shape: Shape
+    }
+
+    private let steps: [Step]
+    private let inputs: [Slot]
+    private let state: [Slot]
+    /// Where each new state value is after a run (a state slot itself when unchanged).
+    private let newState: [UnsafeMutablePointer<Scalar>]
+    private let results: [Slot]
+    /// Buffers this function owns.
+    private let buffers: [UnsafeMutableBufferPointer<Scalar>]
+    /// Constant tensors whose elements the steps read.
+    private let constants: [Tensor<Scalar>]
+
+    /// The number of primitives replayed per run.
+    public var operationCount: Int { steps.count }
+
+    /// The number of scalars held in planned buffers (state, inputs and intermediates).
+    public var bufferedScalarCount: Int { buffers.reduce(0) { $0 + $1.count } }
+
+    /// Traces `body` at `state` and example `inputs`. `body` returns the new state (as many
+    /// tensors as `state`, shapes unchanged) and any number of outputs.
+    public init(
+        state initialState: [Tensor<Scalar>], inputs exampleInputs: [Tensor<Scalar>],
+        file: StaticString = #fileID, line: UInt = #line,
+        _ body: (_ state: [Tensor<Scalar>], _ inputs: [Tensor<Scalar>]) -> (state: [Tensor<Scalar>], outputs: [Tensor<Scalar>])
+    ) {
+        if let active = RecordingScope.active?.tape as? Tape<Scalar>, active.isRecording {
+            fatalError("CompiledFunction: cannot trace inside a recording scope", file: file, line: line)
+        }
+        var plan = ReplayPlan<Scalar>()
+        RecordingScope.run(Scalar.self) { tape, _ in
+            let stateVariables = initialState.map(tape.watch)
+            let inputVariables = exampleInputs.map(tape.watch)
+            let (updated, outputs) = body(stateVariables, inputVariables)
+            guard updated.count == initialState.count,
+                  zip(updated, initialState).allSatisfy({ $0.shape == $1.shape })
+            else {
+                fatalError("CompiledFunction: the new state has shapes \(updated.map(\.shape)), the state \(initialState.map(\.shape))",
+                                    file: file, line: line)
+            }
+            plan.build(tape: tape, state: stateVariables, inputs: inputVariables, results: updated + outputs)
+        }
+        func slot(_ value: Int) -> Slot { Slot(pointer: plan.pointer(of: value), shape: plan.shape(of: value)) }
+        steps = plan.steps.map { step in
+            Step(forward: step.forward,
+                 inputs: ForwardInputs(first: plan.pointer(of: step.inputs[0]), second: plan.pointer(of: step.inputs[1]),
+                                       third: plan.pointer(of: step.inputs[2])),
+                 output: plan.pointer(of: step.output))
+        }
+        state = plan.stateValues.map(slot)
+        inputs = plan.inputValues.map(slot)
+        newState = plan.resultValues.prefix(initialState.count).map { plan.pointer(of: $0) }
+        results = plan.resultValues.dropFirst(initialState.count).map(slot)
+        buffers = plan.buffers
+        constants = plan.constants
+    }
+
+    deinit {
+        for buffer in buffers { buffer.deallocate() }
+    }
+
+    /// Replays the function on `inputs` (shaped like the example inputs) and updates the state.
+    public func run(_ inputs: [Tensor<Scalar>], file: StaticString = #fileID, line: UInt = #line) {
+        guard inputs.count == self.inputs.count else {
+            fatalError("CompiledFunction.run: \(inputs.count) inputs for a function traced with \(self.inputs.count)",
+                                file: file, line: line)
+        }
+        for (slot, input) in zip(self.inputs, inputs) {
+            guard slot.shape == input.shape else {
+                fatalError("CompiledFunction.run: input of shape \(input.shape) where \(slot.shape) was traced",
+                                    file: file, line: line)
+            }
+            input.withUnsafeBufferPointer { slot.pointer.update(from: $0.baseAddress!, count: $0.count) }
+        }
+        for step in steps { step.forward(step.inputs, step.output) }
+        for (slot, source) in zip(state, newState) where slot.pointer != source {
+            slot.pointer.update(from: source, count: slot.shape.elementCount)
+        }
+    }
+
+    /// The current state.
+    public var currentState: [Tensor<Scalar>] { state.map(tensor) }
+
+    /// The outputs of the last run (of tracing, before the first run).
+    public var outputs: [Tensor<Scalar>] { results.map(tensor) }
+
+    private func tensor(_ slot: Slot) -> Tensor<Scalar> {
+        Tensor(shape: slot.shape) { $0.baseAddress!.update(from: slot.pointer, count: slot.shape.elementCount) }
+    }
+}
+
+/// Turns a tape into replay steps: which entries are needed, and which buffer holds each value.
+private struct ReplayPlan<Scalar: TensorScalar> {
+    struct PlannedStep {
+        let forward: Forward<Scalar>
+        let inputs: [Int]
+        let output: Int
+    }
+
+    /// Value identifiers: tape indices (≥ 0) or constants (< 0, −1 − index into `constants`).
+    private(set) var steps: [PlannedStep] = []
+    private(set) var stateValues: [Int] = []
+    private(set) var inputValues: [Int] = []
+    private(set) var resultValues: [Int] = []
+    private(set) var buffers: [UnsafeMutableBufferPointer<Scalar>] = []
+    private(set) var constants: [Tensor<Scalar>] = []
+    private var bufferOfValue: [Int: Int] = [:]
+    private var shapes: [Int: Shape] = [:]
+
+    func pointer(of value: Int) -> UnsafeMutablePointer<Scalar> {
+        if value < 0 {
+            return constants[-1 - value].storage.withUnsafeMutablePointerToElements { $0 }
+        }
+        return buffers[bufferOfValue[value]!].baseAddress!
+    }
+
+    func shape(of value: Int) -> Shape { value < 0 ? constants[-1 - value].shape : shapes[value]! }
+
+    private mutating func constant(_ tensor: Tensor<Scalar>) -> Int {
+        constants.append(tensor.detached)
+        return -constants.count
+    }
+
+    mutating func build(tape: Tape<Scalar>, state: [Tensor<Scalar>], inputs: [Tensor<Scalar>], results: [Tensor<Scalar>]) {
+        let entries = tape.entries
+        func index(_ tensor: Tensor<Scalar>) -> Int? { tensor.node.flatMap { $0.tape === tape ? $0.index : nil } }
+        stateValues = state.map { index($0)! }
+        inputValues = inputs.map { index($0)! }
+        let slots = Set(stateValues + inputValues)
+        resultValues = results.map { index($0) ?? constant($0) }
+
+        // The entries the results depend on.
+        var needed = [Bool](repeating: false, count: entries.count)
+        var pending = resultValues.filter { $0 >= 0 }
+        while let value = pending.popLast() {
+            guard !needed[value] else { continue }
+            needed[value] = true
+            for slot in 0..<3 where entries[value].input(slot) >= 0 { pending.append(entries[value].input(slot)) }
+        }
+
+        // Each needed value's root: the value whose buffer it lives in (aliases share).
+        var root = [Int](repeating: -1, count: entries.count)
+        var lastUse = [Int: Int]()
+        let never = Int.max
+        for value in entries.indices where needed[value] {
+            let entry = entries[value]
+            shapes[value] = entry.output.shape
+            if entry.forward == nil, entry.input(0) >= 0 {
+                root[value] = root[entry.input(0)]
+            } else {
+                root[value] = value
+            }
+            for slot in 0..<3 where entry.input(slot) >= 0 {
+                lastUse[root[entry.input(slot)]] = max(lastUse[root[entry.input(slot)]] ?? 0, value)
+            }
+        }
+        for value in resultValues where value >= 0 { lastUse[root[value]] = never }
+        for value in slots { lastUse[value] = never }
+
+        // Buffers: dedicated for slots, reused by size for intermediates once dead.
+        var freeAt = [Int]()   // per buffer: the last step that reads its current value
+        func allocate(_ count: Int, until last: Int, after position: Int) -> Int {
+            if let reusable = buffers.indices.first(where: { buffers[$0].count == count && freeAt[$0] < position }) {
+                freeAt[reusable] = last
+                return reusable
+            }
+            buffers.append(.allocate(capacity: Swift.max(count, 1)))
+            freeAt.append(last)
+            return buffers.count - 1
+        }
+        for value in stateValues + inputValues where bufferOfValue[value] == nil {
+            bufferOfValue[value] = allocate(entries[value].output.elementCount, until: never, after: never)
+            let output = entries[value].output
+            output.withUnsafeBufferPointer { buffers[bufferOfValue[value]!].baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+        }
+        for value in entries.indices where needed[value] && bufferOfValue[value] == nil {
+            let entry = entries[value]
+            if root[value] != value {
+                bufferOfValue[value] = bufferOfValue[root[value]]
+                continue
+            }
+            guard let forward = entry.forward else {
+                // A variable that is neither state nor input: a constant of the traced function.
+                let buffer = allocate(entry.output.elementCount, until: never, after: never)
+                entry.output.withUnsafeBufferPointer { buffers[buffer].baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+                bufferOfValue[value] = buffer
+                continue
+            }
+            var operands = [Int]()
+            let arguments = [entry.arguments.0, entry.arguments.1, entry.arguments.2]
+            for slot in 0..<3 {
+                if entry.input(slot) >= 0 {
+                    operands.append(entry.input(slot))
+                } else if let argument = arguments[slot] {
+                    operands.append(constant(argument))
+                } else {
+                    operands.append(operands[0])
+                }
+            }
+            bufferOfValue[value] = allocate(entry.output.elementCount, until: lastUse[value] ?? value, after: value)
+            steps.append(PlannedStep(forward: forward, inputs: operands, output: value))
+        }
+        // Before the first run, the outputs read as their traced values.
+        for value in resultValues where value >= 0 && !slots.contains(value) {
+            let output = entries[value].output
+            output.withUnsafeBufferPointer { pointer(of: value).update(from: $0.baseAddress!, count: $0.count) }
+        }
+    }
+}

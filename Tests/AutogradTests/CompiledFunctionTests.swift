@@ -1,0 +1,71 @@
+import Testing
+@testable import Autograd
+
+@Suite("Compiled functions replay exactly what the tape computes")
+struct CompiledFunctionTests {
+    /// One SGD step of a small sigmoid network on one sample, written with the tape.
+    static func sgdStep(_ p: [Tensor<Double>], _ data: [Tensor<Double>]) -> (state: [Tensor<Double>], outputs: [Tensor<Double>]) {
+        let (loss, g) = valueWithGradient(at: p) { p in
+            let hidden = (matmul(p[0], data[0]) + p[1]).sigmoid()
+            let output = (matmul(p[2], hidden) + p[3]).sigmoid()
+            return quadraticCost(output, data[1])
+        }
+        return (zip(p, g).map { $0 - $1 * 0.05 }, [loss])
+    }
+
+    @Test("a compiled SGD step gives bit-identical parameters to the tape, step after step")
+    func sgdStepsMatch() {
+        var parameters = [randomTensor([3, 2], seed: 1), randomTensor([3, 1], seed: 2),
+                          randomTensor([2, 3], seed: 3), randomTensor([2, 1], seed: 4)]
+        let samples = (0..<4).map { [randomTensor([2, 1], seed: 10 + UInt64($0)), randomTensor([2, 1], seed: 20 + UInt64($0), in: 0..<1)] }
+        let compiled = CompiledFunction(state: parameters, inputs: samples[0], Self.sgdStep)
+        #expect(compiled.operationCount > 10)
+        for step in 0..<12 {
+            let sample = samples[step % samples.count]
+            let (expected, outputs) = Self.sgdStep(parameters, sample)
+            compiled.run(sample)
+            #expect(compiled.currentState == expected, "step \(step): parameters differ")
+            #expect(compiled.outputs[0] == outputs[0], "step \(step): loss differs")
+            parameters = expected
+        }
+    }
+
+    @Test("max-pooling routes and ReLU masks are recomputed from new data on each run")
+    func dataDependentDerivatives() {
+        func step(_ p: [Tensor<Double>], _ data: [Tensor<Double>]) -> (state: [Tensor<Double>], outputs: [Tensor<Double>]) {
+            let g = gradient(at: p[0]) { filter in
+                let features = conv2d(data[0], filter: filter, padding: .symmetric(1)).relu()
+                let pooled = maxPool2d(features, window: (2, 2), strides: (2, 2))
+                return (pooled * pooled).sum()
+            }
+            return ([p[0] - g * 0.01], [g])
+        }
+        let filter = randomTensor([3, 3, 1, 2], seed: 5)
+        let images = (0..<3).map { randomTensor([2, 4, 4, 1], seed: 30 + UInt64($0)) }
+        let compiled = CompiledFunction(state: [filter], inputs: [images[0]], step)
+        var state = [filter]
+        for image in images.reversed() {
+            let (expected, outputs) = step(state, [image])
+            compiled.run([image])
+            #expect(compiled.outputs[0] == outputs[0])
+            #expect(compiled.currentState == expected)
+            state = expected
+        }
+    }
+
+    @Test("buffers of dead intermediates are reused")
+    func buffersAreReused() {
+        let x = randomTensor([64], seed: 9)
+        let compiled = CompiledFunction(state: [x], inputs: []) { state, _ in
+            var y = state[0]
+            for _ in 0..<20 { y = (y * 0.5).tanh() }
+            return ([y], [])
+        }
+        #expect(compiled.operationCount == 40)
+        #expect(compiled.bufferedScalarCount <= 64 * 4, "20 chained operations should need a few buffers, not 40")
+        compiled.run([])
+        var expected = x
+        for _ in 0..<20 { expected = (expected * 0.5).tanh() }
+        #expect(compiled.currentState[0] == expected)
+    }
+}
