@@ -23,12 +23,17 @@ let package = Package(
     products: [
         .library(name: "Autograd", targets: ["Autograd"]),
         .library(name: "Layers", targets: ["Layers"]),
+        .library(name: "Train", targets: ["Train"]),
     ],
     targets: [
         .target(name: "Autograd", swiftSettings: optimisation),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .target(name: "Layers", dependencies: ["Autograd"], swiftSettings: optimisation),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Autograd"]),
+        // zlib's inflate for gzip-compressed datasets (headers from zlib1g-dev on Debian/Ubuntu).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Train", dependencies: ["Autograd", "CZlib"], swiftSettings: optimisation),
+        .testTarget(name: "TrainTests", dependencies: ["Train"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
