@@ -34,7 +34,7 @@ public struct SafeTensors: Sendable {
     /// `"__metadata__"`.
     public mutating func append(_ tensor: StoredTensor, named name: String, file: StaticString = #fileID, line: UInt = #line) {
         guard storage[name] == nil, name != Self.metadataKey else {
-            preconditionFailure("SafeTensors.append: the name \"\(name)\" is \(name == Self.metadataKey ? "reserved" : "already used")", file: file, line: line)
+            fatalError("SafeTensors.append: the name \"\(name)\" is \(name == Self.metadataKey ? "reserved" : "already used")", file: file, line: line)
         }
         names.append(name)
         storage[name] = tensor

@@ -43,7 +43,7 @@ public struct StoredTensor: Hashable, Sendable {
     /// dtype's size.
     public init(dtype: DType, shape: [Int], bytes: [UInt8], file: StaticString = #fileID, line: UInt = #line) {
         guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) * dtype.byteSize == bytes.count else {
-            preconditionFailure("StoredTensor: \(bytes.count) bytes do not fill shape \(shape) of \(dtype.rawValue)", file: file, line: line)
+            fatalError("StoredTensor: \(bytes.count) bytes do not fill shape \(shape) of \(dtype.rawValue)", file: file, line: line)
         }
         self.dtype = dtype
         self.shape = shape

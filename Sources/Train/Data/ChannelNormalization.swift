@@ -40,7 +40,7 @@ public struct ChannelNormalization: Hashable, Sendable {
     /// `images` (NHWC, with as many channels as there are statistics), standardised.
     public func applied(to images: Tensor<Float>, file: StaticString = #fileID, line: UInt = #line) -> Tensor<Float> {
         guard images.rank == 4, images.shape[3] == mean.count else {
-            preconditionFailure("ChannelNormalization: images of shape \(images.shape) do not have \(mean.count) channels",
+            fatalError("ChannelNormalization: images of shape \(images.shape) do not have \(mean.count) channels",
                                 file: file, line: line)
         }
         var result = images

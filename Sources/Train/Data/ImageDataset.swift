@@ -14,11 +14,11 @@ public struct ImageDataset: Sendable {
     /// Creates a dataset; `images` must be rank 4 with one label per image, each in `0..<classCount`.
     public init(images: Tensor<Float>, labels: [Int], classCount: Int, file: StaticString = #fileID, line: UInt = #line) {
         guard images.rank == 4, images.shape[0] == labels.count else {
-            preconditionFailure("ImageDataset: images of shape \(images.shape) need rank 4 [N, H, W, C] and one label each (\(labels.count) labels)",
+            fatalError("ImageDataset: images of shape \(images.shape) need rank 4 [N, H, W, C] and one label each (\(labels.count) labels)",
                                 file: file, line: line)
         }
         if let bad = labels.firstIndex(where: { !(0..<classCount).contains($0) }) {
-            preconditionFailure("ImageDataset: label \(labels[bad]) of image \(bad) is outside 0..<\(classCount)", file: file, line: line)
+            fatalError("ImageDataset: label \(labels[bad]) of image \(bad) is outside 0..<\(classCount)", file: file, line: line)
         }
         self.images = images
         self.labels = labels
@@ -42,7 +42,7 @@ public struct ImageDataset: Sendable {
             images.withUnsafeBufferPointer { source in
                 for (row, index) in indices.enumerated() {
                     guard (0..<count).contains(index) else {
-                        preconditionFailure("ImageDataset.batch: index \(index) is outside 0..<\(count)", file: file, line: line)
+                        fatalError("ImageDataset.batch: index \(index) is outside 0..<\(count)", file: file, line: line)
                     }
                     batchLabels.append(labels[index])
                     guard imageSize > 0 else { continue }

@@ -6,7 +6,7 @@ extension ImageDataset {
     public func padded(top: Int, bottom: Int, left: Int, right: Int, value: Float = 0,
                        file: StaticString = #fileID, line: UInt = #line) -> ImageDataset {
         guard min(top, bottom, left, right) >= 0 else {
-            preconditionFailure("ImageDataset.padded: negative padding \(top), \(bottom), \(left), \(right)", file: file, line: line)
+            fatalError("ImageDataset.padded: negative padding \(top), \(bottom), \(left), \(right)", file: file, line: line)
         }
         let (height, width, channels) = (imageShape[0], imageShape[1], imageShape[2])
         let (newHeight, newWidth) = (height + top + bottom, width + left + right)
@@ -34,7 +34,7 @@ extension ImageDataset {
                        file: StaticString = #fileID, line: UInt = #line) -> ImageDataset {
         let (extraRows, extraColumns) = (height - imageShape[0], width - imageShape[1])
         guard extraRows >= 0, extraColumns >= 0 else {
-            preconditionFailure("ImageDataset.padded: images of \(imageShape[0])×\(imageShape[1]) do not fit in \(height)×\(width)",
+            fatalError("ImageDataset.padded: images of \(imageShape[0])×\(imageShape[1]) do not fit in \(height)×\(width)",
                                 file: file, line: line)
         }
         return padded(top: extraRows / 2, bottom: extraRows - extraRows / 2,
@@ -45,7 +45,7 @@ extension ImageDataset {
     /// Fashion-MNIST fed to a network built for RGB.
     public func repeatingGreyChannel(_ channels: Int = 3, file: StaticString = #fileID, line: UInt = #line) -> ImageDataset {
         guard imageShape[2] == 1, channels > 0 else {
-            preconditionFailure("ImageDataset.repeatingGreyChannel: images of shape \(imageShape) are not grey (one channel), or \(channels) channels asked",
+            fatalError("ImageDataset.repeatingGreyChannel: images of shape \(imageShape) are not grey (one channel), or \(channels) channels asked",
                                 file: file, line: line)
         }
         var result = Tensor<Float>.zeros([count, imageShape[0], imageShape[1], channels])
@@ -67,7 +67,7 @@ extension ImageDataset {
         -> (training: ImageDataset, validation: ImageDataset)
     {
         guard (0...count).contains(validationCount) else {
-            preconditionFailure("ImageDataset.split: \(validationCount) validation images asked of \(count)", file: file, line: line)
+            fatalError("ImageDataset.split: \(validationCount) validation images asked of \(count)", file: file, line: line)
         }
         let order = shuffledIndices(count: count, using: &generator)
         return (subset(order[validationCount...].sorted()), subset(order[..<validationCount].sorted()))

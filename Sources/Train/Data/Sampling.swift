@@ -44,7 +44,7 @@ public struct Sampler: Hashable, Sendable {
         self.scheme = scheme
         self.lastBatch = lastBatch
         guard exampleCount > 0, batchSize > 0, stepsPerEpoch > 0 else {
-            preconditionFailure("Sampler: \(exampleCount) examples in batches of \(batchSize) with last batch policy \(lastBatch) give no batch",
+            fatalError("Sampler: \(exampleCount) examples in batches of \(batchSize) with last batch policy \(lastBatch) give no batch",
                                 file: file, line: line)
         }
     }
