@@ -169,6 +169,6 @@ extension TensorScalar {
     static var trainingKernels: TrainingKernels<Self> {
         if let table = floatKernels as? TrainingKernels<Self> { return table }
         if let table = doubleKernels as? TrainingKernels<Self> { return table }
-        preconditionFailure("Train: no kernels for tensor scalar type \(Self.self)")
+        fatalError("Train: no kernels for tensor scalar type \(Self.self)")
     }
 }

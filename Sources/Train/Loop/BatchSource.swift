@@ -39,7 +39,7 @@ public struct TensorDataset<Scalar: TensorScalar>: BatchSource, Sendable {
     /// A dataset of `inputs` (rank ≥ 1) and as many `targets`.
     public init(inputs: Tensor<Scalar>, targets: Targets<Scalar>, file: StaticString = #fileID, line: UInt = #line) {
         guard inputs.rank >= 1, inputs.shape[0] == targets.count else {
-            preconditionFailure("TensorDataset: inputs of shape \(inputs.shape) need one row per target (\(targets.count) targets)",
+            fatalError("TensorDataset: inputs of shape \(inputs.shape) need one row per target (\(targets.count) targets)",
                                 file: file, line: line)
         }
         self.inputs = inputs

@@ -75,7 +75,7 @@ public struct EarlyStopping: TrainingCallback {
 
     /// Early stopping after `patience` epochs without an improvement larger than `minimumDelta`.
     public init(patience: Int, minimumDelta: Double = 0) {
-        precondition(patience >= 1, "EarlyStopping: patience must be at least 1, not \(patience)")
+        guard patience >= 1 else { fatalError("EarlyStopping: patience must be at least 1, not \(patience)") }
         self.patience = patience
         self.minimumDelta = minimumDelta
     }
@@ -105,7 +105,7 @@ public struct CheckpointEveryEpoch: TrainingCallback {
 
     /// Checkpoints after every `every` epochs to `path(number of epochs completed)`.
     public init(every: Int = 1, path: @escaping (Int) -> String) {
-        precondition(every >= 1, "CheckpointEveryEpoch: every must be at least 1, not \(every)")
+        guard every >= 1 else { fatalError("CheckpointEveryEpoch: every must be at least 1, not \(every)") }
         self.every = every
         self.path = path
     }

@@ -78,7 +78,7 @@ extension Module {
     func forEachInferenceBatch<Data: BatchSource>(
         of data: Data, batchSize: Int, _ body: (TrainingBatch<Scalar>, Tensor<Scalar>) -> Void
     ) where Data.Scalar == Scalar {
-        precondition(batchSize > 0, "evaluate: batchSize must be positive, not \(batchSize)")
+        guard batchSize > 0 else { fatalError("evaluate: batchSize must be positive, not \(batchSize)") }
         var context = ForwardContext.inference
         for start in stride(from: 0, to: data.count, by: batchSize) {
             let batch = data.trainingBatch(start..<min(start + batchSize, data.count))

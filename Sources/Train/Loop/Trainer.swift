@@ -66,7 +66,7 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
         training: Data, validation: Data? = nil, epochs: Int, batchSize: Int = 32, withReplacement: Bool = false,
         callbacks: [any TrainingCallback] = [NonFiniteGuard()]
     ) throws -> History where Data.Scalar == Scalar {
-        precondition(epochs >= 0, "fit: epochs must not be negative, not \(epochs)")
+        guard epochs >= 0 else { fatalError("fit: epochs must not be negative, not \(epochs)") }
         let sampler = Sampler(exampleCount: training.count, scheme: .miniBatch(size: batchSize, withReplacement: withReplacement))
         let info = model.parameterInfo
         let lastEpoch = epochsCompleted + epochs

@@ -11,7 +11,7 @@ public func binaryCrossEntropy<Scalar>(
     logits: Tensor<Scalar>, targets: Tensor<Scalar>, file: StaticString = #fileID, line: UInt = #line
 ) -> Tensor<Scalar> {
     guard logits.shape == targets.shape, isColumn(logits.shape) else {
-        preconditionFailure("binaryCrossEntropy: shapes \(logits.shape) and \(targets.shape) must be equal, [N] or [N, 1]",
+        fatalError("binaryCrossEntropy: shapes \(logits.shape) and \(targets.shape) must be equal, [N] or [N, 1]",
                             file: file, line: line)
     }
     let y = targets.reshaped(to: [-1, 1])
@@ -24,7 +24,7 @@ public func binaryCrossEntropy<Scalar>(
     logits: Tensor<Scalar>, labels: [Int], file: StaticString = #fileID, line: UInt = #line
 ) -> Tensor<Scalar> {
     guard isColumn(logits.shape), labels.count == logits.shape[0], labels.allSatisfy({ $0 == 0 || $0 == 1 }) else {
-        preconditionFailure("binaryCrossEntropy: logits of shape \(logits.shape) need [N] or [N, 1] with N labels that are 0 or 1 (got \(labels.count) labels)",
+        fatalError("binaryCrossEntropy: logits of shape \(logits.shape) need [N] or [N, 1] with N labels that are 0 or 1 (got \(labels.count) labels)",
                             file: file, line: line)
     }
     return softmaxCrossEntropy(logits: twoClassLogits(logits), labels: labels, file: file, line: line)

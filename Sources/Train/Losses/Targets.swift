@@ -41,14 +41,14 @@ public enum Targets<Scalar: TensorScalar>: Sendable {
         case .labels(let labels):
             let columns = outputs.rank == 2 ? outputs.shape[1] : 1
             guard outputs.shape.first == labels.count else {
-                preconditionFailure("loss: outputs of shape \(outputs.shape) for \(labels.count) labels", file: file, line: line)
+                fatalError("loss: outputs of shape \(outputs.shape) for \(labels.count) labels", file: file, line: line)
             }
             guard columns > 1 else { return Tensor(labels.map { Scalar($0) }, shape: outputs.shape) }
             var oneHot = Tensor<Scalar>.zeros([labels.count, columns])
             oneHot.withUnsafeMutableBufferPointer { buffer in
                 for (row, label) in labels.enumerated() {
                     guard (0..<columns).contains(label) else {
-                        preconditionFailure("loss: label \(label) in row \(row) is outside 0..<\(columns)", file: file, line: line)
+                        fatalError("loss: label \(label) in row \(row) is outside 0..<\(columns)", file: file, line: line)
                     }
                     buffer[row * columns + label] = 1
                 }
@@ -74,7 +74,9 @@ extension Tensor {
         result.withUnsafeMutableBufferPointer { target in
             withUnsafeBufferPointer { source in
                 for (row, index) in indices.enumerated() {
-                    precondition((0..<shape[0]).contains(index), "gatheringRows: row \(index) is outside 0..<\(shape[0])")
+                    guard (0..<shape[0]).contains(index) else {
+                        fatalError("gatheringRows: row \(index) is outside 0..<\(shape[0])")
+                    }
                     guard rowSize > 0 else { continue }
                     (target.baseAddress! + row * rowSize).update(from: source.baseAddress! + index * rowSize, count: rowSize)
                 }

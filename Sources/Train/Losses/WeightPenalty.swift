@@ -5,7 +5,7 @@ import Layers
 /// entry of every weight (the seed's ‖W‖₂ read as the Frobenius norm). Its gradient with
 /// respect to W is (2λ/N) W. N is the number of training examples, as in (8.2).
 public func l2Penalty<Scalar>(_ weights: [Tensor<Scalar>], lambda: Double, exampleCount: Int) -> Tensor<Scalar> {
-    precondition(exampleCount > 0, "l2Penalty: exampleCount must be positive, not \(exampleCount)")
+    guard exampleCount > 0 else { fatalError("l2Penalty: exampleCount must be positive, not \(exampleCount)") }
     let squares = weights.map { ($0 * $0).sum() }
     guard let first = squares.first else { return Tensor(0) }
     return squares.dropFirst().reduce(first, +).scaled(by: Scalar(lambda / Double(exampleCount)))

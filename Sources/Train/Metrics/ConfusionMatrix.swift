@@ -18,7 +18,7 @@ public struct ConfusionMatrix: Hashable, Sendable, CustomStringConvertible {
 
     /// An empty matrix for the named classes.
     public init(classNames: [String]) {
-        precondition(!classNames.isEmpty, "ConfusionMatrix: needs at least one class")
+        guard !classNames.isEmpty else { fatalError("ConfusionMatrix: needs at least one class") }
         self.classNames = classNames
         counts = Array(repeating: Array(repeating: 0, count: classNames.count), count: classNames.count)
     }
@@ -41,11 +41,11 @@ public struct ConfusionMatrix: Hashable, Sendable, CustomStringConvertible {
     /// Counts paired predicted and true labels.
     public mutating func add(predicted: [Int], actual: [Int], file: StaticString = #fileID, line: UInt = #line) {
         guard predicted.count == actual.count else {
-            preconditionFailure("ConfusionMatrix.add: \(predicted.count) predictions for \(actual.count) labels", file: file, line: line)
+            fatalError("ConfusionMatrix.add: \(predicted.count) predictions for \(actual.count) labels", file: file, line: line)
         }
         for (p, a) in zip(predicted, actual) {
             guard counts.indices.contains(p), counts.indices.contains(a) else {
-                preconditionFailure("ConfusionMatrix.add: label pair (\(p), \(a)) is outside 0..<\(classCount)", file: file, line: line)
+                fatalError("ConfusionMatrix.add: label pair (\(p), \(a)) is outside 0..<\(classCount)", file: file, line: line)
             }
             counts[p][a] += 1
         }

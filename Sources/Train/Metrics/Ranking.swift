@@ -23,7 +23,7 @@ public func accuracy<Scalar: TensorScalar>(
 public func topKError<Scalar: TensorScalar>(
     scores: Tensor<Scalar>, labels: [Int], k: Int, file: StaticString = #fileID, line: UInt = #line
 ) -> Double {
-    precondition(k >= 1, "topKError: k must be at least 1, not \(k)", file: file, line: line)
+    guard k >= 1 else { fatalError("topKError: k must be at least 1, not \(k)", file: file, line: line) }
     let ranks = labelRanks(scores: scores, labels: labels, file: file, line: line)
     guard !ranks.isEmpty else { return 0 }
     return Double(ranks.count(where: { $0 >= k })) / Double(ranks.count)
@@ -42,15 +42,15 @@ func classify<Scalar: TensorScalar>(
     _ scores: Tensor<Scalar>, labels: [Int]?, operation: String, file: StaticString, line: UInt
 ) -> (predictions: [Int], ranks: [Int]) {
     guard scores.rank == 2, scores.shape[1] > 0 else {
-        preconditionFailure("\(operation): scores of shape \(scores.shape) must be N × K with K ≥ 1", file: file, line: line)
+        fatalError("\(operation): scores of shape \(scores.shape) must be N × K with K ≥ 1", file: file, line: line)
     }
     let (rows, classes) = (scores.shape[0], scores.shape[1])
     if let labels {
         guard labels.count == rows else {
-            preconditionFailure("\(operation): \(labels.count) labels for \(rows) rows of scores \(scores.shape)", file: file, line: line)
+            fatalError("\(operation): \(labels.count) labels for \(rows) rows of scores \(scores.shape)", file: file, line: line)
         }
         if let bad = labels.firstIndex(where: { !(0..<classes).contains($0) }) {
-            preconditionFailure("\(operation): label \(labels[bad]) in row \(bad) is outside 0..<\(classes)", file: file, line: line)
+            fatalError("\(operation): label \(labels[bad]) in row \(bad) is outside 0..<\(classes)", file: file, line: line)
         }
     }
     guard rows > 0 else { return ([], []) }

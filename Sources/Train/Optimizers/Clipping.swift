@@ -14,7 +14,7 @@ public func globalNorm<Scalar: TensorScalar>(_ gradients: [Tensor<Scalar>]) -> D
 /// clipping. A non-finite norm leaves the gradients alone (a non-finite guard reports it).
 @discardableResult
 public func clipByGlobalNorm<Scalar: TensorScalar>(_ gradients: inout [Tensor<Scalar>], maxNorm: Double) -> Double {
-    precondition(maxNorm > 0, "clipByGlobalNorm: maxNorm must be positive, not \(maxNorm)")
+    guard maxNorm > 0 else { fatalError("clipByGlobalNorm: maxNorm must be positive, not \(maxNorm)") }
     let norm = globalNorm(gradients)
     guard norm.isFinite, norm > maxNorm else { return norm }
     let factor = Scalar(maxNorm / norm)

@@ -44,6 +44,8 @@ extension Module {
             value = values[index]
             index += 1
         }
-        precondition(index == values.count, "restoreParameters: \(values.count) tensors for \(index) parameters")
+        guard index == values.count else {
+            fatalError("restoreParameters: \(values.count) tensors for \(index) parameters")
+        }
     }
 }

@@ -24,14 +24,14 @@ struct OptimizerSlots<Scalar: TensorScalar> {
         rule: (ParameterInfo, _ step: Int) -> UpdateRule<Scalar>
     ) {
         guard parameters.count == gradients.count, parameters.count == info.count else {
-            preconditionFailure("optimiser update: \(parameters.count) parameters, \(gradients.count) gradients and \(info.count) parameter descriptions must match")
+            fatalError("optimiser update: \(parameters.count) parameters, \(gradients.count) gradients and \(info.count) parameter descriptions must match")
         }
         step += 1
         let kernels = Scalar.trainingKernels
         for index in parameters.indices {
             let gradient = gradients[index]
             guard gradient.shape == parameters[index].shape else {
-                preconditionFailure("optimiser update: gradient of shape \(gradient.shape) for parameter '\(info[index].name)' of shape \(parameters[index].shape)")
+                fatalError("optimiser update: gradient of shape \(gradient.shape) for parameter '\(info[index].name)' of shape \(parameters[index].shape)")
             }
             let update = rule(info[index], step)
             var slots = slotNames.map { slot in

@@ -24,9 +24,11 @@ public struct HeatMap: Sendable {
     /// A heat map; `intensities` and `texts` have one row per row label and one entry per column label.
     public init(title: String, rowLabels: [String], columnLabels: [String], rowTitle: String, columnTitle: String,
                 intensities: [[Double]], texts: [[String]]) {
-        precondition(intensities.count == rowLabels.count && texts.count == rowLabels.count
-                     && (intensities + texts.map { $0.map { _ in 0 } }).allSatisfy { $0.count == columnLabels.count },
-                     "HeatMap: intensities and texts must have \(rowLabels.count) rows of \(columnLabels.count) entries")
+        let rowsFit = intensities.count == rowLabels.count && texts.count == rowLabels.count
+        let columnsFit = intensities.allSatisfy { $0.count == columnLabels.count } && texts.allSatisfy { $0.count == columnLabels.count }
+        guard rowsFit, columnsFit else {
+            fatalError("HeatMap: intensities and texts must have \(rowLabels.count) rows of \(columnLabels.count) entries")
+        }
         self.title = title
         self.rowLabels = rowLabels
         self.columnLabels = columnLabels

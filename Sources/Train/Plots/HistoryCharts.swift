@@ -27,7 +27,7 @@ extension History {
     /// The loss of every `every`-th step against the step number, on a logarithmic axis: the
     /// seeds' `semilogy(1:1e4:Niter, savecost(1:1e4:Niter))`.
     public func stepLossChart(every: Int = 1, title: String = "Loss per step", yScale: AxisScale = .logarithmic) -> LineChart {
-        precondition(every >= 1, "stepLossChart: every must be at least 1, not \(every)")
+        guard every >= 1 else { fatalError("stepLossChart: every must be at least 1, not \(every)") }
         var chart = LineChart(title: title, xLabel: "step", yLabel: "loss", yScale: yScale)
         chart.add("training", points: stride(from: 0, to: stepLosses.count, by: every).map { (Double($0 + 1), stepLosses[$0]) })
         return chart

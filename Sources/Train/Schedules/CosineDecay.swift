@@ -16,7 +16,7 @@ public struct CosineDecayLearningRate: LearningRateSchedule {
 
     /// A cosine decay from `initial` to `minimum` over `epochs` epochs.
     public init(initial: Double, minimum: Double = 0, epochs: Int) {
-        precondition(epochs > 0, "CosineDecayLearningRate: epochs must be positive, not \(epochs)")
+        guard epochs > 0 else { fatalError("CosineDecayLearningRate: epochs must be positive, not \(epochs)") }
         self.initial = initial
         self.minimum = minimum
         self.epochs = epochs
@@ -46,7 +46,7 @@ public struct LinearWarmup: LearningRateSchedule {
 
     /// Warms up `base` over `steps` steps.
     public init(steps: Int, then base: any LearningRateSchedule) {
-        precondition(steps > 0, "LinearWarmup: steps must be positive, not \(steps)")
+        guard steps > 0 else { fatalError("LinearWarmup: steps must be positive, not \(steps)") }
         self.steps = steps
         self.base = base
     }

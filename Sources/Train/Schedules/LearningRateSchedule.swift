@@ -9,7 +9,9 @@ public struct TrainingPosition: Hashable, Sendable {
 
     /// A position; `stepsPerEpoch` must be positive.
     public init(epoch: Int, step: Int = 0, stepsPerEpoch: Int = 1) {
-        precondition(stepsPerEpoch > 0, "TrainingPosition: stepsPerEpoch must be positive, not \(stepsPerEpoch)")
+        guard stepsPerEpoch > 0 else {
+            fatalError("TrainingPosition: stepsPerEpoch must be positive, not \(stepsPerEpoch)")
+        }
         self.epoch = epoch
         self.step = step
         self.stepsPerEpoch = stepsPerEpoch

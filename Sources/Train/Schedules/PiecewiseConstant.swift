@@ -7,8 +7,9 @@ public struct PiecewiseConstantLearningRate: LearningRateSchedule {
 
     /// A schedule from stages; there must be at least one, each at least one epoch long.
     public init(_ stages: [(epochs: Int, rate: Double)]) {
-        precondition(!stages.isEmpty && stages.allSatisfy { $0.epochs > 0 },
-                     "PiecewiseConstantLearningRate: needs stages of at least one epoch each, got \(stages)")
+        guard !stages.isEmpty, stages.allSatisfy({ $0.epochs > 0 }) else {
+            fatalError("PiecewiseConstantLearningRate: needs stages of at least one epoch each, got \(stages)")
+        }
         self.stages = stages
     }
 
@@ -47,7 +48,7 @@ public struct StepDecayLearningRate: LearningRateSchedule {
 
     /// A step decay; `every` must be positive.
     public init(initial: Double, factor: Double, every: Int) {
-        precondition(every > 0, "StepDecayLearningRate: every must be positive, not \(every)")
+        guard every > 0 else { fatalError("StepDecayLearningRate: every must be positive, not \(every)") }
         self.initial = initial
         self.factor = factor
         self.every = every
