@@ -108,3 +108,25 @@ struct LoopTrainerTests {
         #expect(try stoppingEpoch([1.0, 0.94, 0.88, 0.82], patience: 1, minimumDelta: 0.05) == nil)
     }
 }
+
+@Suite("Evaluation")
+struct LoopEvaluationTests {
+    @Test("target vectors count as the class of their largest entry; losses average over all examples")
+    func targetVectors() {
+        var generator = SeededGenerator(seed: 5)
+        let model = Sequential<Float>.netbp(inputSize: 2, using: &generator)
+        let inputs = Tensor<Float>(randomUniform: [10, 2], using: &generator)
+        let targets = Tensor<Float>((0..<10).flatMap { $0 % 3 == 0 ? [Float(1), 0] : [0, 1] }, shape: [10, 2])
+        let data = TensorDataset(inputs: inputs, targets: .values(targets))
+        let evaluation = model.evaluate(on: data, loss: .meanQuadraticCost, batchSize: 3)
+        let outputs = model(inputs)
+        let expectedClasses = (0..<10).map { $0 % 3 == 0 ? 0 : 1 }
+        let correct = zip(predictedClasses(outputs), expectedClasses).filter { $0 == $1 }.count
+        #expect(evaluation.accuracy == Double(correct) / 10)
+        #expect(abs(evaluation.loss - Double(meanQuadraticCost(outputs, targets).scalar)) < 1e-6)
+        #expect(evaluation.count == 10 && evaluation.topKError == nil)
+        let matrix = model.confusionMatrix(on: data, classNames: ["A", "B"], loss: .meanQuadraticCost, batchSize: 4)
+        #expect(matrix.correct == correct && matrix.total == 10)
+        #expect(matrix.actualCount(0) == 4)
+    }
+}
