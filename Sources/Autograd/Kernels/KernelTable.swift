@@ -64,3 +64,17 @@ public struct AxisLayout: Sendable, Hashable {
         inner = shape.dimensions[(axis + 1)...].reduce(1, *)
     }
 }
+
+extension KernelTable where Scalar: VectorKernelScalar {
+    /// The kernels tensors use: the fastest measured on this machine kind (Docs/Performance.md).
+    static func standard() -> KernelTable {
+        KernelTable(
+            unary: ElementwiseKernels<Scalar>.unary,
+            binary: ElementwiseKernels<Scalar>.binary,
+            gemm: Gemm<Scalar>.multiply,
+            broadcast: BroadcastKernels<Scalar>.broadcast,
+            reduceSum: BroadcastKernels<Scalar>.reduceSum,
+            transpose: ReferenceKernels<Scalar>.transpose,
+            softmax: SoftmaxKernels<Scalar>.softmax)
+    }
+}

@@ -122,7 +122,4 @@ extension KernelTable where Scalar: KernelScalar {
             transpose: ReferenceKernels<Scalar>.transpose,
             softmax: ReferenceKernels<Scalar>.softmax)
     }
-
-    /// The kernels tensors use: the fastest measured for this machine.
-    static func standard() -> KernelTable { reference() }
 }
