@@ -24,9 +24,12 @@ let package = Package(
         .library(name: "Autograd", targets: ["Autograd"]),
         .library(name: "Layers", targets: ["Layers"]),
         .library(name: "Train", targets: ["Train"]),
+        .executable(name: "bench", targets: ["Bench"]),
     ],
     targets: [
         .target(name: "Autograd", swiftSettings: optimisation),
+        .executableTarget(name: "Bench", dependencies: ["Autograd"], exclude: ["tiny_mlp_problem.py"],
+                          swiftSettings: optimisation),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .target(name: "Layers", dependencies: ["Autograd"], swiftSettings: optimisation),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Autograd"]),
