@@ -36,6 +36,8 @@ let package = Package(
         // zlib's inflate for gzip-compressed datasets (headers from zlib1g-dev on Debian/Ubuntu).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Train", dependencies: ["Layers", "Autograd", "CZlib"], swiftSettings: optimisation),
+        .target(name: "Trainers", dependencies: ["Train", "Layers", "Autograd"], swiftSettings: optimisation),
+        .executableTarget(name: "netbp", dependencies: ["Trainers"], swiftSettings: optimisation),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Layers", "Autograd"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
