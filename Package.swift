@@ -25,6 +25,9 @@ let package = Package(
         .library(name: "Layers", targets: ["Layers"]),
         .library(name: "Train", targets: ["Train"]),
         .executable(name: "bench", targets: ["Bench"]),
+        .executable(name: "netbp", targets: ["netbp"]),
+        .executable(name: "mlp", targets: ["mlp"]),
+        .executable(name: "cnn", targets: ["cnn"]),
     ],
     targets: [
         .target(name: "Autograd", swiftSettings: optimisation),
@@ -38,6 +41,9 @@ let package = Package(
         .target(name: "Train", dependencies: ["Layers", "Autograd", "CZlib"], swiftSettings: optimisation),
         .target(name: "Trainers", dependencies: ["Train", "Layers", "Autograd"], swiftSettings: optimisation),
         .executableTarget(name: "netbp", dependencies: ["Trainers"], swiftSettings: optimisation),
+        .executableTarget(name: "mlp", dependencies: ["Trainers"], swiftSettings: optimisation),
+        .executableTarget(name: "cnn", dependencies: ["Trainers"], swiftSettings: optimisation),
+        .testTarget(name: "TrainersTests", dependencies: ["netbp", "mlp", "cnn"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Layers", "Autograd"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

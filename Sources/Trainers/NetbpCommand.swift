@@ -30,9 +30,9 @@ extension Netbp {
             options.plotPath = arguments.string("plot") == "none" ? nil : arguments.string("plot")
             let threads = try arguments.integer("threads", in: 1...256)
             let result = try withThreadCount(threads) {
-                try run(options) { print($0) }
+                try run(options) { say($0) }
             }
-            print(String(format: "%d steps in %.2f s (%.3f µs per step, all included)", options.steps, result.seconds,
+            say(String(format: "%d steps in %.2f s (%.3f µs per step, all included)", options.steps, result.seconds,
                          result.seconds / Double(options.steps) * 1e6))
             if arguments.flag("json") {
                 let fields: [String: Any] = [
@@ -42,7 +42,7 @@ extension Netbp {
                     "correct": result.correctCount, "operations_per_step": result.operationsPerStep,
                     "seconds": result.seconds,
                 ]
-                print(try jsonLine(fields))
+                say(try jsonLine(fields))
             }
         }
     }
