@@ -14,7 +14,11 @@ struct BenchOptions {
 
     var modes: [Mode] = []
     var threads = ComputeThreads.available
-    var sizes = [256, 512, 1024, 2048]
+    /// Square sizes; the default set unless `--sizes` or `--shapes` is given.
+    var sizes: [Int] { explicitSizes ?? (shapes.isEmpty ? [256, 512, 1024, 2048] : []) }
+    var explicitSizes: [Int]?
+    /// Non-square products m × n × k (`--shapes`), measured after the square sizes.
+    var shapes: [(m: Int, n: Int, k: Int)] = []
     var reps: Int?
     var json = false
     var variants = ["A.B"]
@@ -28,7 +32,8 @@ struct BenchOptions {
         usage: bench <mode>... [options]
           modes: \(Mode.allCases.map(\.rawValue).joined(separator: ", ")), all
           --threads N        threads for the kernels (default: every available CPU, here \(ComputeThreads.available))
-          --sizes a,b,...    gemm: square sizes (default 256,512,1024,2048)
+          --sizes a,b,...    gemm: square sizes (default 256,512,1024,2048 unless --shapes is given)
+          --shapes MxNxK,... gemm: non-square products too (bench "sgemm_shape"), e.g. 1024x32x800
           --variants list    gemm: any of A.B, AT.B, A.BT, AT.BT (default A.B)
           --double           gemm: Double instead of Float (bench "dgemm")
           --reps R           timed repetitions (default 7 for gemm, 5 otherwise)
@@ -70,7 +75,14 @@ struct BenchOptions {
                 guard !parsed.isEmpty, parsed.count == text.split(separator: ",").count else {
                     throw UsageError(description: "--sizes expects sizes like 256,512, not '\(text)'")
                 }
-                sizes = parsed
+                explicitSizes = parsed
+            case "--shapes":
+                let text = try value(for: argument)
+                for item in text.split(separator: ",") {
+                    let parts = item.split(separator: "x").compactMap { Int($0) }.filter { $0 >= 1 }
+                    guard parts.count == 3 else { throw UsageError(description: "--shapes expects MxNxK items like 1024x32x800, not '\(item)'") }
+                    shapes.append((parts[0], parts[1], parts[2]))
+                }
             case "--variants":
                 let text = try value(for: argument)
                 let parsed = text.split(separator: ",").map(String.init)

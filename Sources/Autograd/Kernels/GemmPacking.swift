@@ -1,6 +1,7 @@
 // Packing: copying a block of an operand into the order the micro-kernel reads it, so that the
-// kernel's loads are contiguous and aligned whatever the operand's strides. A transposed
-// operand is packed from its strided view; the loop order follows the source's unit stride.
+// kernel's loads are contiguous whatever the operand's strides. A transposed operand is packed
+// from its strided view; the loop order follows the source's unit stride. Edge panels are
+// zero-filled first, so the kernel can always compute whole tiles.
 
 extension Gemm {
     /// Packs `rows` × `depth` of A into panels of `mr` rows: panel q holds, for each p in
@@ -9,8 +10,8 @@ extension Gemm {
         var panel = buffer
         for first in stride(from: 0, to: rows, by: mr) {
             let height = min(mr, rows - first)
+            if height < mr { panel.update(repeating: 0, count: mr * depth) }
             copy(a.offset(row: first, column: 0), rows: height, columns: depth, into: panel, rowStride: 1, columnStride: mr)
-            for p in 0..<depth { (panel + p * mr + height).update(repeating: 0, count: mr - height) }
             panel += mr * depth
         }
     }
@@ -22,11 +23,14 @@ extension Gemm {
         for first in stride(from: 0, to: columns, by: nr) {
             let width = min(nr, columns - first)
             let source = b.offset(row: 0, column: first)
-            if width == nr && source.columnStride == 1 {
-                for p in 0..<depth { (panel + p * nr).storeVector((source.base + p * source.rowStride).loadVector()) }
+            if source.columnStride == 1 {
+                for p in 0..<depth {
+                    let row = source.base + p * source.rowStride
+                    (panel + p * nr).storeVector(width == nr ? row.loadVector() : row.loadVector(count: width))
+                }
             } else {
+                if width < nr { panel.update(repeating: 0, count: nr * depth) }
                 copy(source, rows: depth, columns: width, into: panel, rowStride: nr, columnStride: 1)
-                for p in 0..<depth { (panel + p * nr + width).update(repeating: 0, count: nr - width) }
             }
             panel += nr * depth
         }
