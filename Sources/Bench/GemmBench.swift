@@ -35,7 +35,7 @@ enum GemmBench {
                                              c: c.baseAddress!, ldc: n)
                         }
                         for _ in 0..<3 { product() }
-                        let inner = Timing.calibrate(target: 0.3, limit: 10_000, product)
+                        let inner = Timing.calibrate(target: options.repSeconds, limit: 10_000, product)
                         let (times, load) = Timing.repetitions(reps) { for _ in 0..<inner { product() } }
                         return (times, inner, load)
                     }

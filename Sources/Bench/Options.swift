@@ -20,6 +20,7 @@ struct BenchOptions {
     /// Non-square products m × n × k (`--shapes`), measured after the square sizes.
     var shapes: [(m: Int, n: Int, k: Int)] = []
     var reps: Int?
+    var repSeconds = 0.3
     var json = false
     var variants = ["A.B"]
     var useDouble = false
@@ -37,6 +38,7 @@ struct BenchOptions {
           --variants list    gemm: any of A.B, AT.B, A.BT, AT.BT (default A.B)
           --double           gemm: Double instead of Float (bench "dgemm")
           --reps R           timed repetitions (default 7 for gemm, 5 otherwise)
+          --rep-seconds S    gemm: target duration of one repetition (default 0.3)
           --steps S          tiny: SGD steps per repetition (default 100000)
           --warmup-steps W   tiny: untimed steps first (default 2000)
           --problem FILE     tiny: initial weights, data and sample order written by
@@ -63,6 +65,12 @@ struct BenchOptions {
             case "--threads": threads = try count(for: argument)
             case "--reps": reps = try count(for: argument)
             case "--steps": steps = try count(for: argument)
+            case "--rep-seconds":
+                let text = try value(for: argument)
+                guard let seconds = Double(text), seconds > 0 else {
+                    throw UsageError(description: "--rep-seconds expects a positive number of seconds, not '\(text)'")
+                }
+                repSeconds = seconds
             case "--warmup-steps":
                 let text = try value(for: argument)
                 guard let number = Int(text), number >= 0 else {

@@ -4,16 +4,26 @@
 // zero-filled first, so the kernel can always compute whole tiles.
 
 extension Gemm {
-    /// Packs `rows` × `depth` of A into panels of `mr` rows: panel q holds, for each p in
-    /// `0..<depth`, the `mr` values A(q·mr + i, p) (zeros past the last row).
-    static func packA(_ a: StridedMatrix<T>, rows: Int, depth: Int, into buffer: UnsafeMutablePointer<T>) {
+    /// Packs `rows` × `depth` of A into panels of `mr` rows (`mr` × `depth` elements each, zero
+    /// rows past the last), and returns the view of the first panel; panel q starts q·mr·depth
+    /// further. A row-major A keeps its rows (each row of the panel contiguous, a plain copy);
+    /// a transposed A keeps its columns (the `mr` values of each step contiguous).
+    static func packA(_ a: StridedMatrix<T>, rows: Int, depth: Int, into buffer: UnsafeMutablePointer<T>) -> StridedMatrix<T> {
+        let byRows = a.columnStride == 1
+        let (rowStride, step) = byRows ? (depth, 1) : (1, mr)
         var panel = buffer
         for first in stride(from: 0, to: rows, by: mr) {
             let height = min(mr, rows - first)
             if height < mr { panel.update(repeating: 0, count: mr * depth) }
-            copy(a.offset(row: first, column: 0), rows: height, columns: depth, into: panel, rowStride: 1, columnStride: mr)
+            let source = a.offset(row: first, column: 0)
+            if byRows {
+                for i in 0..<height { (panel + i * depth).update(from: source.base + i * source.rowStride, count: depth) }
+            } else {
+                copy(source, rows: height, columns: depth, into: panel, rowStride: 1, columnStride: mr)
+            }
             panel += mr * depth
         }
+        return StridedMatrix(base: buffer, rowStride: rowStride, columnStride: step)
     }
 
     /// Packs `depth` × `columns` of B into panels of `nr` columns: panel q holds, for each p in
