@@ -52,10 +52,10 @@ enum Gemm<T: VectorKernelScalar> {
         }
     }
 
-    /// Up to `count` bands of whole tiles: row bands when C is at least as tall as wide,
-    /// column bands otherwise.
+    /// Up to `count` bands of whole tiles: row bands when C is taller than wide, column bands
+    /// otherwise (each thread then packs only its share of B; measured ahead on square products).
     static func bands(of problem: GemmProblem<T>, count: Int) -> [GemmProblem<T>] {
-        let byRows = problem.m >= problem.n
+        let byRows = problem.m > problem.n
         let (extent, unit) = byRows ? (problem.m, mr) : (problem.n, nr)
         let parts = max(1, min(count, (extent + unit - 1) / unit))
         guard parts > 1 else { return [problem] }
