@@ -76,12 +76,12 @@ struct GemmCase<Scalar: VectorKernelScalar>: CustomTestStringConvertible {
     }
 }
 
-/// Shapes that reach every path: tiny loop, thin (A in place, with a partial 6-row panel),
-/// packed with edge tiles, several k blocks (k > 256), several m blocks (m > mc), leading
-/// dimensions wider than the matrices.
+/// Shapes that reach every path: the tiny loop; A read in place (row-major, with a partial
+/// 6-row panel) and packed (transposed); partial B panels; several k blocks (k > kc); several
+/// packed A blocks (m > mc); leading dimensions wider than the matrices.
 func gemmCases<Scalar: VectorKernelScalar>(_: Scalar.Type) -> [GemmCase<Scalar>] {
     let shapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 1, 3), (1, 7, 5), (7, 7, 7), (33, 7, 129), (129, 32, 33),
-                                     (33, 129, 7), (7, 40, 300), (150, 17, 9), (40, 33, 20), (1, 129, 40)]
+                                     (33, 129, 7), (7, 40, 530), (150, 17, 9), (40, 33, 20), (1, 129, 40)]
     var cases: [GemmCase<Scalar>] = []
     for (index, (m, n, k)) in shapes.enumerated() {
         for transposeA in [false, true] {
@@ -126,7 +126,7 @@ struct KernelGemmTests {
     }
 
     @Test("1, 2 and 3 threads give bit-identical results, split by rows or by columns",
-          arguments: [(37, 45, 300), (45, 37, 300), (13, 200, 70), (100, 20, 50)])
+          arguments: [(37, 45, 600), (45, 37, 300), (13, 200, 70), (100, 20, 50)])
     func threadCountDoesNotChangeResults(_ shape: (Int, Int, Int)) {
         for transposeA in [false, true] {
             let float = GemmCase<Float>(shape.0, shape.1, shape.2, transposeA: transposeA, accumulate: true, seed: 5)
@@ -154,7 +154,7 @@ struct KernelGemmTests {
 
     @Test("Bands cover C exactly once in whole tiles")
     func bands() {
-        let problem = GemmCase<Float>(50, 20, 4)
+        let problem = GemmCase<Float>(50, 20, 4)  // taller than wide: row bands
         problem.a.withUnsafeBufferPointer { a in
             problem.b.withUnsafeBufferPointer { b in
                 var c = problem.c
