@@ -42,14 +42,11 @@ enum Gemm<T: VectorKernelScalar> {
         }
     }
 
-    /// `problem` split into bands of C, one per thread, run on the worker pool.
+    /// `problem` split into bands of C, four per thread, which the threads share out.
     static func multiply(_ problem: GemmProblem<T>, threads: Int) {
-        let parts = bands(of: problem, count: threads)
-        if parts.count == 1 {
-            multiplyBlocked(problem)
-        } else {
-            WorkerPool.shared.run(parts: parts.count) { multiplyBlocked(parts[$0]) }
-        }
+        guard threads > 1 else { return multiplyBlocked(problem) }
+        let parts = bands(of: problem, count: 4 * threads)
+        WorkerPool.shared.run(parts: parts.count, threads: threads) { multiplyBlocked(parts[$0]) }
     }
 
     /// Up to `count` bands of whole tiles: row bands when C is taller than wide, column bands
