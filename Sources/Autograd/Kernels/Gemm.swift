@@ -8,7 +8,8 @@
 /// measured 10–30% slower here at n ≥ 1024: it walks C down columns, whose tiles miss without
 /// the prefetch instructions Swift cannot issue.)
 ///
-/// Tiny products (m·n·k ≤ ``smallVolume``) take a plain FMA loop, without allocation.
+/// Tiny products (m·n·k ≤ ``smallVolume``) take a plain FMA loop, without allocation; A·Bᵀ with
+/// at most 16 columns takes dot products of rows (GemmDots.swift).
 ///
 /// Every element of C is computed the same way whatever the split: FMAs from zero over each
 /// `kc` block in k order, each block's sum then added to C. Threads take bands of whole tiles
@@ -42,14 +43,13 @@ enum Gemm<T: VectorKernelScalar> {
         }
     }
 
-    /// `problem` split into bands of C, one per thread, run on the worker pool.
+    /// `problem` split into bands of C, four per thread, which the threads share out; each band
+    /// takes the dot-product or the blocked path (the same choice for every band).
     static func multiply(_ problem: GemmProblem<T>, threads: Int) {
-        let parts = bands(of: problem, count: threads)
-        if parts.count == 1 {
-            multiplyBlocked(problem)
-        } else {
-            WorkerPool.shared.run(parts: parts.count) { multiplyBlocked(parts[$0]) }
-        }
+        let path = prefersDots(problem) ? multiplyDots : multiplyBlocked
+        guard threads > 1 else { return path(problem) }
+        let parts = bands(of: problem, count: 4 * threads)
+        WorkerPool.shared.run(parts: parts.count, threads: threads) { path(parts[$0]) }
     }
 
     /// Up to `count` bands of whole tiles: row bands when C is taller than wide, column bands
