@@ -141,3 +141,24 @@ enum PoolingGradientKernel {
     /// Adds the value to the input cell at its offset in `routes`.
     case scatter(routes: UnsafePointer<Int>)
 }
+
+extension KernelTable where Scalar: VectorKernelScalar {
+    /// The kernels tensors use: the fastest measured on this machine kind (Docs/Performance.md).
+    static func standard() -> KernelTable {
+        KernelTable(
+            unary: ElementwiseKernels<Scalar>.unary,
+            binary: ElementwiseKernels<Scalar>.binary,
+            gemm: Gemm<Scalar>.multiply,
+            broadcast: BroadcastKernels<Scalar>.broadcast,
+            reduceSum: BroadcastKernels<Scalar>.reduceSum,
+            transpose: ReferenceKernels<Scalar>.transpose,
+            softmax: SoftmaxKernels<Scalar>.softmax,
+            crossEntropy: ReferenceKernels<Scalar>.crossEntropy,
+            squaredDistance: ReferenceKernels<Scalar>.squaredDistance,
+            convolution: ReferenceKernels<Scalar>.convolution,
+            convolutionInputGradient: ReferenceKernels<Scalar>.convolutionInputGradient,
+            convolutionFilterGradient: ReferenceKernels<Scalar>.convolutionFilterGradient,
+            pool: ReferenceKernels<Scalar>.pool,
+            poolGradient: ReferenceKernels<Scalar>.poolGradient)
+    }
+}

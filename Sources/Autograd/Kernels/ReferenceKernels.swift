@@ -149,7 +149,4 @@ extension KernelTable where Scalar: KernelScalar {
             pool: ReferenceKernels<Scalar>.pool,
             poolGradient: ReferenceKernels<Scalar>.poolGradient)
     }
-
-    /// The kernels tensors use: the fastest measured for this machine.
-    static func standard() -> KernelTable { reference() }
 }

@@ -1,0 +1,99 @@
+/// exp, log and tanh of 16 `Float`s at once: Cephes-style range reduction and polynomials,
+/// written only with operations that compile to vector instructions (FMA, min/max, compares
+/// with blends, bit casts, integer shifts). No lane loops, no `clamped`, no int/float vector
+/// conversions: those compile to per-lane code.
+///
+/// Accuracy against the `Double` C library is measured by `bench accuracy` and listed in
+/// Docs/Performance.md; the kernel tests bound it.
+enum FloatVectorMath {
+    typealias Vector = SIMD16<Float>
+    typealias Bits = SIMD16<Int32>
+
+    @inline(__always) static func splat(_ value: Float) -> Vector { Vector(repeating: value) }
+    @inline(__always) static func bits(_ x: Vector) -> Bits { unsafeBitCast(x, to: Bits.self) }
+    @inline(__always) static func float(_ x: Bits) -> Vector { unsafeBitCast(x, to: Vector.self) }
+
+    /// 2ⁿ for integer n in −126...127, built in the exponent field.
+    @inline(__always) static func powerOfTwo(_ n: Bits) -> Vector { float((n &+ 127) &<< 23) }
+
+    /// Above this, e^x overflows to +∞; below −103.97, it rounds to 0.
+    static let exponentialLimit: Float = 88.72284
+
+    /// e^x. Overflow gives +∞, underflow is gradual (subnormal) then 0, NaN stays NaN.
+    @inline(__always)
+    static func exponential(_ x: Vector) -> Vector {
+        let z = pointwiseMax(pointwiseMin(x, splat(exponentialLimit)), splat(-103.97208))
+        // n = round(z / ln 2) by the 1.5 · 2²³ trick: the sum's low mantissa bits hold n.
+        let magic = splat(12_582_912)
+        let shifted = magic.addingProduct(z, splat(1.442_695_04))
+        let n = shifted - magic
+        let integerN = bits(shifted) &- bits(magic)
+        // r = z − n ln 2, with ln 2 split into an exactly representable part and a correction.
+        let r = z.addingProduct(n, splat(-0.693_359_375)).addingProduct(n, splat(2.121_944_4e-4))
+        // e^r on |r| ≤ ln 2 / 2 (Cephes expf).
+        var p = splat(1.987_569_15e-4)
+        p = splat(1.398_199_95e-3).addingProduct(p, r)
+        p = splat(8.333_451_907_3e-3).addingProduct(p, r)
+        p = splat(4.166_579_589_4e-2).addingProduct(p, r)
+        p = splat(1.666_666_545_9e-1).addingProduct(p, r)
+        p = splat(5.000_000_120_1e-1).addingProduct(p, r)
+        let expR = (r + 1).addingProduct(p, r * r)
+        // e^r · 2ⁿ as two factors, so that neither leaves the normal range for n in −150...128.
+        let half = integerN &>> 1
+        return (expR * powerOfTwo(half) * powerOfTwo(integerN &- half))
+            .replacing(with: .infinity, where: x .> splat(exponentialLimit))
+            .replacing(with: x, where: x .!= x)
+    }
+
+    /// The natural logarithm: −∞ at ±0, NaN below 0, +∞ at +∞, NaN stays NaN.
+    @inline(__always)
+    static func logarithm(_ x: Vector) -> Vector {
+        // Subnormals: scale by 2²⁵ first (exact) and take 25 off the exponent.
+        let isSubnormal = x .< splat(Float.leastNormalMagnitude)
+        let normal = x.replacing(with: x * splat(33_554_432), where: isSubnormal)
+        let xBits = bits(normal)
+        // x = m · 2^e with m in [0.5, 1): the exponent field read as a float by the 2²³ trick.
+        let exponentField = float((xBits &>> 23) & 0xff | 0x4b00_0000) - splat(8_388_608)
+        var e = exponentField - Vector(repeating: 126).replacing(with: 151, where: isSubnormal)
+        var m = float(xBits & 0x007f_ffff | 0x3f00_0000)
+        // Keep m in [√½, √2) so that log(m) is small: m − 1 in [−0.29, 0.41).
+        let small = m .< splat(0.707_106_781_186_547_524)
+        e = e.replacing(with: e - 1, where: small)
+        m = m.replacing(with: m + m, where: small) - 1
+        let z = m * m
+        var p = splat(7.037_683_629_2e-2)
+        p = splat(-1.151_461_031_0e-1).addingProduct(p, m)
+        p = splat(1.167_699_874_0e-1).addingProduct(p, m)
+        p = splat(-1.242_014_084_6e-1).addingProduct(p, m)
+        p = splat(1.424_932_278_7e-1).addingProduct(p, m)
+        p = splat(-1.666_805_766_5e-1).addingProduct(p, m)
+        p = splat(2.000_071_476_5e-1).addingProduct(p, m)
+        p = splat(-2.499_999_399_3e-1).addingProduct(p, m)
+        p = splat(3.333_333_117_4e-1).addingProduct(p, m)
+        var y = p * m * z
+        y = y.addingProduct(e, splat(-2.121_944_4e-4))
+        y = y.addingProduct(z, splat(-0.5))
+        let result = (m + y).addingProduct(e, splat(0.693_359_375))
+        return result
+            .replacing(with: -.infinity, where: x .== 0)
+            .replacing(with: .nan, where: x .< 0)
+            .replacing(with: x, where: x .== splat(.infinity) .| x .!= x)
+    }
+
+    /// tanh x: an odd polynomial near 0 (no cancellation), 1 − 2 / (e^{2|x|} + 1) elsewhere.
+    @inline(__always)
+    static func hyperbolicTangent(_ x: Vector) -> Vector {
+        let signBit = Bits(repeating: Int32.min)
+        let magnitude = float(bits(x) & ~signBit)
+        let far = 1 - 2 / (exponential(magnitude + magnitude) + 1)
+        let s = x * x
+        var p = splat(-5.704_988_727_45e-3)
+        p = splat(2.063_908_879_54e-2).addingProduct(p, s)
+        p = splat(-5.373_971_555_31e-2).addingProduct(p, s)
+        p = splat(1.333_144_220_36e-1).addingProduct(p, s)
+        p = splat(-3.333_328_194_22e-1).addingProduct(p, s)
+        let near = x.addingProduct(p * s, x)
+        let signedFar = float(bits(far) | bits(x) & signBit)
+        return near.replacing(with: signedFar, where: magnitude .> splat(0.625))
+    }
+}

@@ -1,0 +1,70 @@
+// The register-tiled micro-kernel: a 6 × NR block of C (NR = one `Vector`: 16 Float or
+// 8 Double) held in six vectors (twelve 256-bit registers with AVX2) while k advances; each
+// step loads one row of packed B, broadcasts six values of A and issues six vector FMAs.
+
+/// A 6-row block of C in registers, one vector per row.
+struct GemmTile<Vector: SIMD> {
+    var row0 = Vector(), row1 = Vector(), row2 = Vector(), row3 = Vector(), row4 = Vector(), row5 = Vector()
+
+    @inline(__always)
+    subscript(row: Int) -> Vector {
+        switch row {
+        case 0: row0
+        case 1: row1
+        case 2: row2
+        case 3: row3
+        case 4: row4
+        default: row5
+        }
+    }
+}
+
+extension Gemm {
+    /// The tile Σₚ A(i, p) B(p, ·) over `depth` steps, with A(i, p) at `a[i·rowStride + p·step]`
+    /// and B's row p at `b + p·nr` (packed). Explicit FMAs, accumulated from zero in p order.
+    @inline(__always)
+    static func tile(depth: Int, a: UnsafePointer<T>, rowStride: Int, step: Int, b: UnsafePointer<T>) -> GemmTile<Vector> {
+        var t = GemmTile<Vector>()
+        var a = a, b = b
+        for _ in 0..<depth {
+            let row = b.loadVector()
+            t.row0 = t.row0.addingProduct(Vector(repeating: a[0]), row)
+            t.row1 = t.row1.addingProduct(Vector(repeating: a[rowStride]), row)
+            t.row2 = t.row2.addingProduct(Vector(repeating: a[2 * rowStride]), row)
+            t.row3 = t.row3.addingProduct(Vector(repeating: a[3 * rowStride]), row)
+            t.row4 = t.row4.addingProduct(Vector(repeating: a[4 * rowStride]), row)
+            t.row5 = t.row5.addingProduct(Vector(repeating: a[5 * rowStride]), row)
+            a += step
+            b += nr
+        }
+        return t
+    }
+
+    /// The micro-kernel on a packed A panel and a packed B panel; writes `rows` × `columns` of C.
+    @inline(never)
+    static func packedKernel(depth: Int, a: UnsafePointer<T>, b: UnsafePointer<T>, c: UnsafeMutablePointer<T>,
+                             ldc: Int, rows: Int, columns: Int, adding: Bool) {
+        store(tile(depth: depth, a: a, rowStride: 1, step: mr, b: b), to: c, ldc: ldc, rows: rows, columns: columns, adding: adding)
+    }
+
+    /// The micro-kernel reading six rows of A in place through its strides.
+    @inline(never)
+    static func inPlaceKernel(depth: Int, a: StridedMatrix<T>, b: UnsafePointer<T>, c: UnsafeMutablePointer<T>,
+                              ldc: Int, columns: Int, adding: Bool) {
+        let t = tile(depth: depth, a: a.base, rowStride: a.rowStride, step: a.columnStride, b: b)
+        store(t, to: c, ldc: ldc, rows: mr, columns: columns, adding: adding)
+    }
+
+    /// Writes (or adds) the first `rows` × `columns` of a tile to C.
+    @inline(__always)
+    static func store(_ t: GemmTile<Vector>, to c: UnsafeMutablePointer<T>, ldc: Int, rows: Int, columns: Int, adding: Bool) {
+        for i in 0..<rows {
+            let row = c + i * ldc, value = t[i]
+            if columns == nr {
+                row.storeVector(adding ? UnsafePointer(row).loadVector() + value : value)
+            } else {
+                for j in 0..<columns { row[j] = adding ? row[j] + value[j] : value[j] }
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+// Packing: copying a block of an operand into the order the micro-kernel reads it, so that the
+// kernel's loads are contiguous and aligned whatever the operand's strides. A transposed
+// operand is packed from its strided view; the loop order follows the source's unit stride.
+
+extension Gemm {
+    /// Packs `rows` × `depth` of A into panels of `mr` rows: panel q holds, for each p in
+    /// `0..<depth`, the `mr` values A(q·mr + i, p) (zeros past the last row).
+    static func packA(_ a: StridedMatrix<T>, rows: Int, depth: Int, into buffer: UnsafeMutablePointer<T>) {
+        var panel = buffer
+        for first in stride(from: 0, to: rows, by: mr) {
+            let height = min(mr, rows - first)
+            copy(a.offset(row: first, column: 0), rows: height, columns: depth, into: panel, rowStride: 1, columnStride: mr)
+            for p in 0..<depth { (panel + p * mr + height).update(repeating: 0, count: mr - height) }
+            panel += mr * depth
+        }
+    }
+
+    /// Packs `depth` × `columns` of B into panels of `nr` columns: panel q holds, for each p in
+    /// `0..<depth`, the `nr` values B(p, q·nr + j) (zeros past the last column).
+    static func packB(_ b: StridedMatrix<T>, depth: Int, columns: Int, into buffer: UnsafeMutablePointer<T>) {
+        var panel = buffer
+        for first in stride(from: 0, to: columns, by: nr) {
+            let width = min(nr, columns - first)
+            let source = b.offset(row: 0, column: first)
+            if width == nr && source.columnStride == 1 {
+                for p in 0..<depth { (panel + p * nr).storeVector((source.base + p * source.rowStride).loadVector()) }
+            } else {
+                copy(source, rows: depth, columns: width, into: panel, rowStride: nr, columnStride: 1)
+                for p in 0..<depth { (panel + p * nr + width).update(repeating: 0, count: nr - width) }
+            }
+            panel += nr * depth
+        }
+    }
+
+    /// Copies a `rows` × `columns` view into `destination` with the given strides, walking the
+    /// source along its unit-stride axis in the inner loop.
+    @inline(__always)
+    static func copy(_ source: StridedMatrix<T>, rows: Int, columns: Int,
+                     into destination: UnsafeMutablePointer<T>, rowStride: Int, columnStride: Int) {
+        if source.rowStride == 1 && source.columnStride != 1 {
+            for j in 0..<columns {
+                let from = source.base + j * source.columnStride, to = destination + j * columnStride
+                for i in 0..<rows { to[i * rowStride] = from[i] }
+            }
+        } else {
+            for i in 0..<rows {
+                let from = source.base + i * source.rowStride, to = destination + i * rowStride
+                for j in 0..<columns { to[j * columnStride] = from[j * source.columnStride] }
+            }
+        }
+    }
+}
