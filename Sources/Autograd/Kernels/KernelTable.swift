@@ -155,9 +155,9 @@ extension KernelTable where Scalar: VectorKernelScalar {
             softmax: SoftmaxKernels<Scalar>.softmax,
             crossEntropy: ReferenceKernels<Scalar>.crossEntropy,
             squaredDistance: ReferenceKernels<Scalar>.squaredDistance,
-            convolution: ReferenceKernels<Scalar>.convolution,
-            convolutionInputGradient: ReferenceKernels<Scalar>.convolutionInputGradient,
-            convolutionFilterGradient: ReferenceKernels<Scalar>.convolutionFilterGradient,
+            convolution: ConvolutionKernels<Scalar>.convolution,
+            convolutionInputGradient: ConvolutionKernels<Scalar>.inputGradient,
+            convolutionFilterGradient: ConvolutionKernels<Scalar>.filterGradient,
             pool: ReferenceKernels<Scalar>.pool,
             poolGradient: ReferenceKernels<Scalar>.poolGradient)
     }
