@@ -44,20 +44,9 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
                                                  b: w, ldb: cout, transposeB: false, c: y, ldc: cout, accumulate: false))
         }
         let s = g.window
-        let placement = FramePlacement(height: s.inputHeight + s.padding.top + s.padding.bottom,
-                                       width: s.inputWidth + s.padding.left + s.padding.right,
-                                       top: s.padding.top, left: s.padding.left, rowSpacing: 1, columnSpacing: 1)
-        withFrames(of: x, height: s.inputHeight, width: s.inputWidth, g.inputShape, placement, threads: threads) { frames in
-            let direct = DirectConvolution(frames: frames, windowHeight: s.windowHeight, windowWidth: s.windowWidth,
-                                           strideHeight: s.strideHeight, strideWidth: s.strideWidth,
-                                           outputHeight: s.outputHeight, outputWidth: s.outputWidth)
-            withPackedFilter(w, strides: (s.windowWidth * cin * cout, cin * cout, cout, 1),
-                             s.windowHeight, s.windowWidth, cin, cout) { filter in
-                let pointers = Unchecked((filter, y))
-                run(direct.pixelTiles, threads: threads) { tiles in
-                    direct.forward(tiles: tiles, packedFilter: pointers.value.0, outputs: cout, y: pointers.value.1)
-                }
-            }
+        withPaddedInput(x, g, threads: threads) { direct in
+            direct.forward(filter: w, strides: (s.windowWidth * cin * cout, cin * cout, cout, 1), outputs: cout,
+                           y: y, threads: threads)
         }
     }
 
@@ -78,13 +67,8 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
             let direct = DirectConvolution(frames: frames, windowHeight: kh, windowWidth: kw, strideHeight: 1, strideWidth: 1,
                                            outputHeight: s.inputHeight, outputWidth: s.inputWidth)
             // The flipped filter with its channel axes swapped: w′(i, j, o, c) = w(kh−1−i, kw−1−j, c, o).
-            withPackedFilter(w + (kh * kw - 1) * cin * cout, strides: (-kw * cin * cout, -cin * cout, 1, cout),
-                             kh, kw, cout, cin) { filter in
-                let pointers = Unchecked((filter, gx))
-                run(direct.pixelTiles, threads: threads) { tiles in
-                    direct.forward(tiles: tiles, packedFilter: pointers.value.0, outputs: cin, y: pointers.value.1)
-                }
-            }
+            direct.forward(filter: w + (kh * kw - 1) * cin * cout, strides: (-kw * cin * cout, -cin * cout, 1, cout),
+                           outputs: cin, y: gx, threads: threads)
         }
     }
 
@@ -97,13 +81,7 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
                                                  b: gy, ldb: cout, transposeB: false, c: gw, ldc: cout, accumulate: false))
         }
         let s = g.window
-        let placement = FramePlacement(height: s.inputHeight + s.padding.top + s.padding.bottom,
-                                       width: s.inputWidth + s.padding.left + s.padding.right,
-                                       top: s.padding.top, left: s.padding.left, rowSpacing: 1, columnSpacing: 1)
-        withFrames(of: x, height: s.inputHeight, width: s.inputWidth, g.inputShape, placement, threads: threads) { frames in
-            let direct = DirectConvolution(frames: frames, windowHeight: s.windowHeight, windowWidth: s.windowWidth,
-                                           strideHeight: s.strideHeight, strideWidth: s.strideWidth,
-                                           outputHeight: s.outputHeight, outputWidth: s.outputWidth)
+        withPaddedInput(x, g, threads: threads) { direct in
             let units = (cout + Gemm<T>.nr - 1) / Gemm<T>.nr * direct.filterRowTiles
             let blockImages = max(1, blockPixels / max(1, s.outputHeight * s.outputWidth))
             let pointers = Unchecked((gy, gw))
@@ -113,6 +91,20 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
                                           gy: pointers.value.0, outputs: cout, gw: pointers.value.1, adding: first > 0)
                 }
             }
+        }
+    }
+
+    /// Calls `body` with the direct convolution of `g` over the images `x` framed by the padding.
+    static func withPaddedInput(_ x: UnsafePointer<T>, _ g: ConvolutionGeometry, threads: Int,
+                                _ body: (DirectConvolution<T>) -> Void) {
+        let s = g.window
+        let placement = FramePlacement(height: s.inputHeight + s.padding.top + s.padding.bottom,
+                                       width: s.inputWidth + s.padding.left + s.padding.right,
+                                       top: s.padding.top, left: s.padding.left, rowSpacing: 1, columnSpacing: 1)
+        withFrames(of: x, height: s.inputHeight, width: s.inputWidth, g.inputShape, placement, threads: threads) { frames in
+            body(DirectConvolution(frames: frames, windowHeight: s.windowHeight, windowWidth: s.windowWidth,
+                                   strideHeight: s.strideHeight, strideWidth: s.strideWidth,
+                                   outputHeight: s.outputHeight, outputWidth: s.outputWidth))
         }
     }
 
@@ -151,19 +143,6 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
                                 into: pointers.value.1, placement, images: range)
         }
         body(frames(buffer))
-    }
-
-    /// Calls `body` with the filter `w(i, j, c, o) = base[i·strides.0 + j·strides.1 + c·strides.2 + o·strides.3]`
-    /// packed into panels of output channels.
-    static func withPackedFilter(_ base: UnsafePointer<T>, strides: (Int, Int, Int, Int), _ height: Int, _ width: Int,
-                                 _ inputs: Int, _ outputs: Int, _ body: (UnsafePointer<T>) -> Void) {
-        let panels = (outputs + Gemm<T>.nr - 1) / Gemm<T>.nr
-        let count = panels * height * width * inputs * Gemm<T>.nr
-        let packed = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * MemoryLayout<T>.stride, alignment: 64)
-            .bindMemory(to: T.self, capacity: max(1, count))
-        defer { packed.deallocate() }
-        Gemm<T>.packFilter(base, strides: strides, height: height, width: width, inputs: inputs, outputs: outputs, into: packed)
-        body(packed)
     }
 }
 

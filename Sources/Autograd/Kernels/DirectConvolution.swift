@@ -44,6 +44,24 @@ struct DirectConvolution<T: VectorKernelScalar>: @unchecked Sendable {
         return first..<max(first, firstRow(reaching: frames.contentRows.upperBound))
     }
 
+    /// y = the direct convolution with the filter w(i, j, c, o) =
+    /// `filter[i·strides.0 + j·strides.1 + c·strides.2 + o·strides.3]` (frame channels × `outputs`),
+    /// its output pixels split into contiguous ranges of tiles over `threads` threads.
+    func forward(filter: UnsafePointer<T>, strides: (Int, Int, Int, Int), outputs: Int, y: UnsafeMutablePointer<T>,
+                 threads: Int) {
+        let nr = Self.nr
+        let count = (outputs + nr - 1) / nr * windowHeight * windowRowLength * nr
+        let packed = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<T>.stride, alignment: 64)
+            .bindMemory(to: T.self, capacity: count)
+        defer { packed.deallocate() }
+        Gemm<T>.packFilter(filter, strides: strides, height: windowHeight, width: windowWidth, inputs: frames.channels,
+                           outputs: outputs, into: packed)
+        let pointers = Unchecked((UnsafePointer(packed), y))
+        ConvolutionKernels<T>.run(pixelTiles, threads: threads) { tiles in
+            forward(tiles: tiles, packedFilter: pointers.value.0, outputs: outputs, y: pointers.value.1)
+        }
+    }
+
     /// y[pixel, o] = Σ_{i, j, c} frame[pixel's window (i, j), c] · w(i, j, c, o) for the output
     /// pixels of `tiles`, with the filter packed by ``Gemm/packFilter(_:strides:height:width:inputs:outputs:into:)``
     /// and y rows `outputs` wide. Window rows outside every tile pixel's frame content are skipped.
