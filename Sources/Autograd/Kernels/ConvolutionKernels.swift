@@ -4,12 +4,14 @@
 /// Two paths, chosen by shape only:
 /// - a convolution that is a plain matrix product (the window covers the whole unpadded image,
 ///   or a 1×1 window with unit strides) goes to ``Gemm``;
-/// - every other one runs the direct kernels of ``DirectConvolution`` on images copied into
-///   zero frames. The input gradient is the direct convolution of the output gradient (spaced
-///   by the strides, framed by the window minus the padding) with the flipped filter.
+/// - every other one runs the direct kernels of ``DirectConvolution``. The forward pass reads
+///   the images in place. The input gradient is the direct convolution of the output gradient
+///   with the flipped filter, the window moved back by the padding; with strides above 1 the
+///   output gradient is first spread into zero frames. The filter gradient reads images copied
+///   into zero frames and the output gradient packed in blocks of images.
 ///
-/// Threads split output pixels (forward, input gradient) or (output-channel panel, filter-row
-/// tile) units of the filter gradient, whose sum over the batch runs over image blocks fixed by
+/// Threads split output pixels (forward, input gradient) or (filter-row tile, output-channel
+/// panel) units of the filter gradient, whose sum over the batch runs over image blocks fixed by
 /// the shape; every output element is computed by the same operations whatever the number of
 /// threads, so results are bit-identical across thread counts.
 enum ConvolutionKernels<T: VectorKernelScalar> {
@@ -17,7 +19,7 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
     static var parallelVolume: Int { 1 << 19 }
     /// The filter gradient sums over blocks of about this many output pixels (so that a block's
     /// framed images and output gradient stay in L2).
-    static var blockPixels: Int { 1024 }
+    static var blockPixels: Int { 512 }
 
     /// The table entries: each runs on ``threads(for:)`` threads.
     static func convolution(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
@@ -35,36 +37,45 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
         filterGradient(x, gy, gw, g, threads: threads(for: g))
     }
 
-    /// y = conv(x, w) on `threads` threads (matrix products: as ``Gemm`` decides).
+    /// y = conv(x, w) on `threads` threads.
     static func convolution(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
                             _ g: ConvolutionGeometry, threads: Int) {
         let (cin, cout) = (g.inputChannels, g.outputChannels)
         if let (rows, depth) = g.matrixProduct {
-            return Gemm<T>.multiply(GemmOperands(m: rows, n: cout, k: depth, a: x, lda: depth, transposeA: false,
-                                                 b: w, ldb: cout, transposeB: false, c: y, ldc: cout, accumulate: false))
+            return multiply(GemmOperands(m: rows, n: cout, k: depth, a: x, lda: depth, transposeA: false,
+                                         b: w, ldb: cout, transposeB: false, c: y, ldc: cout, accumulate: false),
+                            threads: threads)
         }
         let s = g.window
-        withPaddedInput(x, g, threads: threads) { direct in
-            direct.forward(filter: w, strides: (s.windowWidth * cin * cout, cin * cout, cout, 1), outputs: cout,
-                           y: y, threads: threads)
-        }
+        let direct = DirectConvolution(source: ImageFrames(images: x, g.inputShape), top: s.padding.top, left: s.padding.left,
+                                       windowHeight: s.windowHeight, windowWidth: s.windowWidth,
+                                       strideHeight: s.strideHeight, strideWidth: s.strideWidth,
+                                       outputHeight: s.outputHeight, outputWidth: s.outputWidth)
+        direct.forward(filter: w, strides: (s.windowWidth * cin * cout, cin * cout, cout, 1), outputs: cout,
+                       y: y, threads: threads)
     }
 
-    /// x̄ = convT(ȳ, w) on `threads` threads (matrix products: as ``Gemm`` decides).
+    /// x̄ = convT(ȳ, w) on `threads` threads.
     static func inputGradient(_ gy: UnsafePointer<T>, _ w: UnsafePointer<T>, _ gx: UnsafeMutablePointer<T>,
                               _ g: ConvolutionGeometry, threads: Int) {
         let (cin, cout) = (g.inputChannels, g.outputChannels)
         if let (rows, depth) = g.matrixProduct {
-            return Gemm<T>.multiply(GemmOperands(m: rows, n: depth, k: cout, a: gy, lda: cout, transposeA: false,
-                                                 b: w, ldb: cout, transposeB: true, c: gx, ldc: depth, accumulate: false))
+            return multiply(GemmOperands(m: rows, n: depth, k: cout, a: gy, lda: cout, transposeA: false,
+                                         b: w, ldb: cout, transposeB: true, c: gx, ldc: depth, accumulate: false),
+                            threads: threads)
         }
         let s = g.window
         let (kh, kw) = (s.windowHeight, s.windowWidth)
+        // x̄[r, c] = Σ_{i, j} ȳ[(r + top − i) / sh, (c + left − j) / sw] · w(i, j) over the
+        // divisible terms: ȳ spaced by the strides, read by windows starting (kh − 1 − top,
+        // kw − 1 − left) before each input pixel, against the flipped filter.
         let placement = FramePlacement(height: s.inputHeight + kh - 1, width: s.inputWidth + kw - 1,
                                        top: kh - 1 - s.padding.top, left: kw - 1 - s.padding.left,
                                        rowSpacing: s.strideHeight, columnSpacing: s.strideWidth)
-        withFrames(of: gy, height: s.outputHeight, width: s.outputWidth, g.outputShape, placement, threads: threads) { frames in
-            let direct = DirectConvolution(frames: frames, windowHeight: kh, windowWidth: kw, strideHeight: 1, strideWidth: 1,
+        let spaced = s.strideHeight > 1 || s.strideWidth > 1
+        withFrames(of: gy, g.outputShape, spaced ? placement : nil, threads: threads) { source in
+            let direct = DirectConvolution(source: source, top: spaced ? 0 : placement.top, left: spaced ? 0 : placement.left,
+                                           windowHeight: kh, windowWidth: kw, strideHeight: 1, strideWidth: 1,
                                            outputHeight: s.inputHeight, outputWidth: s.inputWidth)
             // The flipped filter with its channel axes swapped: w′(i, j, o, c) = w(kh−1−i, kw−1−j, c, o).
             direct.forward(filter: w + (kh * kw - 1) * cin * cout, strides: (-kw * cin * cout, -cin * cout, 1, cout),
@@ -72,45 +83,51 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
         }
     }
 
-    /// w̄ = convF(x, ȳ) on `threads` threads (matrix products: as ``Gemm`` decides).
+    /// w̄ = convF(x, ȳ) on `threads` threads.
     static func filterGradient(_ x: UnsafePointer<T>, _ gy: UnsafePointer<T>, _ gw: UnsafeMutablePointer<T>,
                                _ g: ConvolutionGeometry, threads: Int) {
         let cout = g.outputChannels
         if let (rows, depth) = g.matrixProduct {
-            return Gemm<T>.multiply(GemmOperands(m: depth, n: cout, k: rows, a: x, lda: depth, transposeA: true,
-                                                 b: gy, ldb: cout, transposeB: false, c: gw, ldc: cout, accumulate: false))
+            return multiply(GemmOperands(m: depth, n: cout, k: rows, a: x, lda: depth, transposeA: true,
+                                         b: gy, ldb: cout, transposeB: false, c: gw, ldc: cout, accumulate: false),
+                            threads: threads)
         }
-        let s = g.window
-        withPaddedInput(x, g, threads: threads) { direct in
-            let units = (cout + Gemm<T>.nr - 1) / Gemm<T>.nr * direct.filterRowTiles
-            let blockImages = max(1, blockPixels / max(1, s.outputHeight * s.outputWidth))
-            let pointers = Unchecked((gy, gw))
-            run(units, threads: threads) { units in
-                for first in stride(from: 0, to: s.batch, by: blockImages) {
-                    direct.filterGradient(units: units, images: first..<min(s.batch, first + blockImages),
-                                          gy: pointers.value.0, outputs: cout, gw: pointers.value.1, adding: first > 0)
-                }
-            }
-        }
-    }
-
-    /// Calls `body` with the direct convolution of `g` over the images `x` framed by the padding.
-    static func withPaddedInput(_ x: UnsafePointer<T>, _ g: ConvolutionGeometry, threads: Int,
-                                _ body: (DirectConvolution<T>) -> Void) {
         let s = g.window
         let placement = FramePlacement(height: s.inputHeight + s.padding.top + s.padding.bottom,
                                        width: s.inputWidth + s.padding.left + s.padding.right,
                                        top: s.padding.top, left: s.padding.left, rowSpacing: 1, columnSpacing: 1)
-        withFrames(of: x, height: s.inputHeight, width: s.inputWidth, g.inputShape, placement, threads: threads) { frames in
-            body(DirectConvolution(frames: frames, windowHeight: s.windowHeight, windowWidth: s.windowWidth,
-                                   strideHeight: s.strideHeight, strideWidth: s.strideWidth,
-                                   outputHeight: s.outputHeight, outputWidth: s.outputWidth))
+        withFrames(of: x, g.inputShape, placement, threads: threads) { source in
+            let direct = DirectConvolution(source: source, top: 0, left: 0,
+                                           windowHeight: s.windowHeight, windowWidth: s.windowWidth,
+                                           strideHeight: s.strideHeight, strideWidth: s.strideWidth,
+                                           outputHeight: s.outputHeight, outputWidth: s.outputWidth)
+            let panels = (cout + Gemm<T>.nr - 1) / Gemm<T>.nr
+            let imagePixels = s.outputHeight * s.outputWidth
+            let blockImages = max(1, blockPixels / max(1, imagePixels))
+            let pointers = Unchecked((gy, gw))
+            run(direct.filterRowTiles * panels, threads: threads) { units in
+                let (gy, gw) = pointers.value
+                let packed = alignedBuffer(T.self, count: min(s.batch, blockImages) * imagePixels * panels * Gemm<T>.nr)
+                defer { packed.deallocate() }
+                for first in stride(from: 0, to: s.batch, by: blockImages) {
+                    let images = first..<min(s.batch, first + blockImages)
+                    let gradient = StridedMatrix(base: gy + first * imagePixels * cout, rowStride: cout, columnStride: 1)
+                    Gemm<T>.packB(gradient, depth: images.count * imagePixels, columns: cout, into: packed)
+                    direct.filterGradient(units: units, images: images, packedGradient: packed, outputs: cout, gw: gw,
+                                          adding: first > 0)
+                }
+            }
         }
     }
 
     /// The threads for `g`: one for small convolutions, ``ComputeThreads/current`` otherwise.
     static func threads(for g: ConvolutionGeometry) -> Int {
         g.volume >= parallelVolume ? ComputeThreads.current : 1
+    }
+
+    /// The matrix product on at most `threads` threads (``Gemm`` decides for small products).
+    static func multiply(_ operands: GemmOperands<T>, threads: Int) {
+        withThreadCount(threads) { Gemm<T>.multiply(operands) }
     }
 
     /// Runs `body` on `threads` contiguous chunks of `0..<count` (on the calling thread alone
@@ -123,27 +140,29 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
         }
     }
 
-    /// Calls `body` with the NHWC batch `images` (of `shape`, each `height` × `width`) placed in
-    /// zero frames, or with the images themselves when the placement is the identity.
-    static func withFrames(of images: UnsafePointer<T>, height: Int, width: Int, _ shape: Shape,
-                           _ placement: FramePlacement, threads: Int, _ body: (ImageFrames<T>) -> Void) {
-        let (batch, channels) = (shape[0], shape[3])
-        let content = placement.contentRows(imageHeight: height)
-        func frames(_ base: UnsafePointer<T>) -> ImageFrames<T> {
-            ImageFrames(base: base, batch: batch, height: placement.height, width: placement.width,
-                        channels: channels, contentRows: content)
+    /// Calls `body` with the NHWC batch `images` (of `shape`) placed in zero frames as
+    /// `placement` says, or with the images themselves when there is no placement or it is the
+    /// identity.
+    static func withFrames(of images: UnsafePointer<T>, _ shape: Shape, _ placement: FramePlacement?, threads: Int,
+                           _ body: (ImageFrames<T>) -> Void) {
+        guard let placement, !placement.isIdentity(imageHeight: shape[1], imageWidth: shape[2]) else {
+            return body(ImageFrames(images: images, shape))
         }
-        if placement.isIdentity(imageHeight: height, imageWidth: width) { return body(frames(images)) }
-        let count = batch * placement.height * placement.width * channels
-        let buffer = UnsafeMutablePointer<T>.allocate(capacity: max(1, count))
+        let buffer = alignedBuffer(T.self, count: shape[0] * placement.height * placement.width * shape[3])
         defer { buffer.deallocate() }
         let pointers = Unchecked((images, buffer))
-        run(batch, threads: threads) { range in
-            Gemm<T>.placeImages(pointers.value.0, imageHeight: height, imageWidth: width, channels: channels,
+        run(shape[0], threads: threads) { range in
+            Gemm<T>.placeImages(pointers.value.0, imageHeight: shape[1], imageWidth: shape[2], channels: shape[3],
                                 into: pointers.value.1, placement, images: range)
         }
-        body(frames(buffer))
+        body(ImageFrames(frames: buffer, placement, holding: shape))
     }
+}
+
+/// Uninitialised memory for `count` (at least one) elements, aligned to a cache line.
+func alignedBuffer<T>(_: T.Type, count: Int) -> UnsafeMutablePointer<T> {
+    UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * MemoryLayout<T>.stride, alignment: 64)
+        .bindMemory(to: T.self, capacity: max(1, count))
 }
 
 extension ConvolutionGeometry {

@@ -24,11 +24,11 @@ struct DepthLoop {
 
 extension Gemm {
     /// The tile Σ A(row, p) · B(p, ·) over the depth p walked by `outer` × `middle` × `inner`
-    /// (A's element for row k at `rows.rk[aOffset(p)]`, B's vector for p at `b + bOffset(p)`,
-    /// read by `load`), accumulated in p order with explicit FMAs from zero.
+    /// (A's element for row k at `rows.rk[aOffset(p)]`, B's vector for p at `b + bOffset(p)`),
+    /// accumulated in p order with explicit FMAs from zero.
     @inline(__always)
     static func convolutionTile(rows: TileRows<T>, b: UnsafePointer<T>, outer: DepthLoop, middle: DepthLoop,
-                                inner: DepthLoop, load: (UnsafePointer<T>) -> Vector) -> GemmTile<Vector> {
+                                inner: DepthLoop) -> GemmTile<Vector> {
         var t = GemmTile<Vector>()
         var outerA = 0, outerB = b
         for _ in 0..<outer.count {
@@ -36,7 +36,7 @@ extension Gemm {
             for _ in 0..<middle.count {
                 var a = middleA, b = middleB
                 for _ in 0..<inner.count {
-                    let row = load(b)
+                    let row = b.loadVector()
                     t.row0 = t.row0.addingProduct(Vector(repeating: rows.r0[a]), row)
                     t.row1 = t.row1.addingProduct(Vector(repeating: rows.r1[a]), row)
                     t.row2 = t.row2.addingProduct(Vector(repeating: rows.r2[a]), row)
@@ -55,16 +55,17 @@ extension Gemm {
         return t
     }
 
-    /// ``convolutionTile(rows:b:outer:middle:inner:load:)`` on B rows of which `bColumns` can
-    /// be read (a whole vector directly, fewer through a zero-padded copy), its first
-    /// `storedRows` × `columns` written to C (added when `adding`).
+    /// ``convolutionTile(rows:b:outer:middle:inner:)``, its first `storedRows` × `columns`
+    /// written to C (added when `adding`), row k at `c + cOffsets[k]`.
     @inline(never)
-    static func convolutionKernel(rows: TileRows<T>, b: UnsafePointer<T>, bColumns: Int, outer: DepthLoop,
-                                  middle: DepthLoop, inner: DepthLoop, c: UnsafeMutablePointer<T>, ldc: Int,
+    static func convolutionKernel(rows: TileRows<T>, b: UnsafePointer<T>, outer: DepthLoop, middle: DepthLoop,
+                                  inner: DepthLoop, c: UnsafeMutablePointer<T>, cOffsets: UnsafePointer<Int>,
                                   storedRows: Int, columns: Int, adding: Bool) {
-        let t = bColumns >= nr
-            ? convolutionTile(rows: rows, b: b, outer: outer, middle: middle, inner: inner) { $0.loadVector() }
-            : convolutionTile(rows: rows, b: b, outer: outer, middle: middle, inner: inner) { $0.loadVector(count: bColumns) }
-        store(t, to: c, ldc: ldc, rows: storedRows, columns: columns, adding: adding)
+        let t = convolutionTile(rows: rows, b: b, outer: outer, middle: middle, inner: inner)
+        for k in 0..<storedRows {
+            var row = GemmTile<Vector>()
+            row.row0 = t[k]
+            store(row, to: c + cOffsets[k], ldc: 0, rows: 1, columns: columns, adding: adding)
+        }
     }
 }

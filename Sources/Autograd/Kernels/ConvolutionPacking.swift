@@ -2,15 +2,30 @@
 // ever leaves its frame and the inner loops need no bounds checks), and filters packed into
 // panels of one vector of output channels.
 
-/// A batch of NHWC images, each inside a zero frame of `height` × `width` pixels.
+/// A batch of NHWC images (of `height` × `width` pixels), or the images placed in zero frames
+/// of that size.
 struct ImageFrames<T>: @unchecked Sendable {
     let base: UnsafePointer<T>
     let batch: Int, height: Int, width: Int, channels: Int
-    /// The frame rows that can hold image values; every other row is zero.
-    let contentRows: Range<Int>
+    /// The rows and columns that can hold image values; every other one is zero.
+    let contentRows: Range<Int>, contentColumns: Range<Int>
 
-    var rowPitch: Int { width * channels }
-    var imagePitch: Int { height * rowPitch }
+    /// The images themselves.
+    init(images base: UnsafePointer<T>, _ shape: Shape) {
+        self.base = base
+        (batch, height, width, channels) = (shape[0], shape[1], shape[2], shape[3])
+        (contentRows, contentColumns) = (0..<height, 0..<width)
+    }
+
+    /// Frames at `base` of the placement's size, holding `shape` ([N, H, W, C]) images.
+    init(frames base: UnsafePointer<T>, _ placement: FramePlacement, holding shape: Shape) {
+        self.base = base
+        (batch, height, width, channels) = (shape[0], placement.height, placement.width, shape[3])
+        contentRows = FramePlacement.content(of: shape[1], at: placement.top, spacing: placement.rowSpacing,
+                                             frame: placement.height)
+        contentColumns = FramePlacement.content(of: shape[2], at: placement.left, spacing: placement.columnSpacing,
+                                                frame: placement.width)
+    }
 }
 
 /// Where images go in their frames: image pixel (r, c) lands on frame pixel
@@ -27,10 +42,11 @@ struct FramePlacement {
         height == imageHeight && width == imageWidth && top == 0 && left == 0 && rowSpacing == 1 && columnSpacing == 1
     }
 
-    /// The frame rows holding image rows (with zero rows between them when spaced).
-    func contentRows(imageHeight: Int) -> Range<Int> {
-        let first = max(0, top), last = min(height, top + (imageHeight - 1) * rowSpacing + 1)
-        return first..<max(first, last)
+    /// The frame positions (along one axis) from the first to the last image position, for
+    /// `count` image positions placed from `start` with `spacing`, within a frame of `frame`.
+    static func content(of count: Int, at start: Int, spacing: Int, frame: Int) -> Range<Int> {
+        let first = max(0, start), end = min(frame, start + (count - 1) * spacing + 1)
+        return first..<max(first, end)
     }
 }
 
