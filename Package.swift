@@ -14,7 +14,7 @@ var optimisation: [SwiftSetting] = [
 ]
 #if arch(x86_64)
 if !portable {
-    optimisation.append(.unsafeFlags(["-Xcc", "-march=x86-64-v3"]))
+    optimisation.append(.unsafeFlags(["-Xcc", "-march=x86-64-v3", "-cross-module-optimization"]))
 }
 #endif
 
@@ -22,9 +22,12 @@ let package = Package(
     name: "SwiftAutograd",
     products: [
         .library(name: "Autograd", targets: ["Autograd"]),
+        .executable(name: "bench", targets: ["Bench"]),
     ],
     targets: [
         .target(name: "Autograd", swiftSettings: optimisation),
+        .executableTarget(name: "Bench", dependencies: ["Autograd"], exclude: ["tiny_mlp_problem.py"],
+                          swiftSettings: optimisation),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
     ],
     swiftLanguageModes: [.v6]

@@ -36,7 +36,7 @@ enum ElementwiseKernels<T: VectorKernelScalar> {
         case .negate: map(x, y, count) { -$0 }
         case .exp: map(x, y, count) { T.exponential($0) }
         case .log: map(x, y, count) { T.logarithm($0) }
-        case .sigmoid: map(x, y, count) { 1 / (1 + T.exponential(-$0)) }
+        case .sigmoid: map(x, y, count, sigmoid)
         case .tanh: map(x, y, count) { T.hyperbolicTangent($0) }
         case .relu: map(x, y, count) { $0.replacing(with: 0, where: .!($0 .> 0)) }
         case .scale(let factor): map(x, y, count) { $0 * factor }
@@ -54,6 +54,16 @@ enum ElementwiseKernels<T: VectorKernelScalar> {
         case .multiply: map(a, b, y, count, *)
         case .divide: map(a, b, y, count, /)
         }
+    }
+
+    /// σ(x) = 1 / (1 + e^−x) for x ≥ 0 and e^x / (1 + e^x) below, from e = e^−|x|, which never
+    /// overflows: small results keep their relative accuracy (down to subnormals).
+    @inline(__always)
+    static func sigmoid(_ x: Vector) -> Vector {
+        let negative = x .< 0
+        let e = T.exponential(x.replacing(with: -x, where: .!negative))
+        let r = 1 / (1 + e)
+        return r.replacing(with: e * r, where: negative)
     }
 
     /// `y[i] = transform(x[i])`, a vector at a time.

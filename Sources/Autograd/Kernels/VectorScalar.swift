@@ -52,7 +52,10 @@ extension UnsafePointer where Pointee: VectorKernelScalar {
     @inline(__always)
     func loadVector(count: Int, padding: Pointee = 0) -> Pointee.Vector {
         var vector = Pointee.Vector(repeating: padding)
-        for lane in 0..<count { vector[lane] = self[lane] }
+        withUnsafeMutableBytes(of: &vector) { lanes in
+            let lanes = lanes.assumingMemoryBound(to: Pointee.self)
+            for lane in 0..<count { lanes[lane] = self[lane] }
+        }
         return vector
     }
 }
@@ -67,6 +70,9 @@ extension UnsafeMutablePointer where Pointee: VectorKernelScalar {
     /// Writes the first `count` lanes of `vector` (fewer than a vector) to the elements here.
     @inline(__always)
     func storeVector(_ vector: Pointee.Vector, count: Int) {
-        for lane in 0..<count { self[lane] = vector[lane] }
+        withUnsafeBytes(of: vector) { lanes in
+            let lanes = lanes.assumingMemoryBound(to: Pointee.self)
+            for lane in 0..<count { self[lane] = lanes[lane] }
+        }
     }
 }

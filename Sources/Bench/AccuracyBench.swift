@@ -1,0 +1,73 @@
+import Autograd
+import Foundation
+
+/// The error of the `Float` element-wise kernels against the `Double` C library, over sweeps
+/// of inputs: the largest error in units in the last place (of the correctly rounded Float),
+/// the largest relative and absolute errors, and the same figures for the C library's Float
+/// functions for comparison.
+enum AccuracyBench {
+    struct Function {
+        let name: String
+        let range: String
+        let inputs: [Float]
+        let kernel: (Tensor<Float>) -> Tensor<Float>
+        let exact: (Double) -> Double
+        let library: (Float) -> Float
+    }
+
+    static func run(_ options: BenchOptions, _ report: Report) {
+        let count = 1 << 20
+        func uniform(_ low: Float, _ high: Float) -> [Float] {
+            (0..<count).map { low + (high - low) * Float($0) / Float(count - 1) }
+        }
+        let logarithmic = (0..<count).map { Float(Foundation.exp(Double($0) / Double(count - 1) * 190 - 103)) }
+        let sigmoid: (Double) -> Double = { 1 / (1 + Foundation.exp(-$0)) }
+        let functions = [
+            Function(name: "exp", range: "[-103.9, 88.7]", inputs: uniform(-103.9, 88.7), kernel: { $0.exp() },
+                     exact: Foundation.exp, library: Foundation.exp),
+            Function(name: "log", range: "[1e-45, 3e37] log-spaced", inputs: logarithmic, kernel: { $0.log() },
+                     exact: Foundation.log, library: Foundation.log),
+            Function(name: "log", range: "[0.5, 2]", inputs: uniform(0.5, 2), kernel: { $0.log() },
+                     exact: Foundation.log, library: Foundation.log),
+            Function(name: "sigmoid", range: "[-30, 30]", inputs: uniform(-30, 30), kernel: { $0.sigmoid() },
+                     exact: sigmoid, library: { 1 / (1 + Foundation.exp(-$0)) }),
+            Function(name: "tanh", range: "[-10, 10]", inputs: uniform(-10, 10), kernel: { $0.tanh() },
+                     exact: Foundation.tanh, library: Foundation.tanh),
+            Function(name: "tanh", range: "[-0.7, 0.7]", inputs: uniform(-0.7, 0.7), kernel: { $0.tanh() },
+                     exact: Foundation.tanh, library: Foundation.tanh),
+        ]
+        for function in functions {
+            let results = function.kernel(Tensor(function.inputs)).scalars
+            let ours = errors(function.inputs, results, function.exact)
+            let library = errors(function.inputs, function.inputs.map(function.library), function.exact)
+            report.emit([
+                ("bench", .string("elementwise_accuracy")), ("framework", .string("swift")),
+                ("function", .string(function.name)), ("range", .string(function.range)), ("points", .int(count)),
+                ("max_ulp", .rounded(ours.ulp, 2)), ("max_rel_error", .number(ours.relative)),
+                ("max_abs_error", .number(ours.absolute)), ("libm_float_max_ulp", .rounded(library.ulp, 2)),
+            ], threads: 1, load: nil,
+            summary: "\(function.name) on \(function.range): max \(fixed(ours.ulp, 2)) ulp, relative \(ours.relative), "
+                + "absolute \(ours.absolute) (C library Float: \(fixed(library.ulp, 2)) ulp)")
+        }
+    }
+
+    /// The largest errors of `results` against `exact` over `inputs`: in ulps of the correctly
+    /// rounded Float, relative (where the exact value is a normal Float) and absolute.
+    static func errors(_ inputs: [Float], _ results: [Float], _ exact: (Double) -> Double)
+        -> (ulp: Double, relative: Double, absolute: Double) {
+        var worst = (ulp: 0.0, relative: 0.0, absolute: 0.0)
+        for (x, y) in zip(inputs, results) {
+            let reference = exact(Double(x))
+            let rounded = Float(reference)
+            guard rounded.isFinite else {
+                if Double(y) != reference { worst.ulp = .infinity }
+                continue
+            }
+            let error = abs(Double(y) - reference)
+            worst.absolute = max(worst.absolute, error)
+            worst.ulp = max(worst.ulp, error / Double(rounded.ulp))
+            if abs(rounded) >= Float.leastNormalMagnitude { worst.relative = max(worst.relative, error / abs(reference)) }
+        }
+        return worst
+    }
+}

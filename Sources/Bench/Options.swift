@@ -1,0 +1,95 @@
+import Autograd
+
+/// The command line of `bench`: which measurements to run and how.
+struct BenchOptions {
+    /// A measurement family; `all` on the command line selects every one.
+    enum Mode: String, CaseIterable {
+        case peak, gemm, tiny, overhead, accuracy
+    }
+
+    /// A command-line problem, with a message that says how to fix it.
+    struct UsageError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    var modes: [Mode] = []
+    var threads = ComputeThreads.available
+    var sizes = [256, 512, 1024, 2048]
+    var reps: Int?
+    var json = false
+    var variants = ["A.B"]
+    var useDouble = false
+    var steps = 100_000
+    var warmupSteps = 2_000
+    var problemPath: String?
+    var tag: String?
+
+    static let usage = """
+        usage: bench <mode>... [options]
+          modes: \(Mode.allCases.map(\.rawValue).joined(separator: ", ")), all
+          --threads N        threads for the kernels (default: every available CPU, here \(ComputeThreads.available))
+          --sizes a,b,...    gemm: square sizes (default 256,512,1024,2048)
+          --variants list    gemm: any of A.B, AT.B, A.BT, AT.BT (default A.B)
+          --double           gemm: Double instead of Float (bench "dgemm")
+          --reps R           timed repetitions (default 7 for gemm, 5 otherwise)
+          --steps S          tiny: SGD steps per repetition (default 100000)
+          --warmup-steps W   tiny: untimed steps first (default 2000)
+          --problem FILE     tiny: initial weights, data and sample order written by
+                             Sources/Bench/tiny_mlp_problem.py (the peers' exact run)
+          --tag TEXT         copied into every JSON line
+          --json             one JSON line per measurement (the peers' fields)
+        """
+
+    init(arguments: [String]) throws(UsageError) {
+        var remaining = arguments[...]
+        func value(for flag: String) throws(UsageError) -> String {
+            guard let next = remaining.popFirst() else { throw UsageError(description: "\(flag) needs a value") }
+            return next
+        }
+        func count(for flag: String) throws(UsageError) -> Int {
+            let text = try value(for: flag)
+            guard let number = Int(text), number >= 1 else {
+                throw UsageError(description: "\(flag) expects a whole number of at least 1, not '\(text)'")
+            }
+            return number
+        }
+        while let argument = remaining.popFirst() {
+            switch argument {
+            case "--threads": threads = try count(for: argument)
+            case "--reps": reps = try count(for: argument)
+            case "--steps": steps = try count(for: argument)
+            case "--warmup-steps":
+                let text = try value(for: argument)
+                guard let number = Int(text), number >= 0 else {
+                    throw UsageError(description: "--warmup-steps expects a whole number, not '\(text)'")
+                }
+                warmupSteps = number
+            case "--sizes":
+                let text = try value(for: argument)
+                let parsed = text.split(separator: ",").compactMap { Int($0) }.filter { $0 >= 1 }
+                guard !parsed.isEmpty, parsed.count == text.split(separator: ",").count else {
+                    throw UsageError(description: "--sizes expects sizes like 256,512, not '\(text)'")
+                }
+                sizes = parsed
+            case "--variants":
+                let text = try value(for: argument)
+                let parsed = text.split(separator: ",").map(String.init)
+                let known = ["A.B", "AT.B", "A.BT", "AT.BT"]
+                guard let unknown = parsed.first(where: { !known.contains($0) }) else { variants = parsed; continue }
+                throw UsageError(description: "unknown variant '\(unknown)'; use \(known.joined(separator: ", "))")
+            case "--double": useDouble = true
+            case "--problem": problemPath = try value(for: argument)
+            case "--tag": tag = try value(for: argument)
+            case "--json": json = true
+            case "all": modes.append(contentsOf: Mode.allCases)
+            case "-h", "--help": throw UsageError(description: Self.usage)
+            default:
+                guard let mode = Mode(rawValue: argument) else {
+                    throw UsageError(description: "unknown argument '\(argument)'\n\(Self.usage)")
+                }
+                modes.append(mode)
+            }
+        }
+        guard !modes.isEmpty else { throw UsageError(description: "no mode given\n\(Self.usage)") }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// A JSON value of a measurement record.
+enum JSONValue {
+    case string(String), int(Int), number(Double), bool(Bool), null
+
+    /// `value` rounded to `places` decimals.
+    static func rounded(_ value: Double, _ places: Int) -> JSONValue {
+        let scale = Foundation.pow(10, Double(places))
+        return .number((value * scale).rounded() / scale)
+    }
+
+    var text: String {
+        switch self {
+        case .string(let s):
+            let escaped = s.unicodeScalars.map { scalar -> String in
+                switch scalar {
+                case "\"": "\\\""
+                case "\\": "\\\\"
+                case _ where scalar.value < 0x20: String(format: "\\u%04x", scalar.value)
+                default: String(scalar)
+                }
+            }.joined()
+            return "\"\(escaped)\""
+        case .int(let i): return String(i)
+        case .number(let d): return d.isFinite ? String(d) : "null"
+        case .bool(let b): return String(b)
+        case .null: return "null"
+        }
+    }
+}
+
+/// Prints measurements: one JSON line each (`--json`, with the peers' common fields added) or
+/// a readable line. Diagnostics go to standard error.
+struct Report {
+    let json: Bool
+    let tag: String?
+    let machine = Machine()
+
+    /// Prints one measurement: `fields` (in order) as JSON, or `summary` for people.
+    func emit(_ fields: [(String, JSONValue)], threads: Int, load: LoadMeter.Reading?, summary: String) {
+        guard json else { return print(summary) }
+        var record: [(String, JSONValue)] = [("threads", .int(threads))]
+        record += fields
+        if let tag { record.append(("tag", .string(tag))) }
+        record.append(("foreign_load", load.map { .rounded($0.foreign, 3) } ?? .null))
+        record.append(("own_cpu", load.map { .rounded($0.own, 3) } ?? .null))
+        record.append(("cpu", .string(machine.model)))
+        record.append(("cpu_mhz", .number(machine.megahertz)))
+        print("{" + record.map { "\"\($0.0)\": \($0.1.text)" }.joined(separator: ", ") + "}")
+        fflush(nil)
+    }
+
+    /// The nominal FP32 peak the peers report: cpuinfo clock × 32 FLOP per cycle per core.
+    func nominalPeak(threads: Int) -> Double { machine.megahertz * 1e-3 * 32 * Double(threads) }
+}
+
+/// What /proc/cpuinfo says about the processor.
+struct Machine {
+    var model = "unknown"
+    var megahertz = Double.nan
+
+    init() {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return }
+        var clocks: [Double] = []
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { continue }
+            if parts[0] == "model name", model == "unknown" { model = parts[1] }
+            if parts[0] == "cpu MHz", let mhz = Double(parts[1]) { clocks.append(mhz) }
+        }
+        megahertz = clocks.max() ?? .nan
+    }
+}
+
+/// The version string of our JSON lines.
+let frameworkVersion: String = {
+    #if compiler(>=6.3)
+    "SwiftAutograd dev (Swift 6.3)"
+    #else
+    "SwiftAutograd dev"
+    #endif
+}()
+
+/// Writes a line to standard error.
+func log(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

@@ -1,0 +1,101 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Seconds on a monotonic clock.
+func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + 1e-9 * Double(time.tv_nsec)
+}
+
+/// Timed repetitions, as the peers' common.py takes them.
+enum Timing {
+    /// How many calls of `body` take about `target` seconds (after one untimed call).
+    static func calibrate(target: Double, limit: Int, _ body: () -> Void) -> Int {
+        var count = 1
+        while true {
+            let start = now()
+            for _ in 0..<count { body() }
+            let elapsed = now() - start
+            if elapsed >= target / 4 || count >= limit {
+                return max(1, min(limit, Int((Double(count) * target / max(elapsed, 1e-9)).rounded(.up))))
+            }
+            count *= 4
+        }
+    }
+
+    /// `warmup` untimed calls, a wait for a quiet machine, then `reps` timed calls of `body`:
+    /// the seconds of each and the load measured meanwhile.
+    static func repetitions(_ reps: Int, warmup: Int = 1, _ body: () -> Void) -> (times: [Double], load: LoadMeter.Reading) {
+        for _ in 0..<warmup { body() }
+        LoadMeter.waitUntilQuiet()
+        let meter = LoadMeter()
+        var times: [Double] = []
+        for _ in 0..<reps {
+            let start = now()
+            body()
+            times.append(now() - start)
+        }
+        return (times, meter.reading())
+    }
+
+    /// The minimum and the median of `times`, each divided by `per`.
+    static func summary(_ times: [Double], per: Double = 1) -> (min: Double, median: Double) {
+        let sorted = times.sorted().map { $0 / per }
+        let middle = sorted.count / 2
+        let median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        return (sorted[0], median)
+    }
+}
+
+/// CPU time used by other processes while we measure (from /proc/stat), as common.py's
+/// LoadMeter: 0 is an idle machine, 1 one busy core elsewhere.
+struct LoadMeter {
+    /// CPUs' worth of time used by others (`foreign`) and by this process (`own`).
+    struct Reading { let foreign: Double, own: Double }
+
+    let start = now(), busyStart = LoadMeter.systemBusySeconds(), ownStart = LoadMeter.ownSeconds()
+
+    func reading() -> Reading {
+        let wall = max(now() - start, 1e-9)
+        let own = Self.ownSeconds() - ownStart
+        let other = Self.systemBusySeconds() - busyStart - own
+        return Reading(foreign: max(0, other / wall), own: own / wall)
+    }
+
+    /// Busy seconds of every CPU since boot (all columns but idle and iowait, guests excluded).
+    static func systemBusySeconds() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+              let line = text.split(separator: "\n").first else { return 0 }
+        let values = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+        guard values.count >= 5 else { return 0 }
+        let idle = values[3] + values[4]
+        return (values.prefix(8).reduce(0, +) - idle) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// CPU seconds used by this process.
+    static func ownSeconds() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + 1e-6 * Double(t.tv_usec) }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    /// Waits until other processes use under 0.1 CPUs, for at most $PEERS_MAX_WAIT seconds (300).
+    static func waitUntilQuiet() {
+        let limit = ProcessInfo.processInfo.environment["PEERS_MAX_WAIT"].flatMap(Double.init) ?? 300
+        let start = now()
+        var warned = false
+        while true {
+            let meter = LoadMeter()
+            usleep(1_000_000)
+            let load = meter.reading().foreign
+            if load < 0.1 { return }
+            if now() - start > limit { return log("[bench] machine still busy (foreign load \(load)); measuring anyway") }
+            if !warned { log("[bench] other processes busy (load \(load)); waiting up to \(Int(limit)) s") }
+            warned = true
+        }
+    }
+}

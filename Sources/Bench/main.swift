@@ -1,0 +1,24 @@
+// `bench`: release-mode measurements of the kernels and the tape, printed as the peer
+// benchmarks in ../shared/peers print theirs (`--json`), so that their summarize.py tables
+// show both. Usage: `swift run -c release bench gemm tiny --threads 2 --json`.
+import Autograd
+#if canImport(Glibc)
+import Glibc
+#endif
+
+do {
+    let options = try BenchOptions(arguments: Array(CommandLine.arguments.dropFirst()))
+    let report = Report(json: options.json, tag: options.tag)
+    for mode in options.modes {
+        switch mode {
+        case .peak: PeakBench.run(options, report)
+        case .gemm: GemmBench.run(options, report)
+        case .tiny: try TinyBench.run(options, report)
+        case .overhead: OverheadBench.run(options, report)
+        case .accuracy: AccuracyBench.run(options, report)
+        }
+    }
+} catch {
+    log("bench: \(error)")
+    exit(2)
+}

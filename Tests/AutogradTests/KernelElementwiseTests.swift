@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+@testable import Autograd
+
+/// `count` seeded values in `range`.
+func seededValues<Scalar: VectorKernelScalar>(_ count: Int, in range: Range<Scalar>, seed: UInt64) -> [Scalar] {
+    var generator = SeededGenerator(seed: seed)
+    return (0..<count).map { _ in Scalar.random(in: range, using: &generator) }
+}
+
+/// A unary kernel applied by `kernel` to `input`.
+func applying<Scalar: VectorKernelScalar>(
+    _ kernel: (UnaryKernel<Scalar>, UnsafePointer<Scalar>, UnsafeMutablePointer<Scalar>, Int) -> Void,
+    _ operation: UnaryKernel<Scalar>, to input: [Scalar]
+) -> [Scalar] {
+    var output = [Scalar](repeating: .nan, count: input.count)
+    input.withUnsafeBufferPointer { x in
+        output.withUnsafeMutableBufferPointer { y in kernel(operation, x.baseAddress!, y.baseAddress!, input.count) }
+    }
+    return output
+}
+
+/// The largest error of Float `results` against `exact` in ulps of the correctly rounded value;
+/// special values (infinite or NaN references) must match exactly.
+func maxUlpError(_ inputs: [Float], _ results: [Float], _ exact: (Double) -> Double) -> Double {
+    zip(inputs, results).map { x, y in
+        let reference = exact(Double(x)), rounded = Float(reference)
+        guard rounded.isFinite else { return rounded == y || (rounded.isNaN && y.isNaN) ? 0 : .infinity }
+        return abs(Double(y) - reference) / Double(rounded.ulp)
+    }.max() ?? 0
+}
+
+@Suite("Element-wise kernels against the reference")
+struct KernelElementwiseTests {
+    /// Operations that are exact (one IEEE operation per element) or piecewise: fast = reference, bit for bit.
+    static let exactOperations: [UnaryKernel<Float>] = [.negate, .relu, .scale(0.3), .leakyRelu(slope: 0.01),
+                                                         .leakyReluDerivative(slope: 0.2)]
+
+    @Test("exact unary operations equal the reference for every length", arguments: [1, 7, 16, 17, 33, 100])
+    func exactUnary(_ count: Int) {
+        var input: [Float] = seededValues(count, in: -2..<2, seed: UInt64(count))
+        input[0] = 0
+        for operation in Self.exactOperations {
+            #expect(applying(ElementwiseKernels.unary, operation, to: input) == applying(ReferenceKernels.unary, operation, to: input),
+                    "\(operation)")
+        }
+    }
+
+    @Test("binary operations equal the reference, Float and Double", arguments: [1, 9, 16, 40])
+    func binary(_ count: Int) {
+        func check<Scalar: VectorKernelScalar>(_: Scalar.Type) {
+            let a: [Scalar] = seededValues(count, in: -3..<3, seed: 1), b: [Scalar] = seededValues(count, in: 0.5..<3, seed: 2)
+            for operation in [BinaryKernel.add, .subtract, .multiply, .divide] {
+                func run(_ kernel: (BinaryKernel, UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafeMutablePointer<Scalar>, Int) -> Void) -> [Scalar] {
+                    var y = [Scalar](repeating: .nan, count: count)
+                    a.withUnsafeBufferPointer { a in
+                        b.withUnsafeBufferPointer { b in
+                            y.withUnsafeMutableBufferPointer { kernel(operation, a.baseAddress!, b.baseAddress!, $0.baseAddress!, count) }
+                        }
+                    }
+                    return y
+                }
+                #expect(run(ElementwiseKernels.binary) == run(ReferenceKernels.binary), "\(operation)")
+            }
+        }
+        check(Float.self)
+        check(Double.self)
+    }
+
+    @Test("Float exp, log, sigmoid, tanh stay within their documented ulp bounds")
+    func floatAccuracy() {
+        func sweep(_ low: Float, _ high: Float) -> [Float] {
+            (0..<4_099).map { low + (high - low) * Float($0) / 4_098 }
+        }
+        let tiny = (0..<2_000).map { Float(Foundation.exp(Double($0) / 1_999 * 190 - 103)) }
+        let sigmoid: (Double) -> Double = { 1 / (1 + Foundation.exp(-$0)) }
+        let checks: [(UnaryKernel<Float>, [Float], (Double) -> Double, Double)] = [
+            (.exp, sweep(-103.9, 88.7), Foundation.exp, 1.5),
+            (.log, tiny + sweep(0.5, 2), Foundation.log, 1),
+            (.sigmoid, sweep(-30, 30), sigmoid, 3.5),
+            (.tanh, sweep(-10, 10) + sweep(-0.01, 0.01), Foundation.tanh, 1.5),
+        ]
+        for (operation, inputs, exact, bound) in checks {
+            let error = maxUlpError(inputs, applying(ElementwiseKernels.unary, operation, to: inputs), exact)
+            #expect(error <= bound, "\(operation): \(error) ulp")
+        }
+    }
+
+    @Test("Float special values: infinities, NaN, zeros, overflow and subnormal results")
+    func floatSpecialValues() {
+        let inputs: [Float] = [.infinity, -.infinity, .nan, 0, -0.0, 89, 88.7, -88, -103, -104, 1e-30, -1e-30,
+                               .leastNonzeroMagnitude, .leastNormalMagnitude / 1_000, -1, 100, -100]
+        let references: [(UnaryKernel<Float>, (Double) -> Double)] = [
+            (.exp, Foundation.exp), (.log, Foundation.log), (.tanh, Foundation.tanh),
+            (.sigmoid, { $0 >= 0 ? 1 / (1 + Foundation.exp(-$0)) : Foundation.exp($0) / (1 + Foundation.exp($0)) }),
+        ]
+        for (operation, exact) in references {
+            let results = applying(ElementwiseKernels.unary, operation, to: inputs)
+            for (x, y) in zip(inputs, results) {
+                let expected = exact(Double(x))
+                if expected.isNaN {
+                    #expect(y.isNaN, "\(operation)(\(x)) = \(y), expected NaN")
+                } else {
+                    let rounded = Float(expected)
+                    let close = rounded.isFinite ? abs(Double(y) - expected) <= 2 * Double(rounded.ulp) : y == rounded
+                    #expect(close, "\(operation)(\(x)) = \(y), expected \(expected)")
+                }
+            }
+        }
+    }
+
+    @Test("Double transcendental kernels equal the C library; sigmoid within 2 ulp")
+    func doublePrecision() {
+        let input: [Double] = seededValues(37, in: -20..<20, seed: 3)
+        let positive = input.map { abs($0) + 1e-3 }
+        #expect(applying(ElementwiseKernels.unary, .exp, to: input) == input.map { Foundation.exp($0) })
+        #expect(applying(ElementwiseKernels.unary, .log, to: positive) == positive.map { Foundation.log($0) })
+        #expect(applying(ElementwiseKernels.unary, .tanh, to: input) == input.map { Foundation.tanh($0) })
+        let sigmoid = applying(ElementwiseKernels.unary, .sigmoid, to: input)
+        let reference = applying(ReferenceKernels.unary, .sigmoid, to: input)
+        #expect(zip(sigmoid, reference).allSatisfy { abs($0 - $1) <= 2 * $1.ulp })
+    }
+
+    @Test("large arrays split over threads give the same elements as one thread")
+    func parallelChunks() {
+        let count = ElementwiseKernels<Float>.parallelCount + 21
+        let input: [Float] = seededValues(count, in: -5..<5, seed: 4)
+        let one = withThreadCount(1) { applying(ElementwiseKernels.unary, .tanh, to: input) }
+        let two = withThreadCount(2) { applying(ElementwiseKernels.unary, .tanh, to: input) }
+        #expect(one == two)
+        #expect(maxUlpError(input, two, Foundation.tanh) <= 1.5)
+    }
+}

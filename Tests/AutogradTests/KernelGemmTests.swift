@@ -1,0 +1,174 @@
+import Testing
+@testable import Autograd
+
+/// One GEMM shape with its storage: row-major operands with leading dimensions that may exceed
+/// the logical width (`padding`), filled with seeded values.
+struct GemmCase<Scalar: VectorKernelScalar>: CustomTestStringConvertible {
+    let m: Int, n: Int, k: Int
+    let transposeA: Bool, transposeB: Bool, accumulate: Bool
+    let padding: Int
+    var a: [Scalar], b: [Scalar], c: [Scalar]
+
+    var lda: Int { (transposeA ? m : k) + padding }
+    var ldb: Int { (transposeB ? k : n) + padding }
+    var ldc: Int { n + padding }
+
+    init(_ m: Int, _ n: Int, _ k: Int, transposeA: Bool = false, transposeB: Bool = false,
+         accumulate: Bool = false, padding: Int = 0, seed: UInt64 = 1) {
+        (self.m, self.n, self.k) = (m, n, k)
+        (self.transposeA, self.transposeB, self.accumulate, self.padding) = (transposeA, transposeB, accumulate, padding)
+        var generator = SeededGenerator(seed: seed)
+        func values(_ count: Int) -> [Scalar] { (0..<count).map { _ in Scalar.random(in: -1..<1, using: &generator) } }
+        // At least one element, so that every buffer has a base address.
+        a = values(max(1, (transposeA ? k : m) * ((transposeA ? m : k) + padding)))
+        b = values(max(1, (transposeB ? n : k) * ((transposeB ? k : n) + padding)))
+        c = values(m * (n + padding))
+        // Writing C must leave the padding between rows alone.
+        for row in 0..<m { for column in n..<(n + padding) { c[row * (n + padding) + column] = 77 } }
+    }
+
+    var testDescription: String {
+        "\(m)×\(n)×\(k)\(transposeA ? " Aᵀ" : "")\(transposeB ? " Bᵀ" : "")\(accumulate ? " C+=" : "")\(padding > 0 ? " padded" : "")"
+    }
+
+    /// C after the product computed by `kernel`.
+    func result(_ kernel: (GemmOperands<Scalar>) -> Void) -> [Scalar] {
+        var output = c
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                output.withUnsafeMutableBufferPointer { c in
+                    kernel(GemmOperands(m: m, n: n, k: k, a: a.baseAddress!, lda: lda, transposeA: transposeA,
+                                        b: b.baseAddress!, ldb: ldb, transposeB: transposeB,
+                                        c: c.baseAddress!, ldc: ldc, accumulate: accumulate))
+                }
+            }
+        }
+        return output
+    }
+
+    /// The exact product in Double, and for each element Σ|a||b| (+|c|), the scale of its rounding error.
+    func exact() -> (values: [Double], scales: [Double]) {
+        var values = c.map(Double.init), scales = c.map { accumulate ? abs(Double($0)) : 0 }
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum = accumulate ? Double(c[i * ldc + j]) : 0
+                for p in 0..<k {
+                    let x = Double(transposeA ? a[p * lda + i] : a[i * lda + p])
+                    let y = Double(transposeB ? b[j * ldb + p] : b[p * ldb + j])
+                    sum += x * y
+                    scales[i * ldc + j] += abs(x * y)
+                }
+                values[i * ldc + j] = sum
+            }
+        }
+        return (values, scales)
+    }
+
+    /// Whether `output` matches the exact product to within `k + 2` roundings of each element's
+    /// scale, and leaves the padding untouched.
+    func matchesExact(_ output: [Scalar]) -> Bool {
+        let (values, scales) = exact()
+        let epsilon = Double(Scalar.ulpOfOne)
+        return output.indices.allSatisfy { index in
+            index % ldc >= n ? output[index] == 77
+                : abs(Double(output[index]) - values[index]) <= Double(k + 2) * epsilon * scales[index] + 1e-300
+        }
+    }
+}
+
+/// Shapes that reach every path: tiny loop, thin (A in place, with a partial 6-row panel),
+/// packed with edge tiles, several k blocks (k > 256), several m blocks (m > mc), leading
+/// dimensions wider than the matrices.
+func gemmCases<Scalar: VectorKernelScalar>(_: Scalar.Type) -> [GemmCase<Scalar>] {
+    let shapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 1, 3), (1, 7, 5), (7, 7, 7), (33, 7, 129), (129, 32, 33),
+                                     (33, 129, 7), (7, 40, 300), (150, 17, 9), (40, 33, 20), (1, 129, 40)]
+    var cases: [GemmCase<Scalar>] = []
+    for (index, (m, n, k)) in shapes.enumerated() {
+        for transposeA in [false, true] {
+            for transposeB in [false, true] {
+                let accumulate = (index + (transposeA ? 1 : 0)) % 2 == 0
+                cases.append(GemmCase(m, n, k, transposeA: transposeA, transposeB: transposeB, accumulate: accumulate,
+                                      padding: transposeB ? 3 : 0, seed: UInt64(index * 4 + 1)))
+            }
+        }
+    }
+    return cases
+}
+
+@Suite("GEMM kernel against the exact product")
+struct KernelGemmTests {
+    @Test("Float: every path, transposition and accumulation", arguments: gemmCases(Float.self))
+    func float(_ problem: GemmCase<Float>) {
+        #expect(problem.matchesExact(problem.result(Gemm<Float>.multiply)))
+        #expect(problem.matchesExact(problem.result(ReferenceKernels<Float>.gemm)), "the test's own bound is too tight")
+    }
+
+    @Test("Double: every path, transposition and accumulation", arguments: gemmCases(Double.self))
+    func double(_ problem: GemmCase<Double>) {
+        #expect(problem.matchesExact(problem.result(Gemm<Double>.multiply)))
+    }
+
+    @Test("More columns than one packed block of B (n > nc)")
+    func wideProducts() {
+        let float = GemmCase<Float>(2, Gemm<Float>.nc + 20, 3, accumulate: true)
+        #expect(float.matchesExact(float.result(Gemm<Float>.multiply)))
+        let double = GemmCase<Double>(2, Gemm<Double>.nc + 9, 3, transposeB: true)
+        #expect(double.matchesExact(double.result(Gemm<Double>.multiply)))
+    }
+
+    @Test("k = 0 writes zeros, or leaves C alone when accumulating")
+    func emptyInnerDimension() {
+        for accumulate in [false, true] {
+            let problem = GemmCase<Float>(5, 9, 0, accumulate: accumulate)
+            let output = problem.result(Gemm<Float>.multiply)
+            #expect(output == (accumulate ? problem.c : [Float](repeating: 0, count: problem.c.count)))
+        }
+    }
+
+    @Test("1, 2 and 3 threads give bit-identical results, split by rows or by columns",
+          arguments: [(37, 45, 300), (45, 37, 300), (13, 200, 70), (100, 20, 50)])
+    func threadCountDoesNotChangeResults(_ shape: (Int, Int, Int)) {
+        for transposeA in [false, true] {
+            let float = GemmCase<Float>(shape.0, shape.1, shape.2, transposeA: transposeA, accumulate: true, seed: 5)
+            let one = float.result { Gemm<Float>.multiply(GemmProblem($0), threads: 1) }
+            for threads in [2, 3] {
+                #expect(float.result { Gemm<Float>.multiply(GemmProblem($0), threads: threads) } == one)
+            }
+            #expect(float.matchesExact(one))
+            let double = GemmCase<Double>(shape.0, shape.1, shape.2, transposeA: transposeA, seed: 6)
+            #expect(double.result { Gemm<Double>.multiply(GemmProblem($0), threads: 2) }
+                    == double.result { Gemm<Double>.multiply(GemmProblem($0), threads: 1) })
+        }
+    }
+
+    @Test("withThreadCount drives the kernel table's GEMM: 1 and 2 threads agree bit for bit")
+    func publicThreadCount() {
+        let side = 84  // 84³ multiply-adds: above the parallel threshold
+        #expect(side * side * side >= Gemm<Float>.parallelVolume)
+        let problem = GemmCase<Float>(side, side, side, seed: 9)
+        let one = withThreadCount(1) { problem.result(Float._kernels.gemm) }
+        let two = withThreadCount(2) { problem.result(Float._kernels.gemm) }
+        #expect(one == two)
+        #expect(problem.matchesExact(two))
+    }
+
+    @Test("Bands cover C exactly once in whole tiles")
+    func bands() {
+        let problem = GemmCase<Float>(50, 20, 4)
+        problem.a.withUnsafeBufferPointer { a in
+            problem.b.withUnsafeBufferPointer { b in
+                var c = problem.c
+                c.withUnsafeMutableBufferPointer { c in
+                    let whole = GemmProblem(GemmOperands(m: 50, n: 20, k: 4, a: a.baseAddress!, lda: 4, transposeA: false,
+                                                         b: b.baseAddress!, ldb: 20, transposeB: false,
+                                                         c: c.baseAddress!, ldc: 20, accumulate: false))
+                    let parts = Gemm<Float>.bands(of: whole, count: 3)
+                    #expect(parts.count == 3)
+                    #expect(parts.map(\.m).reduce(0, +) == 50)
+                    #expect(parts.dropLast().allSatisfy { $0.m % Gemm<Float>.mr == 0 })
+                    #expect(zip(parts, parts.dropFirst()).allSatisfy { $0.c + $0.m * 20 == $1.c })
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Synchronization
+import Testing
+@testable import Autograd
+
+/// Counts calls per part from several threads.
+final class PartCounter: Sendable {
+    let counts: Mutex<[Int]>
+    init(parts: Int) { counts = Mutex([Int](repeating: 0, count: parts)) }
+    func record(_ part: Int) { counts.withLock { $0[part] += 1 } }
+    var values: [Int] { counts.withLock { $0 } }
+}
+
+@Suite("Worker pool and thread count")
+struct KernelThreadingTests {
+    @Test("every part runs exactly once, also with more parts than threads", arguments: [1, 2, 3, 7])
+    func everyPartOnce(_ parts: Int) {
+        let counter = PartCounter(parts: parts)
+        for _ in 0..<50 { WorkerPool.shared.run(parts: parts) { counter.record($0) } }
+        #expect(counter.values == [Int](repeating: 50, count: parts))
+    }
+
+    @Test("a job that uses the pool again runs its inner parts on its own thread (no deadlock)")
+    func nestedUse() {
+        let counter = PartCounter(parts: 4)
+        WorkerPool.shared.run(parts: 2) { outer in
+            WorkerPool.shared.run(parts: 2) { inner in counter.record(outer * 2 + inner) }
+        }
+        #expect(counter.values == [1, 1, 1, 1])
+    }
+
+    @Test("concurrent callers all finish with their own results")
+    func concurrentCallers() async {
+        let counters = (0..<4).map { _ in PartCounter(parts: 2) }
+        await withTaskGroup(of: Void.self) { group in
+            for counter in counters {
+                group.addTask { for _ in 0..<200 { WorkerPool.shared.run(parts: 2) { counter.record($0) } } }
+            }
+        }
+        #expect(counters.allSatisfy { $0.values == [200, 200] })
+    }
+
+    @Test("chunks tile the range in multiples of the granularity", arguments: [0, 1, 15, 16, 17, 100])
+    func chunks(_ count: Int) {
+        for parts in 1...4 {
+            let ranges = (0..<parts).map { WorkerPool.chunk($0, of: parts, count: count, granularity: 16) }
+            #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == count)
+            #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+            #expect(ranges.dropLast().allSatisfy { $0.upperBound % 16 == 0 })
+        }
+    }
+
+    @Test("withThreadCount sets the count for its body only, capped at the available CPUs")
+    func threadCount() {
+        let available = ComputeThreads.available
+        #expect(available >= 1 && ComputeThreads.current == available)
+        withThreadCount(1) {
+            #expect(ComputeThreads.current == 1)
+            withThreadCount(available + 5) { #expect(ComputeThreads.current == available) }
+            #expect(ComputeThreads.current == 1)
+        }
+        #expect(ComputeThreads.current == available)
+    }
+
+    @Test("the affinity mask lists the CPUs the pool uses")
+    func affinity() {
+        let cpus = Affinity.allowedCPUs()
+        #expect(cpus == nil || cpus == WorkerPool.availableCPUs)
+        #expect(WorkerPool.shared.threadLimit == WorkerPool.availableCPUs.count)
+    }
+}
