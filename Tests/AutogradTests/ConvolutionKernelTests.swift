@@ -9,15 +9,22 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
     var padding: Padding = .valid
 
     var geometry: ConvolutionGeometry {
-        ConvolutionGeometry(
-            window: SlidingWindow(batch: batch, inputHeight: height, inputWidth: width,
-                                  windowHeight: window.height, windowWidth: window.width,
-                                  strideHeight: strides.height, strideWidth: strides.width, padding: padding),
-            inputChannels: inputs, outputChannels: outputs)
+        ConvolutionGeometry(window: SlidingWindow(batch: batch, height: height, width: width, window: window,
+                                                  strides: strides, padding: padding),
+                            inputChannels: inputs, outputChannels: outputs)
     }
 
     var testDescription: String {
         "\(batch)×\(height)×\(width)×\(inputs) → \(outputs), \(window.height)×\(window.width) window, strides \(strides), \(padding)"
+    }
+}
+
+extension SlidingWindow {
+    /// The window of the kernel tests' shapes.
+    init(batch: Int, height: Int, width: Int, window: (height: Int, width: Int), strides: (height: Int, width: Int),
+         padding: Padding) {
+        self.init(batch: batch, inputHeight: height, inputWidth: width, windowHeight: window.height,
+                  windowWidth: window.width, strideHeight: strides.height, strideWidth: strides.width, padding: padding)
     }
 }
 

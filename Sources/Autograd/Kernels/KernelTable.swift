@@ -158,7 +158,7 @@ extension KernelTable where Scalar: VectorKernelScalar {
             convolution: ConvolutionKernels<Scalar>.convolution,
             convolutionInputGradient: ConvolutionKernels<Scalar>.inputGradient,
             convolutionFilterGradient: ConvolutionKernels<Scalar>.filterGradient,
-            pool: ReferenceKernels<Scalar>.pool,
-            poolGradient: ReferenceKernels<Scalar>.poolGradient)
+            pool: PoolingKernels<Scalar>.pool,
+            poolGradient: PoolingKernels<Scalar>.poolGradient)
     }
 }
