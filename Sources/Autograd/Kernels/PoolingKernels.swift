@@ -78,29 +78,37 @@ enum PoolingKernels<T: VectorKernelScalar> {
         }
     }
 
-    /// Max pooling of `images` with the winners' input offsets in `routes`: the largest value
-    /// (a later cell only wins when strictly larger, so NaNs after the first cell never win),
-    /// then the first cell in window order that holds it (the first cell when none does: a NaN
-    /// there won).
+    /// Max pooling of `images` with the winners' input offsets in `routes`: a later cell wins
+    /// only when strictly larger (so NaNs after the first cell never win), as in the reference.
+    /// Each channel's winner is first tracked as the cell's number in window order, an integer
+    /// as wide as `T` (a select of such integers on a comparison of `T`s vectorises), then
+    /// turned into its offset.
     static func maximum(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ routes: UnsafeMutablePointer<Int>,
                         _ g: PoolingGeometry, _ images: Range<Int>) {
         let channels = g.channels
+        let winners = UnsafeMutablePointer<T.RawSignificand>.allocate(capacity: channels)
+        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: g.window.area)
+        defer { winners.deallocate(); offsets.deallocate() }
         g.forEachWindow(images) { pixel, cells in
             let (output, route) = (y + pixel * channels, routes + pixel * channels)
-            let first = cells.first
-            output.update(from: x + first, count: channels)
+            var number = 0
             cells.forEach { cell in
                 let source = x + cell
-                for c in 0..<channels {
-                    let value = source[c], largest = output[c]
-                    output[c] = value > largest ? value : largest
+                offsets[number] = cell
+                if number == 0 {
+                    output.update(from: source, count: channels)
+                    winners.update(repeating: 0, count: channels)
+                } else {
+                    let label = T.RawSignificand(truncatingIfNeeded: number)
+                    for c in 0..<channels {
+                        let value = source[c], largest = output[c], wins = value > largest
+                        output[c] = wins ? value : largest
+                        winners[c] = wins ? label : winners[c]
+                    }
                 }
+                number += 1
             }
-            for c in 0..<channels { route[c] = first &+ c }
-            cells.forEachReversed { cell in
-                let source = x + cell
-                for c in 0..<channels { route[c] = source[c] == output[c] ? cell &+ c : route[c] }
-            }
+            for c in 0..<channels { route[c] = offsets[Int(truncatingIfNeeded: winners[c])] &+ c }
         }
     }
 }
@@ -111,22 +119,11 @@ struct WindowCells {
     let origin: Int, rowPitch: Int, pixelPitch: Int
     let rows: Range<Int>, columns: Range<Int>
 
-    /// The offset of the first cell in window order.
-    var first: Int { origin + rows.lowerBound * rowPitch + columns.lowerBound * pixelPitch }
-
     /// Calls `body` with each cell's offset in row-major window order.
     @inline(__always)
     func forEach(_ body: (Int) -> Void) {
         for i in rows {
             for j in columns { body(origin + i * rowPitch + j * pixelPitch) }
-        }
-    }
-
-    /// Calls `body` with each cell's offset in reverse window order.
-    @inline(__always)
-    func forEachReversed(_ body: (Int) -> Void) {
-        for i in rows.reversed() {
-            for j in columns.reversed() { body(origin + i * rowPitch + j * pixelPitch) }
         }
     }
 }
