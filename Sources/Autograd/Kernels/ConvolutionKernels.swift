@@ -104,17 +104,20 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
             let panels = (cout + Gemm<T>.nr - 1) / Gemm<T>.nr
             let imagePixels = s.outputHeight * s.outputWidth
             let blockImages = max(1, blockPixels / max(1, imagePixels))
-            let pointers = Unchecked((gy, gw))
-            run(direct.filterRowTiles * panels, threads: threads) { units in
-                let (gy, gw) = pointers.value
+            let offsets = UnsafeMutablePointer<Int>.allocate(capacity: direct.filterRowTiles * Gemm<T>.mr)
+            defer { offsets.deallocate() }
+            let tiles = direct.filterTiles(offsets: offsets)
+            let pointers = Unchecked((gy, gw, UnsafePointer(offsets)))
+            run(tiles.count * panels, threads: threads) { units in
+                let (gy, gw, offsets) = pointers.value
                 let packed = alignedBuffer(T.self, count: min(s.batch, blockImages) * imagePixels * panels * Gemm<T>.nr)
                 defer { packed.deallocate() }
                 for first in stride(from: 0, to: s.batch, by: blockImages) {
                     let images = first..<min(s.batch, first + blockImages)
                     let gradient = StridedMatrix(base: gy + first * imagePixels * cout, rowStride: cout, columnStride: 1)
                     Gemm<T>.packB(gradient, depth: images.count * imagePixels, columns: cout, into: packed)
-                    direct.filterGradient(units: units, images: images, packedGradient: packed, outputs: cout, gw: gw,
-                                          adding: first > 0)
+                    direct.filterGradient(units: units, tiles: tiles, offsets: offsets, images: images,
+                                          packedGradient: packed, outputs: cout, gw: gw, adding: first > 0)
                 }
             }
         }

@@ -136,44 +136,76 @@ struct DirectConvolution<T: VectorKernelScalar>: @unchecked Sendable {
         }
     }
 
-    /// w̄(f, o) = Σ_{pixels} source[pixel's window at filter row f] · ȳ[pixel, o] for the
-    /// (filter-row tile, panel) units `units` (tile-major), over the images `images` whose ȳ is
-    /// packed by ``Gemm/packB(_:depth:columns:into:)`` at `packedGradient`; the sum over these
-    /// images is added to w̄ when `adding`. The source must hold every window whole (framed
-    /// images, `top` and `left` zero); output rows whose window row meets no content rows for
-    /// any row of a tile are skipped.
-    func filterGradient(units: Range<Int>, images: Range<Int>, packedGradient: UnsafePointer<T>, outputs: Int,
-                        gw: UnsafeMutablePointer<T>, adding: Bool) {
-        let (mr, nr) = (Self.mr, Self.nr)
+    /// A tile of six filter rows for the filter gradient: the rows `first ..< first + count`
+    /// (the last repeated to fill the tile), and the output rows and columns whose windows put
+    /// any of them on content (the others read only zeros).
+    struct FilterTile {
+        var first: Int, count: Int
+        var rows: Range<Int>, columns: Range<Int>
+    }
+
+    /// The output positions (along one axis, `count` of them moved by `stride`) whose window
+    /// cell `cell` lies on `content` of a frame.
+    @inline(__always)
+    static func positions(reaching content: Range<Int>, from cell: Int, stride: Int, count: Int) -> Range<Int> {
+        let offsets = cells(from: cell, size: count * stride, content: content)
+        return (offsets.lowerBound + stride - 1) / stride..<(offsets.upperBound + stride - 1) / stride
+    }
+
+    /// The filter-gradient tiles, and each tile's six row offsets in a frame at `offsets`
+    /// (`mr` per tile). The source must hold every window whole (framed images, `top` and
+    /// `left` zero).
+    func filterTiles(offsets: UnsafeMutablePointer<Int>) -> [FilterTile] {
+        let mr = Self.mr, channels = source.channels
         let filterRows = windowHeight * windowRowLength
-        let panels = (outputs + nr - 1) / nr
-        let (imagePixels, rowPitch) = (outputHeight * outputWidth, source.width * source.channels)
-        let outer = DepthLoop(count: images.count, aStep: source.height * rowPitch, bStep: imagePixels * nr)
-        let inner = DepthLoop(count: outputWidth, aStep: strideWidth * source.channels, bStep: nr)
-        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: 2 * mr)
-        defer { offsets.deallocate() }
-        let outputOffsets = offsets + mr
-        for k in 0..<mr { outputOffsets[k] = k * outputs }
-        for unit in units {
-            let (tile, panel) = unit.quotientAndRemainder(dividingBy: panels)
+        return (0..<filterRowTiles).map { tile in
             let first = tile * mr, count = min(mr, filterRows - first)
-            var (firstRow, endRow) = (outputHeight, 0)
+            var (rows, columns) = (outputHeight..<outputHeight, outputWidth..<outputWidth)
+            func widen(_ range: inout Range<Int>, _ other: Range<Int>) {
+                guard !other.isEmpty else { return }
+                range = range.isEmpty ? other : min(range.lowerBound, other.lowerBound)..<max(range.upperBound, other.upperBound)
+            }
             for k in 0..<mr {
                 let (windowRow, rest) = (first + min(k, count - 1)).quotientAndRemainder(dividingBy: windowRowLength)
-                offsets[k] = windowRow * rowPitch + rest
-                // Output rows r whose window row lands on content: r·sh + windowRow in contentRows.
-                let rows = Self.cells(from: windowRow, size: outputHeight * strideHeight, content: source.contentRows)
-                let used = (rows.lowerBound + strideHeight - 1) / strideHeight..<(rows.upperBound + strideHeight - 1) / strideHeight
-                if !used.isEmpty { (firstRow, endRow) = (min(firstRow, used.lowerBound), max(endRow, used.upperBound)) }
+                offsets[tile * mr + k] = windowRow * source.width * channels + rest
+                widen(&rows, Self.positions(reaching: source.contentRows, from: windowRow, stride: strideHeight,
+                                            count: outputHeight))
+                widen(&columns, Self.positions(reaching: source.contentColumns, from: rest / channels, stride: strideWidth,
+                                               count: outputWidth))
             }
-            if firstRow >= endRow { (firstRow, endRow) = (0, 0) }
-            let start = images.lowerBound * source.height * rowPitch + firstRow * strideHeight * rowPitch
-            let middle = DepthLoop(count: endRow - firstRow, aStep: strideHeight * rowPitch, bStep: outputWidth * nr)
+            return FilterTile(first: first, count: count, rows: rows.isEmpty ? 0..<0 : rows,
+                              columns: columns.isEmpty ? 0..<0 : columns)
+        }
+    }
+
+    /// w̄(f, o) = Σ_{pixels} source[pixel's window at filter row f] · ȳ[pixel, o] for the
+    /// (filter tile, panel) units `units` (tile-major) of `tiles` (with their row offsets at
+    /// `offsets`, see ``filterTiles(offsets:)``), over the images `images` whose ȳ is packed by
+    /// ``Gemm/packB(_:depth:columns:into:)`` at `packedGradient`; the sum over these images is
+    /// added to w̄ when `adding`.
+    func filterGradient(units: Range<Int>, tiles: [FilterTile], offsets: UnsafePointer<Int>, images: Range<Int>,
+                        packedGradient: UnsafePointer<T>, outputs: Int, gw: UnsafeMutablePointer<T>, adding: Bool) {
+        let (mr, nr) = (Self.mr, Self.nr)
+        let panels = (outputs + nr - 1) / nr
+        let (imagePixels, rowPitch, channels) = (outputHeight * outputWidth, source.width * source.channels, source.channels)
+        let outer = DepthLoop(count: images.count, aStep: source.height * rowPitch, bStep: imagePixels * nr)
+        let outputOffsets = UnsafeMutablePointer<Int>.allocate(capacity: mr)
+        defer { outputOffsets.deallocate() }
+        for k in 0..<mr { outputOffsets[k] = k * outputs }
+        for unit in units {
+            let (index, panel) = unit.quotientAndRemainder(dividingBy: panels)
+            let tile = tiles[index]
+            let start = images.lowerBound * source.height * rowPitch + tile.rows.lowerBound * strideHeight * rowPitch
+                + tile.columns.lowerBound * strideWidth * channels
             Gemm<T>.convolutionKernel(
-                rows: TileRows(source.base + start, offsets),
-                b: packedGradient + (panel * images.count * imagePixels + firstRow * outputWidth) * nr,
-                outer: outer, middle: middle, inner: inner, c: gw + first * outputs + panel * nr, cOffsets: outputOffsets,
-                storedRows: count, columns: min(nr, outputs - panel * nr), adding: adding)
+                rows: TileRows(source.base + start, offsets + index * mr),
+                b: packedGradient + (panel * images.count * imagePixels + tile.rows.lowerBound * outputWidth
+                                     + tile.columns.lowerBound) * nr,
+                outer: outer,
+                middle: DepthLoop(count: tile.rows.count, aStep: strideHeight * rowPitch, bStep: outputWidth * nr),
+                inner: DepthLoop(count: tile.columns.count, aStep: strideWidth * channels, bStep: nr),
+                c: gw + tile.first * outputs + panel * nr, cOffsets: outputOffsets, storedRows: tile.count,
+                columns: min(nr, outputs - panel * nr), adding: adding)
         }
     }
 }
