@@ -109,20 +109,22 @@ struct DirectConvolution<T: VectorKernelScalar>: @unchecked Sendable {
         defer { offsets.deallocate() }
         let outputOffsets = offsets + mr
         var index = 0
+        var cursor = PixelCursor(pixel: 0, in: groups[0]), cursorAt = (group: -1, tile: -1)
         for tile in tiles {
             while tile >= groups[index].firstTile + (groups[index].pixels + mr - 1) / mr { index += 1 }
             let group = groups[index]
             let first = (tile - group.firstTile) * mr, count = min(mr, group.pixels - first)
+            if cursorAt != (index, tile) { cursor = PixelCursor(pixel: first, in: group) }
+            cursorAt = (index, tile + 1)
             let (cellRow, cellColumn) = (group.windowRows.lowerBound, group.windowColumns.lowerBound)
-            for k in 0..<mr {
-                let pixel = first + min(k, count - 1)
-                let (image, rest) = pixel.quotientAndRemainder(dividingBy: group.rows.count * group.columns.count)
-                let (row, column) = rest.quotientAndRemainder(dividingBy: group.columns.count)
-                let (r, c) = (group.rows.lowerBound + row, group.columns.lowerBound + column)
+            for k in 0..<count {
+                let (image, r, c) = (cursor.image, cursor.row, cursor.column)
                 offsets[k] = ((image * source.height + r * strideHeight - top + cellRow) * source.width
                               + c * strideWidth - left + cellColumn) * channels
                 outputOffsets[k] = ((image * outputHeight + r) * outputWidth + c) * outputs
+                cursor.advance()
             }
+            for k in count..<mr { (offsets[k], outputOffsets[k]) = (offsets[count - 1], outputOffsets[count - 1]) }
             let rows = TileRows(source.base, offsets)
             let filter = packedFilter + (cellRow * windowWidth + cellColumn) * channels * nr
             let middle = DepthLoop(count: group.windowRows.count, aStep: rowPitch, bStep: windowRowLength * nr)
@@ -133,6 +135,31 @@ struct DirectConvolution<T: VectorKernelScalar>: @unchecked Sendable {
                     middle: middle, inner: inner, c: y + panel, cOffsets: outputOffsets, storedRows: count,
                     columns: min(nr, outputs - panel), adding: false)
             }
+        }
+    }
+
+    /// Walks the pixels of a group in order: image, output row, output column.
+    struct PixelCursor {
+        var image: Int, row: Int, column: Int
+        let rows: Range<Int>, columns: Range<Int>
+
+        /// The cursor on the group's pixel number `pixel`.
+        init(pixel: Int, in group: PixelGroup) {
+            (rows, columns) = (group.rows, group.columns)
+            let (image, rest) = pixel.quotientAndRemainder(dividingBy: max(1, rows.count * columns.count))
+            let (row, column) = rest.quotientAndRemainder(dividingBy: max(1, columns.count))
+            (self.image, self.row, self.column) = (image, rows.lowerBound + row, columns.lowerBound + column)
+        }
+
+        @inline(__always)
+        mutating func advance() {
+            column += 1
+            guard column == columns.upperBound else { return }
+            column = columns.lowerBound
+            row += 1
+            guard row == rows.upperBound else { return }
+            row = rows.lowerBound
+            image += 1
         }
     }
 
