@@ -42,6 +42,8 @@ struct ConvolutionKernelTests {
         ConvolutionCase(batch: 3, height: 4, width: 4, inputs: 3, outputs: 17, window: (4, 4)),
         ConvolutionCase(batch: 1, height: 1, width: 1, inputs: 33, outputs: 1, window: (3, 3), padding: .symmetric(1)),
         ConvolutionCase(batch: 1, height: 5, width: 5, inputs: 3, outputs: 5, window: (3, 3), padding: .symmetric(4)),
+        ConvolutionCase(batch: 0, height: 5, width: 5, inputs: 3, outputs: 5, window: (3, 3), padding: .symmetric(1)),
+        ConvolutionCase(batch: 0, height: 4, width: 4, inputs: 3, outputs: 5, window: (4, 4)),
         ConvolutionCase(batch: 1, height: 5, width: 6, inputs: 3, outputs: 32, window: (5, 5), padding: .symmetric(2)),
     ]
 

@@ -87,6 +87,7 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
     static func filterGradient(_ x: UnsafePointer<T>, _ gy: UnsafePointer<T>, _ gw: UnsafeMutablePointer<T>,
                                _ g: ConvolutionGeometry, threads: Int) {
         let cout = g.outputChannels
+        guard g.window.batch > 0 else { return gw.update(repeating: 0, count: g.filterShape.elementCount) }
         if let (rows, depth) = g.matrixProduct {
             return multiply(GemmOperands(m: depth, n: cout, k: rows, a: x, lda: depth, transposeA: true,
                                          b: gy, ldb: cout, transposeB: false, c: gw, ldc: cout, accumulate: false),
