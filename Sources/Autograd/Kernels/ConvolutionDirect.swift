@@ -36,9 +36,10 @@ struct DirectConvolution<T: VectorKernelScalar>: @unchecked Sendable {
         return first..<max(first, min(size, content.upperBound - origin))
     }
 
-    /// Output pixels of every image whose windows meet the source content in the same window
-    /// cells: output rows `rows` × columns `columns`, window cells `windowRows` × `windowColumns`.
+    /// Output pixels of the images `images` whose windows meet the source content in the same
+    /// window cells: output rows `rows` × columns `columns`, window cells `windowRows` × `windowColumns`.
     struct PixelGroup {
+        var images: Range<Int>
         var rows: Range<Int>, columns: Range<Int>
         var windowRows: Range<Int>, windowColumns: Range<Int>
         /// Tiles of the groups before this one.
@@ -46,7 +47,9 @@ struct DirectConvolution<T: VectorKernelScalar>: @unchecked Sendable {
         var pixels: Int
     }
 
-    /// The pixel groups in row-major order of their (row run, column run), and the total tile count.
+    /// The pixel groups of each block of `mr` images (so that a block's images stay in cache
+    /// while all its groups run, and every group of a whole block fills whole tiles), in
+    /// row-major order of their (row run, column run) within a block; and the total tile count.
     func pixelGroups() -> (groups: [PixelGroup], tiles: Int) {
         /// Runs of consecutive positions 0..<count sharing the same range of cells.
         func runs(_ count: Int, _ cells: (Int) -> Range<Int>) -> [(Range<Int>, Range<Int>)] {
@@ -68,12 +71,15 @@ struct DirectConvolution<T: VectorKernelScalar>: @unchecked Sendable {
             Self.cells(from: $0 * strideWidth - left, size: windowWidth, content: source.contentColumns)
         }
         var groups: [PixelGroup] = [], tiles = 0
-        for (rows, windowRows) in rowRuns {
-            for (columns, windowColumns) in columnRuns {
-                let pixels = source.batch * rows.count * columns.count
-                groups.append(PixelGroup(rows: rows, columns: columns, windowRows: windowRows,
-                                         windowColumns: windowColumns, firstTile: tiles, pixels: pixels))
-                tiles += (pixels + Self.mr - 1) / Self.mr
+        for first in stride(from: 0, to: max(1, source.batch), by: Self.mr) {
+            let images = first..<min(source.batch, first + Self.mr)
+            for (rows, windowRows) in rowRuns {
+                for (columns, windowColumns) in columnRuns {
+                    let pixels = images.count * rows.count * columns.count
+                    groups.append(PixelGroup(images: images, rows: rows, columns: columns, windowRows: windowRows,
+                                             windowColumns: windowColumns, firstTile: tiles, pixels: pixels))
+                    tiles += (pixels + Self.mr - 1) / Self.mr
+                }
             }
         }
         return (groups, tiles)
@@ -148,7 +154,8 @@ struct DirectConvolution<T: VectorKernelScalar>: @unchecked Sendable {
             (rows, columns) = (group.rows, group.columns)
             let (image, rest) = pixel.quotientAndRemainder(dividingBy: max(1, rows.count * columns.count))
             let (row, column) = rest.quotientAndRemainder(dividingBy: max(1, columns.count))
-            (self.image, self.row, self.column) = (image, rows.lowerBound + row, columns.lowerBound + column)
+            (self.image, self.row, self.column) = (group.images.lowerBound + image, rows.lowerBound + row,
+                                                   columns.lowerBound + column)
         }
 
         @inline(__always)
