@@ -19,8 +19,13 @@ struct BenchOptions {
 
     var modes: [Mode] = []
     var threads = ComputeThreads.available
-    var sizes = [256, 512, 1024, 2048]
+    /// Square sizes; the default set unless `--sizes` or `--shapes` is given.
+    var sizes: [Int] { explicitSizes ?? (shapes.isEmpty ? [256, 512, 1024, 2048] : []) }
+    var explicitSizes: [Int]?
+    /// Non-square products m × n × k (`--shapes`), measured after the square sizes.
+    var shapes: [(m: Int, n: Int, k: Int)] = []
     var reps: Int?
+    var repSeconds = 0.3
     var json = false
     var variants = ["A.B"]
     var useDouble = false
@@ -35,10 +40,12 @@ struct BenchOptions {
         usage: bench <mode>... [options]
           modes: \(Mode.allCases.map(\.rawValue).joined(separator: ", ")), all
           --threads N        threads for the kernels (default: every available CPU, here \(ComputeThreads.available))
-          --sizes a,b,...    gemm: square sizes (default 256,512,1024,2048)
+          --sizes a,b,...    gemm: square sizes (default 256,512,1024,2048 unless --shapes is given)
+          --shapes MxNxK,... gemm: non-square products too (bench "sgemm_shape"), e.g. 1024x32x800
           --variants list    gemm: any of A.B, AT.B, A.BT, AT.BT (default A.B)
           --double           gemm: Double instead of Float (bench "dgemm")
           --reps R           timed repetitions (default 7 for gemm, 5 otherwise)
+          --rep-seconds S    gemm: target duration of one repetition (default 0.3)
           --steps S          tiny: SGD steps per repetition (default 100000)
           --warmup-steps W   tiny: untimed steps first (default 2000)
           --problem FILE     tiny: initial weights, data and sample order written by
@@ -75,13 +82,26 @@ struct BenchOptions {
             case "--threads": threads = try count(for: argument)
             case "--reps": reps = try count(for: argument)
             case "--steps": steps = try count(for: argument)
+            case "--rep-seconds":
+                let text = try value(for: argument)
+                guard let seconds = Double(text), seconds > 0 else {
+                    throw UsageError(description: "--rep-seconds expects a positive number of seconds, not '\(text)'")
+                }
+                repSeconds = seconds
             case "--warmup-steps":
                 let text = try value(for: argument)
                 guard let number = Int(text), number >= 0 else {
                     throw UsageError(description: "--warmup-steps expects a whole number, not '\(text)'")
                 }
                 warmupSteps = number
-            case "--sizes": sizes = try counts(for: argument, example: "256,512")
+            case "--sizes": explicitSizes = try counts(for: argument, example: "256,512")
+            case "--shapes":
+                let text = try value(for: argument)
+                for item in text.split(separator: ",") {
+                    let parts = item.split(separator: "x").compactMap { Int($0) }.filter { $0 >= 1 }
+                    guard parts.count == 3 else { throw UsageError(description: "--shapes expects MxNxK items like 1024x32x800, not '\(item)'") }
+                    shapes.append((parts[0], parts[1], parts[2]))
+                }
             case "--variants":
                 let text = try value(for: argument)
                 let parsed = text.split(separator: ",").map(String.init)

@@ -31,20 +31,23 @@ struct GemmCase<Scalar: VectorKernelScalar>: CustomTestStringConvertible {
         "\(m)×\(n)×\(k)\(transposeA ? " Aᵀ" : "")\(transposeB ? " Bᵀ" : "")\(accumulate ? " C+=" : "")\(padding > 0 ? " padded" : "")"
     }
 
-    /// C after the product computed by `kernel`.
-    func result(_ kernel: (GemmOperands<Scalar>) -> Void) -> [Scalar] {
+    /// What `body` returns given operands over these buffers (and a copy of C), and that C after it.
+    func withOperands<Result>(_ body: (GemmOperands<Scalar>) -> Result) -> (Result, [Scalar]) {
         var output = c
-        a.withUnsafeBufferPointer { a in
+        let result = a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 output.withUnsafeMutableBufferPointer { c in
-                    kernel(GemmOperands(m: m, n: n, k: k, a: a.baseAddress!, lda: lda, transposeA: transposeA,
-                                        b: b.baseAddress!, ldb: ldb, transposeB: transposeB,
-                                        c: c.baseAddress!, ldc: ldc, accumulate: accumulate))
+                    body(GemmOperands(m: m, n: n, k: k, a: a.baseAddress!, lda: lda, transposeA: transposeA,
+                                      b: b.baseAddress!, ldb: ldb, transposeB: transposeB,
+                                      c: c.baseAddress!, ldc: ldc, accumulate: accumulate))
                 }
             }
         }
-        return output
+        return (result, output)
     }
+
+    /// C after the product computed by `kernel`.
+    func result(_ kernel: (GemmOperands<Scalar>) -> Void) -> [Scalar] { withOperands(kernel).1 }
 
     /// The exact product in Double, and for each element Σ|a||b| (+|c|), the scale of its rounding error.
     func exact() -> (values: [Double], scales: [Double]) {
@@ -76,12 +79,14 @@ struct GemmCase<Scalar: VectorKernelScalar>: CustomTestStringConvertible {
     }
 }
 
-/// Shapes that reach every path: tiny loop, thin (A in place, with a partial 6-row panel),
-/// packed with edge tiles, several k blocks (k > 256), several m blocks (m > mc), leading
+/// Shapes that reach every path: the tiny loop; A read in place (row-major, with a partial
+/// 6-row panel) and packed (transposed); partial B panels; several k blocks (k > kc); several
+/// packed A blocks (m > mc); dot products (A·Bᵀ with n ≤ 16, edge blocks, a k tail); leading
 /// dimensions wider than the matrices.
 func gemmCases<Scalar: VectorKernelScalar>(_: Scalar.Type) -> [GemmCase<Scalar>] {
     let shapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 1, 3), (1, 7, 5), (7, 7, 7), (33, 7, 129), (129, 32, 33),
-                                     (33, 129, 7), (7, 40, 300), (150, 17, 9), (40, 33, 20), (1, 129, 40)]
+                                     (33, 129, 7), (7, 40, 530), (150, 17, 9), (40, 33, 20), (1, 129, 40),
+                                     (13, 16, 1030), (6, 10, 100)]
     var cases: [GemmCase<Scalar>] = []
     for (index, (m, n, k)) in shapes.enumerated() {
         for transposeA in [false, true] {
@@ -125,17 +130,18 @@ struct KernelGemmTests {
         }
     }
 
-    @Test("1, 2 and 3 threads give bit-identical results, split by rows or by columns",
-          arguments: [(37, 45, 300), (45, 37, 300), (13, 200, 70), (100, 20, 50)])
+    @Test("1, 2 and 3 threads give bit-identical results, split by rows or by columns, every path",
+          arguments: [(37, 45, 600), (45, 37, 300), (13, 200, 70), (100, 20, 50), (70, 10, 300)])
     func threadCountDoesNotChangeResults(_ shape: (Int, Int, Int)) {
-        for transposeA in [false, true] {
-            let float = GemmCase<Float>(shape.0, shape.1, shape.2, transposeA: transposeA, accumulate: true, seed: 5)
+        for (transposeA, transposeB) in [(false, false), (true, false), (false, true)] {
+            let float = GemmCase<Float>(shape.0, shape.1, shape.2, transposeA: transposeA, transposeB: transposeB,
+                                        accumulate: true, seed: 5)
             let one = float.result { Gemm<Float>.multiply(GemmProblem($0), threads: 1) }
             for threads in [2, 3] {
                 #expect(float.result { Gemm<Float>.multiply(GemmProblem($0), threads: threads) } == one)
             }
             #expect(float.matchesExact(one))
-            let double = GemmCase<Double>(shape.0, shape.1, shape.2, transposeA: transposeA, seed: 6)
+            let double = GemmCase<Double>(shape.0, shape.1, shape.2, transposeA: transposeA, transposeB: transposeB, seed: 6)
             #expect(double.result { Gemm<Double>.multiply(GemmProblem($0), threads: 2) }
                     == double.result { Gemm<Double>.multiply(GemmProblem($0), threads: 1) })
         }
@@ -152,23 +158,25 @@ struct KernelGemmTests {
         #expect(problem.matchesExact(two))
     }
 
+    @Test("The dot-product path is taken exactly for A·Bᵀ with few columns and a long k")
+    func dotPathChoice() {
+        func takesDots(_ problem: GemmCase<Float>) -> Bool {
+            problem.withOperands { Gemm<Float>.prefersDots(GemmProblem($0)) }.0
+        }
+        #expect(takesDots(GemmCase(32, 10, 1024, transposeB: true)))
+        #expect(!takesDots(GemmCase(32, 10, 1024)))
+        #expect(!takesDots(GemmCase(32, 10, 1024, transposeA: true, transposeB: true)))
+        #expect(!takesDots(GemmCase(32, 17, 1024, transposeB: true)))
+        #expect(!takesDots(GemmCase(32, 10, 63, transposeB: true)))
+    }
+
     @Test("Bands cover C exactly once in whole tiles")
     func bands() {
-        let problem = GemmCase<Float>(50, 20, 4)
-        problem.a.withUnsafeBufferPointer { a in
-            problem.b.withUnsafeBufferPointer { b in
-                var c = problem.c
-                c.withUnsafeMutableBufferPointer { c in
-                    let whole = GemmProblem(GemmOperands(m: 50, n: 20, k: 4, a: a.baseAddress!, lda: 4, transposeA: false,
-                                                         b: b.baseAddress!, ldb: 20, transposeB: false,
-                                                         c: c.baseAddress!, ldc: 20, accumulate: false))
-                    let parts = Gemm<Float>.bands(of: whole, count: 3)
-                    #expect(parts.count == 3)
-                    #expect(parts.map(\.m).reduce(0, +) == 50)
-                    #expect(parts.dropLast().allSatisfy { $0.m % Gemm<Float>.mr == 0 })
-                    #expect(zip(parts, parts.dropFirst()).allSatisfy { $0.c + $0.m * 20 == $1.c })
-                }
-            }
-        }
+        let problem = GemmCase<Float>(50, 20, 4)  // taller than wide: row bands
+        let parts = problem.withOperands { Gemm<Float>.bands(of: GemmProblem($0), count: 3) }.0
+        #expect(parts.count == 3)
+        #expect(parts.map(\.m).reduce(0, +) == 50)
+        #expect(parts.dropLast().allSatisfy { $0.m % Gemm<Float>.mr == 0 })
+        #expect(zip(parts, parts.dropFirst()).allSatisfy { $0.c + $0.m * 20 == $1.c })
     }
 }

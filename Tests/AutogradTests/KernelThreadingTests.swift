@@ -12,18 +12,20 @@ final class PartCounter: Sendable {
 
 @Suite("Worker pool and thread count")
 struct KernelThreadingTests {
-    @Test("every part runs exactly once, also with more parts than threads", arguments: [1, 2, 3, 7])
+    @Test("every part runs exactly once, for any number of parts and threads", arguments: [1, 2, 3, 7])
     func everyPartOnce(_ parts: Int) {
         let counter = PartCounter(parts: parts)
-        for _ in 0..<50 { WorkerPool.shared.run(parts: parts) { counter.record($0) } }
-        #expect(counter.values == [Int](repeating: 50, count: parts))
+        for threads in 1...3 {
+            for _ in 0..<20 { WorkerPool.shared.run(parts: parts, threads: threads) { counter.record($0) } }
+        }
+        #expect(counter.values == [Int](repeating: 60, count: parts))
     }
 
-    @Test("a job that uses the pool again runs its inner parts on its own thread (no deadlock)")
+    @Test("a part that uses the pool again completes (no deadlock)")
     func nestedUse() {
         let counter = PartCounter(parts: 4)
-        WorkerPool.shared.run(parts: 2) { outer in
-            WorkerPool.shared.run(parts: 2) { inner in counter.record(outer * 2 + inner) }
+        WorkerPool.shared.run(parts: 2, threads: 2) { outer in
+            WorkerPool.shared.run(parts: 2, threads: 2) { inner in counter.record(outer * 2 + inner) }
         }
         #expect(counter.values == [1, 1, 1, 1])
     }
@@ -33,7 +35,7 @@ struct KernelThreadingTests {
         let counters = (0..<4).map { _ in PartCounter(parts: 2) }
         await withTaskGroup(of: Void.self) { group in
             for counter in counters {
-                group.addTask { for _ in 0..<200 { WorkerPool.shared.run(parts: 2) { counter.record($0) } } }
+                group.addTask { for _ in 0..<200 { WorkerPool.shared.run(parts: 2, threads: 2) { counter.record($0) } } }
             }
         }
         #expect(counters.allSatisfy { $0.values == [200, 200] })

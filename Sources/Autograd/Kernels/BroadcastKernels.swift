@@ -17,23 +17,30 @@ enum BroadcastKernels<T: VectorKernelScalar> {
         /// each of `count` elements stretched over a run of `runLength`.
         case spread(count: Int, runLength: Int)
 
+        /// Classifies without allocating: `small` right-aligned against `large`, each pattern
+        /// needs a split axis with one kind of axis before it and the other kind after it.
         init?(small: Shape, large: Shape) {
-            let offset = large.rank - small.rank
-            let aligned = [Int](repeating: 1, count: offset) + small.dimensions
+            let rank = large.rank, offset = rank - small.rank
+            func isOne(_ axis: Int) -> Bool { axis < offset || small[axis - offset] == 1 }
+            func isFull(_ axis: Int) -> Bool { axis >= offset && small[axis - offset] == large[axis] }
+            // Leading axes of one kind, and the first axis from which all are of the other.
+            var leadingFull = 0, leadingOnes = 0
+            while leadingFull < rank && isFull(leadingFull) { leadingFull += 1 }
+            while leadingOnes < rank && isOne(leadingOnes) { leadingOnes += 1 }
+            var trailingOnes = rank, trailingFull = rank
+            while trailingOnes > 0 && isOne(trailingOnes - 1) { trailingOnes -= 1 }
+            while trailingFull > 0 && isFull(trailingFull - 1) { trailingFull -= 1 }
             let total = large.elementCount
-            // The split axis s: axes < s on one side of the pattern, axes ≥ s on the other.
-            for s in 0...large.rank {
-                let head = large.dimensions[..<s].reduce(1, *)
-                if aligned[..<s].elementsEqual(large.dimensions[..<s]) && aligned[s...].allSatisfy({ $0 == 1 }) {
-                    self = .spread(count: head, runLength: head == 0 ? 0 : total / head)
-                    return
-                }
-                if aligned[..<s].allSatisfy({ $0 == 1 }) && aligned[s...].elementsEqual(large.dimensions[s...]) {
-                    self = .repeatBlock(blocks: head, blockSize: head == 0 ? 0 : total / head)
-                    return
-                }
+            func head(_ split: Int) -> Int { large.dimensions[..<split].reduce(1, *) }
+            if trailingOnes <= leadingFull {
+                let count = head(trailingOnes)
+                self = .spread(count: count, runLength: count == 0 ? 0 : total / count)
+            } else if trailingFull <= leadingOnes {
+                let blocks = head(trailingFull)
+                self = .repeatBlock(blocks: blocks, blockSize: blocks == 0 ? 0 : total / blocks)
+            } else {
+                return nil
             }
-            return nil
         }
     }
 

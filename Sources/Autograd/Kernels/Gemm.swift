@@ -1,15 +1,19 @@
-/// Matrix multiplication `C = op(A)·op(B)` (or `C += …`) for one scalar type, BLIS-style:
-/// B is packed in blocks of `kc` × `nc` (sized for L3), A in blocks of `mc` × `kc` (L2), and the
-/// micro-kernel multiplies a 6 × NR tile with one `kc`-long panel of each (B's in L1).
+/// Matrix multiplication `C = op(A)·op(B)` (or `C += …`) for one scalar type.
 ///
-/// Paths, chosen by shape only (never by thread count):
-/// - tiny products (m·n·k ≤ ``smallVolume``): a plain FMA loop, no packing, no allocation;
-/// - thin products (n ≤ ``thinWidth``): A is read in place, only B is packed;
-/// - otherwise both operands are packed.
+/// Blocking: B is packed in blocks of `kc` × `nc` (an L3-sized block, zero-padded to whole
+/// vectors); A is read in place when its rows are contiguous, and packed in `mc` × `kc` blocks
+/// otherwise (a transposed A). The macro-kernel walks C row panel by row panel: a panel of six
+/// rows of A (`kc` long) stays in L1 while the micro-kernel sweeps B's panels along the row,
+/// so C is written sequentially. (The classic order, B's panel in L1 and A's panels streaming,
+/// measured 10–30% slower here at n ≥ 1024: it walks C down columns, whose tiles miss without
+/// the prefetch instructions Swift cannot issue.)
 ///
-/// Every element of C is computed the same way on every path split: FMAs from zero over each
-/// `kc` block in k order, each block's sum then added to C. Threads split C into row (or column)
-/// bands, so the result does not depend on the number of threads.
+/// Tiny products (m·n·k ≤ ``smallVolume``) take a plain FMA loop, without allocation; A·Bᵀ with
+/// at most 16 columns takes dot products of rows (GemmDots.swift).
+///
+/// Every element of C is computed the same way whatever the split: FMAs from zero over each
+/// `kc` block in k order, each block's sum then added to C. Threads take bands of whole tiles
+/// of C, so the result does not depend on the number of threads.
 enum Gemm<T: VectorKernelScalar> {
     typealias Vector = T.Vector
 
@@ -17,16 +21,14 @@ enum Gemm<T: VectorKernelScalar> {
     static var mr: Int { 6 }
     /// Columns of a micro-tile: one vector.
     static var nr: Int { Vector.scalarCount }
-    /// Depth of a packed block: a `kc` × NR panel of B is 16 KiB, half of L1.
-    static var kc: Int { 256 }
+    /// Depth of a block: 2 KiB of scalars, so that a six-row panel of A (12 KiB) stays in L1.
+    static var kc: Int { 2_048 / MemoryLayout<T>.stride }
     /// Rows of a packed A block (about 144 KiB, in L2), a multiple of `mr`.
     static var mc: Int { 147_456 / (kc * MemoryLayout<T>.stride) / mr * mr }
-    /// Columns of a packed B block (about 4 MiB, in L3).
-    static var nc: Int { 4_194_304 / (kc * MemoryLayout<T>.stride) }
+    /// Columns of a packed B block (about 4 MiB, in L3), a multiple of `nr`.
+    static var nc: Int { 4_194_304 / (kc * MemoryLayout<T>.stride) / nr * nr }
     /// Products up to this many multiply-adds take the plain loop.
     static var smallVolume: Int { 4_096 }
-    /// Products at or below this width read A in place: packing A would cost more than it saves.
-    static var thinWidth: Int { 32 }
     /// Products below this many multiply-adds (about 10 µs of work) stay on the calling thread.
     static var parallelVolume: Int { 1 << 19 }
 
@@ -41,20 +43,19 @@ enum Gemm<T: VectorKernelScalar> {
         }
     }
 
-    /// `problem` split into bands of C, one per thread, run on the worker pool.
+    /// `problem` split into bands of C, four per thread, which the threads share out; each band
+    /// takes the dot-product or the blocked path (the same choice for every band).
     static func multiply(_ problem: GemmProblem<T>, threads: Int) {
-        let parts = bands(of: problem, count: threads)
-        if parts.count == 1 {
-            multiplyBlocked(problem)
-        } else {
-            WorkerPool.shared.run(parts: parts.count) { multiplyBlocked(parts[$0]) }
-        }
+        let path = prefersDots(problem) ? multiplyDots : multiplyBlocked
+        guard threads > 1 else { return path(problem) }
+        let parts = bands(of: problem, count: 4 * threads)
+        WorkerPool.shared.run(parts: parts.count, threads: threads) { path(parts[$0]) }
     }
 
-    /// Up to `count` bands of whole tiles: row bands when C is at least as tall as wide (or thin),
-    /// column bands otherwise.
+    /// Up to `count` bands of whole tiles: row bands when C is taller than wide, column bands
+    /// otherwise (each thread then packs only its share of B; measured ahead on square products).
     static func bands(of problem: GemmProblem<T>, count: Int) -> [GemmProblem<T>] {
-        let byRows = problem.m >= problem.n || problem.n <= thinWidth
+        let byRows = problem.m > problem.n
         let (extent, unit) = byRows ? (problem.m, mr) : (problem.n, nr)
         let parts = max(1, min(count, (extent + unit - 1) / unit))
         guard parts > 1 else { return [problem] }
@@ -78,7 +79,7 @@ enum Gemm<T: VectorKernelScalar> {
 
     /// The blocked product on the calling thread (m, n and k at least 1).
     static func multiplyBlocked(_ p: GemmProblem<T>) {
-        let inPlace = p.n <= thinWidth
+        let inPlace = p.a.columnStride == 1
         let depthBlock = min(kc, p.k)
         let widthBlock = min(nc, roundedUp(p.n, nr))
         let heightBlock = inPlace ? mr : min(mc, roundedUp(p.m, mr))
@@ -93,15 +94,15 @@ enum Gemm<T: VectorKernelScalar> {
             for pc in stride(from: 0, to: p.k, by: kc) {
                 let depth = min(kc, p.k - pc)
                 packB(p.b.offset(row: pc, column: jc), depth: depth, columns: width, into: packedB)
-                let adding = p.accumulate || pc > 0
-                for ic in stride(from: 0, to: p.m, by: mc) {
-                    let block = Block(a: p.a.offset(row: ic, column: pc), packedB: packedB, c: p.c + ic * p.ldc + jc,
-                                      ldc: p.ldc, height: min(mc, p.m - ic), width: width, depth: depth, adding: adding)
+                for ic in stride(from: 0, to: p.m, by: inPlace ? p.m : mc) {
+                    let height = min(inPlace ? p.m : mc, p.m - ic)
+                    let a = p.a.offset(row: ic, column: pc)
+                    let block = Block(packedB: packedB, c: p.c + ic * p.ldc + jc, ldc: p.ldc,
+                                      height: height, width: width, depth: depth, adding: p.accumulate || pc > 0)
                     if inPlace {
-                        block.multiplyInPlace(edgePanel: packedA)
+                        block.multiply(a, panelStride: mr * a.rowStride, edgePanel: packedA)
                     } else {
-                        packA(block.a, rows: block.height, depth: depth, into: packedA)
-                        block.multiplyPacked(packedA)
+                        block.multiply(packA(a, rows: height, depth: depth, into: packedA), panelStride: mr * depth, edgePanel: nil)
                     }
                 }
             }
@@ -113,38 +114,26 @@ enum Gemm<T: VectorKernelScalar> {
 
     /// One `height` × `width` block of C against one `depth`-long block of packed B.
     struct Block {
-        let a: StridedMatrix<T>
         let packedB: UnsafeMutablePointer<T>
         let c: UnsafeMutablePointer<T>
         let ldc: Int, height: Int, width: Int, depth: Int
         let adding: Bool
 
-        /// Every tile from packed A: B's panel stays in L1 while A's panels stream from L2.
-        func multiplyPacked(_ packedA: UnsafeMutablePointer<T>) {
-            for jr in stride(from: 0, to: width, by: nr) {
-                for ir in stride(from: 0, to: height, by: mr) {
-                    packedKernel(depth: depth, a: packedA + ir * depth, b: packedB + jr * depth, c: c + ir * ldc + jr,
-                                 ldc: ldc, rows: min(mr, height - ir), columns: min(nr, width - jr), adding: adding)
-                }
-            }
-        }
-
-        /// Whole 6-row panels read A in place (each reused across B's few panels); a last,
-        /// partial panel is packed into `edgePanel` with zero rows.
-        func multiplyInPlace(edgePanel: UnsafeMutablePointer<T>) {
-            let fullRows = height / mr * mr
-            if fullRows < height { packA(a.offset(row: fullRows, column: 0), rows: height - fullRows, depth: depth, into: edgePanel) }
+        /// Every tile, row panel by row panel: panel q of A is `a` moved by q · `panelStride`.
+        /// With an `edgePanel` buffer, A is read in place and a last, partial panel is first
+        /// packed there with zero rows (the kernel always reads six rows).
+        func multiply(_ a: StridedMatrix<T>, panelStride: Int, edgePanel: UnsafeMutablePointer<T>?) {
+            let fullRows = edgePanel == nil ? height : height / mr * mr
+            var panel = a
             for ir in stride(from: 0, to: height, by: mr) {
-                for jr in stride(from: 0, to: width, by: nr) {
-                    let (b, target, columns) = (packedB + jr * depth, c + ir * ldc + jr, min(nr, width - jr))
-                    if ir < fullRows {
-                        inPlaceKernel(depth: depth, a: a.offset(row: ir, column: 0), b: b, c: target,
-                                      ldc: ldc, columns: columns, adding: adding)
-                    } else {
-                        packedKernel(depth: depth, a: edgePanel, b: b, c: target,
-                                     ldc: ldc, rows: height - ir, columns: columns, adding: adding)
-                    }
+                if ir == fullRows, let edgePanel {
+                    panel = packA(a.offset(row: ir, column: 0), rows: height - ir, depth: depth, into: edgePanel)
                 }
+                for jr in stride(from: 0, to: width, by: nr) {
+                    kernel(depth: depth, a: panel, b: packedB + jr * depth, c: c + ir * ldc + jr,
+                           ldc: ldc, rows: min(mr, height - ir), columns: min(nr, width - jr), adding: adding)
+                }
+                panel.base += panelStride
             }
         }
     }

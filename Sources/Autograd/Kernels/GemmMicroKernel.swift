@@ -40,19 +40,13 @@ extension Gemm {
         return t
     }
 
-    /// The micro-kernel on a packed A panel and a packed B panel; writes `rows` × `columns` of C.
+    /// The micro-kernel: six rows of A (a packed panel or A itself, through the view's strides)
+    /// times a packed B panel; writes or adds the first `rows` × `columns` of the tile to C.
     @inline(never)
-    static func packedKernel(depth: Int, a: UnsafePointer<T>, b: UnsafePointer<T>, c: UnsafeMutablePointer<T>,
-                             ldc: Int, rows: Int, columns: Int, adding: Bool) {
-        store(tile(depth: depth, a: a, rowStride: 1, step: mr, b: b), to: c, ldc: ldc, rows: rows, columns: columns, adding: adding)
-    }
-
-    /// The micro-kernel reading six rows of A in place through its strides.
-    @inline(never)
-    static func inPlaceKernel(depth: Int, a: StridedMatrix<T>, b: UnsafePointer<T>, c: UnsafeMutablePointer<T>,
-                              ldc: Int, columns: Int, adding: Bool) {
+    static func kernel(depth: Int, a: StridedMatrix<T>, b: UnsafePointer<T>, c: UnsafeMutablePointer<T>,
+                       ldc: Int, rows: Int, columns: Int, adding: Bool) {
         let t = tile(depth: depth, a: a.base, rowStride: a.rowStride, step: a.columnStride, b: b)
-        store(t, to: c, ldc: ldc, rows: mr, columns: columns, adding: adding)
+        store(t, to: c, ldc: ldc, rows: rows, columns: columns, adding: adding)
     }
 
     /// Writes (or adds) the first `rows` × `columns` of a tile to C.

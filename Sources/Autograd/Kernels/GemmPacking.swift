@@ -1,18 +1,29 @@
 // Packing: copying a block of an operand into the order the micro-kernel reads it, so that the
-// kernel's loads are contiguous and aligned whatever the operand's strides. A transposed
-// operand is packed from its strided view; the loop order follows the source's unit stride.
+// kernel's loads are contiguous whatever the operand's strides. A transposed operand is packed
+// from its strided view; the loop order follows the source's unit stride. Edge panels are
+// zero-filled first, so the kernel can always compute whole tiles.
 
 extension Gemm {
-    /// Packs `rows` × `depth` of A into panels of `mr` rows: panel q holds, for each p in
-    /// `0..<depth`, the `mr` values A(q·mr + i, p) (zeros past the last row).
-    static func packA(_ a: StridedMatrix<T>, rows: Int, depth: Int, into buffer: UnsafeMutablePointer<T>) {
+    /// Packs `rows` × `depth` of A into panels of `mr` rows (`mr` × `depth` elements each, zero
+    /// rows past the last), and returns the view of the first panel; panel q starts q·mr·depth
+    /// further. A row-major A keeps its rows (each row of the panel contiguous, a plain copy);
+    /// a transposed A keeps its columns (the `mr` values of each step contiguous).
+    static func packA(_ a: StridedMatrix<T>, rows: Int, depth: Int, into buffer: UnsafeMutablePointer<T>) -> StridedMatrix<T> {
+        let byRows = a.columnStride == 1
+        let (rowStride, step) = byRows ? (depth, 1) : (1, mr)
         var panel = buffer
         for first in stride(from: 0, to: rows, by: mr) {
             let height = min(mr, rows - first)
-            copy(a.offset(row: first, column: 0), rows: height, columns: depth, into: panel, rowStride: 1, columnStride: mr)
-            for p in 0..<depth { (panel + p * mr + height).update(repeating: 0, count: mr - height) }
+            if height < mr { panel.update(repeating: 0, count: mr * depth) }
+            let source = a.offset(row: first, column: 0)
+            if byRows {
+                for i in 0..<height { (panel + i * depth).update(from: source.base + i * source.rowStride, count: depth) }
+            } else {
+                copy(source, rows: height, columns: depth, into: panel, rowStride: 1, columnStride: mr)
+            }
             panel += mr * depth
         }
+        return StridedMatrix(base: buffer, rowStride: rowStride, columnStride: step)
     }
 
     /// Packs `depth` × `columns` of B into panels of `nr` columns: panel q holds, for each p in
@@ -22,11 +33,14 @@ extension Gemm {
         for first in stride(from: 0, to: columns, by: nr) {
             let width = min(nr, columns - first)
             let source = b.offset(row: 0, column: first)
-            if width == nr && source.columnStride == 1 {
-                for p in 0..<depth { (panel + p * nr).storeVector((source.base + p * source.rowStride).loadVector()) }
+            if source.columnStride == 1 {
+                for p in 0..<depth {
+                    let row = source.base + p * source.rowStride
+                    (panel + p * nr).storeVector(width == nr ? row.loadVector() : row.loadVector(count: width))
+                }
             } else {
+                if width < nr { panel.update(repeating: 0, count: nr * depth) }
                 copy(source, rows: depth, columns: width, into: panel, rowStride: nr, columnStride: 1)
-                for p in 0..<depth { (panel + p * nr + width).update(repeating: 0, count: nr - width) }
             }
             panel += nr * depth
         }

@@ -7,7 +7,7 @@ import Foundation
 /// AVX-512. `Float` evaluates exp, log and tanh with polynomials on whole vectors; `Double`
 /// (which runs gradient checks) keeps the C library, one lane at a time.
 protocol VectorKernelScalar: KernelScalar {
-    associatedtype Vector: SIMD where Vector.Scalar == Self, Vector.MaskStorage.Scalar: FixedWidthInteger
+    associatedtype Vector: SIMD where Vector.Scalar == Self
 
     /// e^x for every lane.
     static func exponential(_ x: Vector) -> Vector

@@ -6,59 +6,57 @@ import Glibc
 /// Persistent worker threads for fork/join parallelism inside kernels.
 ///
 /// One process-wide pool (``shared``, a constant) holds one worker per allowed CPU beyond the
-/// first, each pinned to its own CPU; the calling thread always takes part 0 itself and is never
-/// pinned. An idle worker spins briefly, then yields its CPU, then sleeps on a condition
-/// variable, so a fork/join costs a fraction of a microsecond while work keeps coming and nothing
-/// once it stops. Dispatch's `concurrentPerform` wakes workers too slowly for kernels under
-/// about 200 µs on these machines (Docs/Performance.md).
+/// first, each pinned to its own CPU; the calling thread is never pinned and always works too.
+/// A fork/join hands out a job of numbered parts that every participant claims one at a time
+/// from a shared counter, so a worker that is late (its CPU busy with another process) costs
+/// nothing: the caller claims the remaining parts itself and returns once all are done. Which
+/// thread runs a part never changes what the part computes.
 ///
-/// The pool serves one fork/join at a time. A caller that finds it busy (another task, or a
-/// kernel running inside a job) runs all of its parts on its own thread instead, so nested or
-/// concurrent use is safe; kernels partition work identically either way.
+/// An idle worker spins briefly, then yields its CPU, then sleeps on a condition variable, so a
+/// fork/join costs a fraction of a microsecond while work keeps coming and nothing once it stops.
+/// Dispatch's `concurrentPerform` wakes workers too slowly for kernels under about 200 µs on
+/// these machines (Docs/Performance.md). Nested and concurrent use are safe: each fork/join has
+/// its own job, and a worker busy elsewhere simply does not take part.
 final class WorkerPool: Sendable {
     /// The pool shared by every kernel; its threads start on first use.
     static let shared = WorkerPool(cpus: availableCPUs)
 
-    /// The CPUs this process may use, as seen when the pool was first consulted.
+    /// The CPUs this process may use, as seen when first consulted.
     static let availableCPUs: [Int] = {
         if let cpus = Affinity.allowedCPUs(), !cpus.isEmpty { return cpus }
         return Array(0..<max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
     }()
 
     private let workers: [Worker]
-    private let isBusy = Atomic<Bool>(false)
 
     /// A pool with one worker pinned to each CPU of `cpus` after the first.
     init(cpus: [Int]) {
         workers = cpus.dropFirst().map { Worker(cpu: $0) }
     }
 
-    /// The largest useful number of parts: the workers plus the calling thread.
+    /// The largest useful number of threads: the workers plus the calling thread.
     var threadLimit: Int { workers.count + 1 }
 
-    /// Runs `body(part)` for every part in `0..<parts` and returns when all have finished.
-    /// Part 0 runs on the calling thread, the others on workers; parts beyond ``threadLimit``
-    /// and all parts when the pool is busy run on the calling thread, in order.
-    func run(parts: Int, _ body: @escaping @Sendable (_ part: Int) -> Void) {
-        guard parts > 1, isBusy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+    /// Runs `body(part)` for every part in `0..<parts` on up to `threads` threads (the caller and
+    /// `threads − 1` workers) and returns when all parts have finished.
+    func run(parts: Int, threads: Int, _ body: @escaping @Sendable (_ part: Int) -> Void) {
+        let helpers = min(threads, threadLimit, parts) - 1
+        guard helpers > 0 else {
             for part in 0..<parts { body(part) }
             return
         }
-        let helpers = min(parts, threadLimit) - 1
-        var generations = [UInt64](repeating: 0, count: helpers)
-        for index in 0..<helpers { generations[index] = workers[index].start(body, part: index + 1) }
-        body(0)
-        for part in (helpers + 1)..<max(parts, helpers + 1) { body(part) }
-        for index in 0..<helpers { workers[index].waitUntilFinished(generations[index]) }
-        isBusy.store(false, ordering: .releasing)
+        let job = Job(parts: parts, body: body)
+        for worker in workers.prefix(helpers) { worker.offer(job) }
+        job.work()
+        job.waitUntilComplete()
     }
-}
 
-extension WorkerPool {
-    /// Runs `body` on `threads` contiguous chunks of `0..<count` whose bounds are multiples of
-    /// `granularity` (see ``chunk(_:of:count:granularity:)``), and returns when all have finished.
-    func runChunks(of count: Int, granularity: Int, threads: Int, _ body: @escaping @Sendable (Range<Int>) -> Void) {
-        run(parts: threads) { part in body(Self.chunk(part, of: threads, count: count, granularity: granularity)) }
+    /// Runs `body` on contiguous chunks of `0..<count` whose bounds are multiples of
+    /// `granularity`, `partsPerThread` chunks per thread, on up to `threads` threads.
+    func runChunks(of count: Int, granularity: Int, threads: Int, partsPerThread: Int = 4,
+                   _ body: @escaping @Sendable (Range<Int>) -> Void) {
+        let parts = threads * partsPerThread
+        run(parts: parts, threads: threads) { part in body(Self.chunk(part, of: parts, count: count, granularity: granularity)) }
     }
 
     /// Chunk `part` of `parts` near-equal contiguous chunks of `0..<count`, cut at multiples of
@@ -76,17 +74,43 @@ struct Unchecked<Value>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
 }
 
-/// One pinned thread and its hand-over protocol: the caller writes `job` and `part`, then
-/// publishes a new generation; the worker runs the job, clears it and reports the generation
-/// finished. Between jobs the caller never touches `job`, the worker only while running it.
+/// One fork/join: parts are claimed from `next` by whoever is free; `completed` counts the
+/// finished ones. Once every part is claimed, a latecomer finds nothing to do.
+private final class Job: Sendable {
+    let parts: Int
+    let body: @Sendable (Int) -> Void
+    let next = Atomic<Int>(0)
+    let completed = Atomic<Int>(0)
+
+    init(parts: Int, body: @escaping @Sendable (Int) -> Void) { (self.parts, self.body) = (parts, body) }
+
+    /// Runs parts until none is left to claim.
+    func work() {
+        while true {
+            let part = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard part < parts else { return }
+            body(part)
+            completed.wrappingAdd(1, ordering: .releasing)
+        }
+    }
+
+    /// Waits (spinning, then yielding) until parts claimed by workers have finished.
+    func waitUntilComplete() {
+        var spins = 0
+        while completed.load(ordering: .acquiring) != parts {
+            spins += 1
+            if spins > 1_000 { sched_yield() }
+        }
+    }
+}
+
+/// One pinned thread (its pthread objects are only used through their own locking). A caller offers a job by putting it in `slot` (replacing a job the worker
+/// never took, whose parts its own caller has done); the worker takes it out and works on it.
 private final class Worker: @unchecked Sendable {
-    private let published = Atomic<UInt64>(0)
-    private let finished = Atomic<UInt64>(0)
+    private let slot = Atomic<UnsafeMutableRawPointer?>(nil)
     private let isSleeping = Atomic<Bool>(false)
-    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let wakeUp = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var job: (@Sendable (Int) -> Void)?
-    private var part = 0
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let wakeUp: UnsafeMutablePointer<pthread_cond_t>
     private let cpu: Int
 
     /// How long an idle worker spins before yielding, and yields before sleeping (nanoseconds).
@@ -95,7 +119,9 @@ private final class Worker: @unchecked Sendable {
 
     init(cpu: Int) {
         self.cpu = cpu
-        pthread_mutex_init(lock, nil)
+        mutex = .allocate(capacity: 1)
+        wakeUp = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
         pthread_cond_init(wakeUp, nil)
         var thread = pthread_t()
         let context = Unmanaged.passRetained(self).toOpaque()
@@ -106,57 +132,45 @@ private final class Worker: @unchecked Sendable {
         pthread_detach(thread)
     }
 
-    /// Hands `body(part)` to the worker; returns the generation to wait for.
-    func start(_ body: @escaping @Sendable (Int) -> Void, part: Int) -> UInt64 {
-        job = body
-        self.part = part
-        let generation = published.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue
-        if isSleeping.load(ordering: .sequentiallyConsistent) {
-            pthread_mutex_lock(lock)
-            pthread_cond_signal(wakeUp)
-            pthread_mutex_unlock(lock)
+    /// Puts `job` in the slot and wakes the worker if it sleeps.
+    func offer(_ job: Job) {
+        let offered = Unmanaged.passRetained(job).toOpaque()
+        if let stale = slot.exchange(offered, ordering: .sequentiallyConsistent) {
+            Unmanaged<Job>.fromOpaque(stale).release()
         }
-        return generation
-    }
-
-    /// Waits (spinning, then yielding) until the worker has finished `generation`.
-    func waitUntilFinished(_ generation: UInt64) {
-        var spins = 0
-        while finished.load(ordering: .acquiring) != generation {
-            spins += 1
-            if spins > 1000 { sched_yield() }
+        if isSleeping.load(ordering: .sequentiallyConsistent) {
+            pthread_mutex_lock(mutex)
+            pthread_cond_signal(wakeUp)
+            pthread_mutex_unlock(mutex)
         }
     }
 
     /// The worker thread's loop; never returns.
     private func serve() -> Never {
         Affinity.pinCurrentThread(to: cpu)
-        var seen: UInt64 = 0
         while true {
-            seen = waitForJob(after: seen)
-            job!(part)
-            job = nil
-            finished.store(seen, ordering: .releasing)
+            waitForOffer()
+            if let taken = slot.exchange(nil, ordering: .acquiringAndReleasing) {
+                Unmanaged<Job>.fromOpaque(taken).takeRetainedValue().work()
+            }
         }
     }
 
-    /// Returns the next published generation: spins, then yields, then sleeps.
-    private func waitForJob(after seen: UInt64) -> UInt64 {
+    /// Returns once the slot holds a job: spins, then yields, then sleeps.
+    private func waitForOffer() {
         let idleSince = Self.now()
         var spins = 0
-        while true {
-            let current = published.load(ordering: .acquiring)
-            if current != seen { return current }
+        while slot.load(ordering: .acquiring) == nil {
             spins += 1
             guard spins % 64 == 0 else { continue }
             let idle = Self.now() - idleSince
             if idle < Self.spinNanoseconds { continue }
             if idle < Self.yieldNanoseconds { sched_yield(); continue }
-            pthread_mutex_lock(lock)
+            pthread_mutex_lock(mutex)
             isSleeping.store(true, ordering: .sequentiallyConsistent)
-            while published.load(ordering: .sequentiallyConsistent) == seen { pthread_cond_wait(wakeUp, lock) }
+            while slot.load(ordering: .sequentiallyConsistent) == nil { pthread_cond_wait(wakeUp, mutex) }
             isSleeping.store(false, ordering: .relaxed)
-            pthread_mutex_unlock(lock)
+            pthread_mutex_unlock(mutex)
         }
     }
 
