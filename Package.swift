@@ -23,13 +23,29 @@ let package = Package(
     name: "SwiftAutograd",
     products: [
         .library(name: "Autograd", targets: ["Autograd"]),
+        .library(name: "Layers", targets: ["Layers"]),
+        .library(name: "Train", targets: ["Train"]),
         .executable(name: "bench", targets: ["Bench"]),
+        .executable(name: "netbp", targets: ["netbp"]),
+        .executable(name: "mlp", targets: ["mlp"]),
+        .executable(name: "cnn", targets: ["cnn"]),
     ],
     targets: [
         .target(name: "Autograd", swiftSettings: optimisation),
         .executableTarget(name: "Bench", dependencies: ["Autograd"], exclude: ["tiny_mlp_problem.py"],
                           swiftSettings: optimisation),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
+        .target(name: "Layers", dependencies: ["Autograd"], swiftSettings: optimisation),
+        .testTarget(name: "LayersTests", dependencies: ["Layers", "Autograd"]),
+        // zlib's inflate for gzip-compressed datasets (headers from zlib1g-dev on Debian/Ubuntu).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Train", dependencies: ["Layers", "Autograd", "CZlib"], swiftSettings: optimisation),
+        .target(name: "Trainers", dependencies: ["Train", "Layers", "Autograd"], swiftSettings: optimisation),
+        .executableTarget(name: "netbp", dependencies: ["Trainers"], swiftSettings: optimisation),
+        .executableTarget(name: "mlp", dependencies: ["Trainers"], swiftSettings: optimisation),
+        .executableTarget(name: "cnn", dependencies: ["Trainers"], swiftSettings: optimisation),
+        .testTarget(name: "TrainersTests", dependencies: ["netbp", "mlp", "cnn"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Layers", "Autograd"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,7 +4,7 @@
 /// per operation and every loop runs specialised for `Float` or `Double`. One kernel serves the
 /// forward and the backward callers alike. Faster kernels replace entries of the table without
 /// touching any primitive.
-public struct KernelTable<Scalar: TensorScalar>: Sendable {
+public final class KernelTable<Scalar: TensorScalar>: Sendable {
     /// `output[i] = operation(input[i])` for `count` elements.
     let unary: @Sendable (_ operation: UnaryKernel<Scalar>, _ input: UnsafePointer<Scalar>,
                           _ output: UnsafeMutablePointer<Scalar>, _ count: Int) -> Void
@@ -49,6 +49,52 @@ public struct KernelTable<Scalar: TensorScalar>: Sendable {
     /// the input cells of its window, as `operation` says (see ``PoolingGradientKernel``).
     let poolGradient: @Sendable (_ operation: PoolingGradientKernel, _ outputGradient: UnsafePointer<Scalar>,
                                  _ inputGradient: UnsafeMutablePointer<Scalar>, _ geometry: PoolingGeometry) -> Void
+
+    init(
+        unary: @escaping @Sendable (_ operation: UnaryKernel<Scalar>, _ input: UnsafePointer<Scalar>,
+                          _ output: UnsafeMutablePointer<Scalar>, _ count: Int) -> Void,
+        binary: @escaping @Sendable (_ operation: BinaryKernel, _ lhs: UnsafePointer<Scalar>, _ rhs: UnsafePointer<Scalar>,
+                           _ output: UnsafeMutablePointer<Scalar>, _ count: Int) -> Void,
+        gemm: @escaping @Sendable (_ operands: GemmOperands<Scalar>) -> Void,
+        broadcast: @escaping @Sendable (_ input: UnsafePointer<Scalar>, _ source: Shape,
+                              _ output: UnsafeMutablePointer<Scalar>, _ target: Shape) -> Void,
+        reduceSum: @escaping @Sendable (_ input: UnsafePointer<Scalar>, _ source: Shape,
+                              _ output: UnsafeMutablePointer<Scalar>, _ target: Shape) -> Void,
+        transpose: @escaping @Sendable (_ input: UnsafePointer<Scalar>, _ source: Shape, _ permutation: [Int],
+                              _ output: UnsafeMutablePointer<Scalar>) -> Void,
+        softmax: @escaping @Sendable (_ input: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>,
+                            _ layout: AxisLayout, _ logarithmic: Bool) -> Void,
+        crossEntropy: @escaping @Sendable (_ logits: UnsafePointer<Scalar>, _ targets: UnsafePointer<Scalar>,
+                                 _ rows: Int, _ classes: Int) -> Scalar,
+        squaredDistance: @escaping @Sendable (_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ count: Int) -> Scalar,
+        convolution: @escaping @Sendable (_ input: UnsafePointer<Scalar>, _ filter: UnsafePointer<Scalar>,
+                                _ output: UnsafeMutablePointer<Scalar>, _ geometry: ConvolutionGeometry) -> Void,
+        convolutionInputGradient: @escaping @Sendable (_ outputGradient: UnsafePointer<Scalar>, _ filter: UnsafePointer<Scalar>,
+                                             _ inputGradient: UnsafeMutablePointer<Scalar>,
+                                             _ geometry: ConvolutionGeometry) -> Void,
+        convolutionFilterGradient: @escaping @Sendable (_ input: UnsafePointer<Scalar>, _ outputGradient: UnsafePointer<Scalar>,
+                                              _ filterGradient: UnsafeMutablePointer<Scalar>,
+                                              _ geometry: ConvolutionGeometry) -> Void,
+        pool: @escaping @Sendable (_ operation: PoolingKernel, _ input: UnsafePointer<Scalar>,
+                         _ output: UnsafeMutablePointer<Scalar>, _ geometry: PoolingGeometry) -> Void,
+        poolGradient: @escaping @Sendable (_ operation: PoolingGradientKernel, _ outputGradient: UnsafePointer<Scalar>,
+                                 _ inputGradient: UnsafeMutablePointer<Scalar>, _ geometry: PoolingGeometry) -> Void
+    ) {
+        self.unary = unary
+        self.binary = binary
+        self.gemm = gemm
+        self.broadcast = broadcast
+        self.reduceSum = reduceSum
+        self.transpose = transpose
+        self.softmax = softmax
+        self.crossEntropy = crossEntropy
+        self.squaredDistance = squaredDistance
+        self.convolution = convolution
+        self.convolutionInputGradient = convolutionInputGradient
+        self.convolutionFilterGradient = convolutionFilterGradient
+        self.pool = pool
+        self.poolGradient = poolGradient
+    }
 }
 
 /// Element-wise unary kernels; `parameter`-carrying cases take their constant along.

@@ -15,7 +15,7 @@ public func multiplyMatrices<Scalar: TensorScalar>(
 ) {
     guard m >= 0, n >= 0, k >= 0,
           lda >= max(1, transposeA ? m : k), ldb >= max(1, transposeB ? k : n), ldc >= max(1, n) else {
-        preconditionFailure("multiplyMatrices: m \(m), n \(n), k \(k) do not fit lda \(lda), ldb \(ldb), ldc \(ldc)",
+        fatalError("multiplyMatrices: m \(m), n \(n), k \(k) do not fit lda \(lda), ldb \(ldb), ldc \(ldc)",
                             file: file, line: line)
     }
     Scalar._kernels.gemm(GemmOperands(m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA,

@@ -21,6 +21,6 @@ public enum ComputeThreads {
 public func withThreadCount<Result>(
     _ count: Int, _ body: () throws -> Result, file: StaticString = #fileID, line: UInt = #line
 ) rethrows -> Result {
-    guard count >= 1 else { preconditionFailure("withThreadCount: \(count) threads; use 1 or more", file: file, line: line) }
+    guard count >= 1 else { fatalError("withThreadCount: \(count) threads; use 1 or more", file: file, line: line) }
     return try ComputeThreads.$requested.withValue(count, operation: body)
 }

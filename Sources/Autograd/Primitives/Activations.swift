@@ -6,6 +6,7 @@
 
 extension Tensor {
     /// The logistic sigmoid σ(x) = 1 / (1 + e^−x). Pullback: ḡ ∘ σ(1 − σ); pushforward: ẋ ∘ σ(1 − σ).
+    @_specialize(where Scalar == Float)
     public func sigmoid() -> Tensor {
         let forward = Tensor.unaryForward(.sigmoid, count: elementCount)
         let y = Tensor(shape: shape, evaluating: forward, self)
@@ -16,6 +17,7 @@ extension Tensor {
     }
 
     /// The hyperbolic tangent. Pullback: ḡ ∘ (1 − tanh²); pushforward: ẋ ∘ (1 − tanh²).
+    @_specialize(where Scalar == Float)
     public func tanh() -> Tensor {
         let forward = Tensor.unaryForward(.tanh, count: elementCount)
         let y = Tensor(shape: shape, evaluating: forward, self)
@@ -26,10 +28,12 @@ extension Tensor {
     }
 
     /// max(0, x). Pullback: ḡ ∘ 1[x > 0]; pushforward: ẋ ∘ 1[x > 0].
+    @_specialize(where Scalar == Float)
     public func relu() -> Tensor { leakyRelu(slope: 0, primitive: .relu) }
 
     /// x for x > 0, `slope` · x otherwise (seeds 000/004 use slope 0.01).
     /// Pullback: ḡ ∘ (1 or slope); pushforward alike.
+    @_specialize(where Scalar == Float)
     public func leakyRelu(slope: Scalar = 0.01) -> Tensor { leakyRelu(slope: slope, primitive: .leakyRelu) }
 
     private func leakyRelu(slope: Scalar, primitive: Primitive) -> Tensor {
@@ -44,6 +48,7 @@ extension Tensor {
     /// The derivative of leaky ReLU as a tensor: 1 where x > 0, `slope` elsewhere (0 at 0, as the
     /// seeds define ReLU′). Piecewise constant, so its own derivative is zero. Recorded, so that a
     /// compiled function recomputes it from new data.
+    @_specialize(where Scalar == Float)
     public func leakyReluDerivative(slope: Scalar) -> Tensor {
         let forward = Tensor.unaryForward(.leakyReluDerivative(slope: slope), count: elementCount)
         let y = Tensor(shape: shape, evaluating: forward, self)

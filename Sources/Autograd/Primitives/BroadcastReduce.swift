@@ -5,12 +5,15 @@
 extension Tensor {
     /// This tensor stretched to `target` under NumPy rules.
     /// Pullback: ḡ summed over the broadcast axes; pushforward: ẋ broadcast.
+    @_specialize(where Scalar == Float)
     public func broadcast(to target: Shape, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         if shape == target { return self }
         guard shape.isBroadcastable(to: target) else {
             Tensor.shapeMismatch("broadcast", shape, target, "are not broadcast-compatible (from the first to the second)",
                                  file: file, line: line)
         }
+        // Only leading or unit axes added: the same elements, viewed with another shape.
+        if target.elementCount == elementCount { return reshaped(to: target) }
         let source = shape
         let forward: Forward<Scalar> = { inputs, output in Scalar._kernels.broadcast(inputs.first, source, output, target) }
         let y = Tensor(shape: target, evaluating: forward, self)
@@ -22,12 +25,15 @@ extension Tensor {
 
     /// The sum of this tensor down to `target`, a shape that broadcasts to this one.
     /// Pullback: ḡ broadcast back; pushforward: ẋ summed alike.
+    @_specialize(where Scalar == Float)
     public func summed(toShape target: Shape, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         if shape == target { return self }
         guard target.isBroadcastable(to: shape) else {
             Tensor.shapeMismatch("sum", shape, target, "do not reduce (the second must broadcast to the first)",
                                  file: file, line: line)
         }
+        // Only unit axes summed away: the same elements, viewed with another shape.
+        if target.elementCount == elementCount { return reshaped(to: target) }
         let source = shape
         let forward: Forward<Scalar> = { inputs, output in Scalar._kernels.reduceSum(inputs.first, source, output, target) }
         let y = Tensor(shape: target, evaluating: forward, self)
@@ -39,6 +45,7 @@ extension Tensor {
 
     /// The sum over `axes` (negative axes count from the end); the summed axes are kept with
     /// size 1 when `keepingDimensions`, dropped otherwise.
+    @_specialize(where Scalar == Float)
     public func sum(alongAxes axes: [Int], keepingDimensions: Bool = false,
                     file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         let normalized = Set(axes.map { shape.normalizedAxis($0, operation: "sum", file: file, line: line) })
@@ -49,9 +56,11 @@ extension Tensor {
     }
 
     /// The sum of all elements, as a rank-0 tensor.
+    @_specialize(where Scalar == Float)
     public func sum() -> Tensor { summed(toShape: []) }
 
     /// The mean over `axes`; see ``sum(alongAxes:keepingDimensions:file:line:)``.
+    @_specialize(where Scalar == Float)
     public func mean(alongAxes axes: [Int], keepingDimensions: Bool = false,
                      file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         let normalized = Set(axes.map { shape.normalizedAxis($0, operation: "mean", file: file, line: line) })
@@ -61,5 +70,6 @@ extension Tensor {
     }
 
     /// The mean of all elements, as a rank-0 tensor.
+    @_specialize(where Scalar == Float)
     public func mean() -> Tensor { sum().scaled(by: 1 / Scalar(Swift.max(elementCount, 1))) }
 }

@@ -41,6 +41,7 @@ public struct Padding: Hashable, Sendable {
 /// The result is [N, Ho, Wo, Cout] with Ho = ⌊(H + top + bottom − kh) / sh⌋ + 1 (likewise Wo).
 /// Pullback: (convT(ȳ, w), convF(x, ȳ)), both differentiable again; pushforward:
 /// conv(ẋ, w) + conv(x, ẇ).
+@_specialize(where Scalar == Float)
 public func conv2d<Scalar>(
     _ input: Tensor<Scalar>, filter: Tensor<Scalar>, strides: (height: Int, width: Int) = (1, 1),
     padding: Padding = .valid, file: StaticString = #fileID, line: UInt = #line
@@ -57,6 +58,7 @@ public func conv2d<Scalar>(
 }
 
 /// y = conv(x, w).
+@_specialize(where Scalar == Float)
 func convolution<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: ConvolutionGeometry) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in Scalar._kernels.convolution(inputs.first, inputs.second, output, g) }
     let y = Tensor(shape: g.outputShape, evaluating: forward, x, w)
@@ -66,6 +68,7 @@ func convolution<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Convolut
 }
 
 /// x̄ = convT(ȳ, w): the cotangent of conv2d's input, shaped like the input.
+@_specialize(where Scalar == Float)
 func convolutionInputGradient<Scalar>(_ gy: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: ConvolutionGeometry) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in
         Scalar._kernels.convolutionInputGradient(inputs.first, inputs.second, output, g)
@@ -77,6 +80,7 @@ func convolutionInputGradient<Scalar>(_ gy: Tensor<Scalar>, _ w: Tensor<Scalar>,
 }
 
 /// w̄ = convF(x, ȳ): the cotangent of conv2d's filter, shaped like the filter.
+@_specialize(where Scalar == Float)
 func convolutionFilterGradient<Scalar>(_ x: Tensor<Scalar>, _ gy: Tensor<Scalar>, _ g: ConvolutionGeometry) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in
         Scalar._kernels.convolutionFilterGradient(inputs.first, inputs.second, output, g)

@@ -4,6 +4,7 @@
 /// (N of them, each in 0..<K), averaged over the batch: −(1/N) Σᵢ log softmax(zᵢ)[lᵢ].
 /// Evaluated through log-softmax, so it stays finite for logits of any size. Its gradient with
 /// respect to the logits is (p − y)/N (seed 003 (3.46), divided by N for the mean).
+@_specialize(where Scalar == Float)
 public func softmaxCrossEntropy<Scalar>(
     logits: Tensor<Scalar>, labels: [Int], file: StaticString = #fileID, line: UInt = #line
 ) -> Tensor<Scalar> {
@@ -29,6 +30,7 @@ public func softmaxCrossEntropy<Scalar>(
 /// (N × K, rows summing to one), averaged over the batch: −(1/N) Σᵢ Σₖ yᵢₖ log softmax(zᵢ)ₖ.
 /// Pullback: logits (p Σₖyₖ − y) ḡ/N, which is (p − y) ḡ/N for rows that sum to one; targets
 /// −log p ḡ/N. Pushforward: Σ((p Σₖyₖ − y) ∘ ż − log p ∘ ẏ)/N.
+@_specialize(where Scalar == Float)
 public func softmaxCrossEntropy<Scalar>(
     logits: Tensor<Scalar>, probabilities targets: Tensor<Scalar>,
     file: StaticString = #fileID, line: UInt = #line
@@ -66,6 +68,7 @@ private func logitsDirection<Scalar>(_ logits: Tensor<Scalar>, _ targets: Tensor
 /// summed over every element: the per-point cost C of seed 004 (5.1). The seeds' "scaled cost"
 /// printed by both MATLAB listings is Σᵢ‖yᵢ − aᵢ‖² = 2 × this over the ten points, and their
 /// Cost (2.6) is this divided by N. Pullback: a: ḡ(a − y), y: ḡ(y − a); pushforward: Σ(a − y)∘(ȧ − ẏ).
+@_specialize(where Scalar == Float)
 public func quadraticCost<Scalar>(
     _ prediction: Tensor<Scalar>, _ target: Tensor<Scalar>, file: StaticString = #fileID, line: UInt = #line
 ) -> Tensor<Scalar> {

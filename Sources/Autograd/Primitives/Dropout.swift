@@ -4,6 +4,7 @@
 
 extension Tensor {
     /// This tensor multiplied element-wise by the constant `mask` of the same shape.
+    @_specialize(where Scalar == Float)
     public func multiplying(byMask mask: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         guard mask.shape == shape else {
             Tensor.shapeMismatch("maskMultiply", shape, mask.shape, "differ (the mask must match the input)",

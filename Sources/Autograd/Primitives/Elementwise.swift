@@ -14,6 +14,7 @@ extension Tensor {
     }
 
     /// Element-wise sum, broadcasting the operands. Pullback: (ḡ, ḡ); pushforward: ẋ + ẏ.
+    @_specialize(where Scalar == Float)
     public func adding(_ other: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         let (a, b) = broadcastOperands(other, "add", file: file, line: line)
         let forward = Tensor.binaryForward(.add, count: a.elementCount)
@@ -25,6 +26,7 @@ extension Tensor {
     }
 
     /// Element-wise difference, broadcasting the operands. Pullback: (ḡ, −ḡ); pushforward: ẋ − ẏ.
+    @_specialize(where Scalar == Float)
     public func subtracting(_ other: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         let (a, b) = broadcastOperands(other, "subtract", file: file, line: line)
         let forward = Tensor.binaryForward(.subtract, count: a.elementCount)
@@ -39,6 +41,7 @@ extension Tensor {
     }
 
     /// Element-wise negation. Pullback: −ḡ; pushforward: −ẋ.
+    @_specialize(where Scalar == Float)
     public func negated() -> Tensor {
         let forward = Tensor.unaryForward(.negate, count: elementCount)
         let y = Tensor(shape: shape, evaluating: forward, self)
@@ -49,6 +52,7 @@ extension Tensor {
     }
 
     /// Multiplication by a constant c. Pullback: c ḡ; pushforward: c ẋ.
+    @_specialize(where Scalar == Float)
     public func scaled(by factor: Scalar) -> Tensor {
         let forward = Tensor.unaryForward(.scale(factor), count: elementCount)
         let y = Tensor(shape: shape, evaluating: forward, self)
@@ -60,6 +64,7 @@ extension Tensor {
 
     /// Hadamard (element-wise) product, broadcasting the operands.
     /// Pullback: (ḡ ∘ y, ḡ ∘ x) — ∂(x∘y)/∂x = diag(y) (seed 002, corrected); pushforward: ẋ ∘ y + x ∘ ẏ.
+    @_specialize(where Scalar == Float)
     public func multiplying(_ other: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         let (a, b) = broadcastOperands(other, "multiply", file: file, line: line)
         let forward = Tensor.binaryForward(.multiply, count: a.elementCount)
@@ -72,6 +77,7 @@ extension Tensor {
 
     /// Element-wise quotient, broadcasting the operands.
     /// Pullback: (ḡ / y, −ḡ ∘ q / y) with q = x / y; pushforward: ẋ / y − ẏ ∘ q / y.
+    @_specialize(where Scalar == Float)
     public func dividing(by other: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         let (a, b) = broadcastOperands(other, "divide", file: file, line: line)
         let forward = Tensor.binaryForward(.divide, count: a.elementCount)
@@ -83,6 +89,7 @@ extension Tensor {
     }
 
     /// e^x element-wise. Pullback: ḡ ∘ e^x; pushforward: ẋ ∘ e^x.
+    @_specialize(where Scalar == Float)
     public func exp() -> Tensor {
         let forward = Tensor.unaryForward(.exp, count: elementCount)
         let y = Tensor(shape: shape, evaluating: forward, self)
@@ -93,6 +100,7 @@ extension Tensor {
     }
 
     /// Natural logarithm element-wise. Pullback: ḡ / x; pushforward: ẋ / x.
+    @_specialize(where Scalar == Float)
     public func log() -> Tensor {
         let forward = Tensor.unaryForward(.log, count: elementCount)
         let y = Tensor(shape: shape, evaluating: forward, self)

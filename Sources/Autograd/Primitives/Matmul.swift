@@ -3,6 +3,7 @@
 // the transposed forms follow by transposing these identities. Pushforward: Ȧ·B + A·Ḃ.
 
 /// The matrix product op(a) · op(b), where op transposes when asked. Both operands are rank 2.
+@_specialize(where Scalar == Float)
 public func matmul<Scalar>(
     _ a: Tensor<Scalar>, _ b: Tensor<Scalar>, transposeA: Bool = false, transposeB: Bool = false,
     file: StaticString = #fileID, line: UInt = #line
@@ -18,8 +19,9 @@ public func matmul<Scalar>(
                                      file: file, line: line)
     }
     let (lda, ldb) = (a.shape[1], b.shape[1])
+    let gemm = Scalar._kernels.gemm
     let forward: Forward<Scalar> = { inputs, output in
-        Scalar._kernels.gemm(GemmOperands(m: m, n: n, k: k,
+        gemm(GemmOperands(m: m, n: n, k: k,
                                           a: inputs.first, lda: lda, transposeA: transposeA,
                                           b: inputs.second, ldb: ldb, transposeB: transposeB,
                                           c: output, ldc: n, accumulate: false))

@@ -15,6 +15,7 @@
 /// smaller than the window. Output size as for ``conv2d(_:filter:strides:padding:file:line:)``.
 /// Pullback: ȳ scattered to the winning cells (the first largest in row-major window order on
 /// ties); pushforward: ẋ gathered from them.
+@_specialize(where Scalar == Float)
 public func maxPool2d<Scalar>(
     _ input: Tensor<Scalar>, window: (height: Int, width: Int), strides: (height: Int, width: Int),
     padding: Padding = .valid, file: StaticString = #fileID, line: UInt = #line
@@ -36,6 +37,7 @@ public func maxPool2d<Scalar>(
 /// zeros of the padding count (each padding must be smaller than the window). Output size as
 /// for ``conv2d(_:filter:strides:padding:file:line:)``. Pullback: ȳ / area spread over each
 /// window; pushforward: the average pooling of ẋ.
+@_specialize(where Scalar == Float)
 public func avgPool2d<Scalar>(
     _ input: Tensor<Scalar>, window: (height: Int, width: Int), strides: (height: Int, width: Int),
     padding: Padding = .valid, file: StaticString = #fileID, line: UInt = #line
@@ -60,6 +62,7 @@ final class PoolingRoutes: @unchecked Sendable {
 }
 
 /// y = A x, the average pooling.
+@_specialize(where Scalar == Float)
 func averagePooled<Scalar>(_ x: Tensor<Scalar>, _ g: PoolingGeometry) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in Scalar._kernels.pool(.average, inputs.first, output, g) }
     let y = Tensor(shape: g.outputShape, evaluating: forward, x)
@@ -68,6 +71,7 @@ func averagePooled<Scalar>(_ x: Tensor<Scalar>, _ g: PoolingGeometry) -> Tensor<
 }
 
 /// x̄ = Aᵀ ȳ, the cotangent of average pooling's input.
+@_specialize(where Scalar == Float)
 func averagePoolGradient<Scalar>(_ gy: Tensor<Scalar>, _ g: PoolingGeometry) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in Scalar._kernels.poolGradient(.average, inputs.first, output, g) }
     let gx = Tensor(shape: g.inputShape, evaluating: forward, gy)
@@ -77,6 +81,7 @@ func averagePoolGradient<Scalar>(_ gy: Tensor<Scalar>, _ g: PoolingGeometry) -> 
 
 /// y = G x, the cells of `x` at `routes` (max pooling with its winners fixed, recorded as
 /// max pooling).
+@_specialize(where Scalar == Float)
 func gathered<Scalar>(_ x: Tensor<Scalar>, along routes: PoolingRoutes) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in
         Scalar._kernels.pool(.gather(routes: routes.offsets), inputs.first, output, routes.geometry)
@@ -87,6 +92,7 @@ func gathered<Scalar>(_ x: Tensor<Scalar>, along routes: PoolingRoutes) -> Tenso
 }
 
 /// x̄ = Gᵀ ȳ, each element of `gy` added to the input cell its route names.
+@_specialize(where Scalar == Float)
 func scattered<Scalar>(_ gy: Tensor<Scalar>, along routes: PoolingRoutes) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in
         Scalar._kernels.poolGradient(.scatter(routes: routes.offsets), inputs.first, output, routes.geometry)

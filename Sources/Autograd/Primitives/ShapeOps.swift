@@ -4,6 +4,7 @@
 extension Tensor {
     /// The same elements with another shape of equal element count; one dimension may be −1
     /// (inferred). Pullback: ḡ reshaped back; pushforward: ẋ reshaped.
+    @_specialize(where Scalar == Float)
     public func reshaped(to newShape: [Int], file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         var dimensions = newShape
         if let inferred = dimensions.firstIndex(of: -1) {
@@ -18,6 +19,7 @@ extension Tensor {
     }
 
     /// The same elements with `newShape` (equal element count).
+    @_specialize(where Scalar == Float)
     public func reshaped(to newShape: Shape, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         if newShape == shape { return self }
         guard newShape.elementCount == elementCount else {
@@ -33,6 +35,7 @@ extension Tensor {
 
     /// The axes permuted: axis i of the result is axis `permutation[i]` of this tensor.
     /// Pullback: ḡ permuted by the inverse permutation; pushforward: ẋ permuted.
+    @_specialize(where Scalar == Float)
     public func transposed(permutation: [Int], file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         guard permutation.count == rank, Set(permutation) == Set(0..<rank) else {
             fatalError("transpose: \(permutation) is not a permutation of the axes of shape \(shape)",
@@ -53,6 +56,7 @@ extension Tensor {
     }
 
     /// The axes in reverse order (the matrix transpose for rank 2).
+    @_specialize(where Scalar == Float)
     public func transposed(file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         transposed(permutation: Array((0..<rank).reversed()), file: file, line: line)
     }

@@ -4,6 +4,7 @@
 
 extension Tensor {
     /// The forward rule of softmax (or log-softmax) along `axis`.
+    @_specialize(where Scalar == Float)
     func softmaxForward(axis: Int, logarithmic: Bool) -> Forward<Scalar> {
         let layout = AxisLayout(shape, axis: axis)
         return { inputs, output in Scalar._kernels.softmax(inputs.first, output, layout, logarithmic) }
@@ -11,6 +12,7 @@ extension Tensor {
 
     /// e^x / Σ e^x along `axis` (default: the last).
     /// Pullback: p ∘ (ḡ − Σ(ḡ ∘ p)); pushforward: p ∘ (ẋ − Σ(ẋ ∘ p)).
+    @_specialize(where Scalar == Float)
     public func softmax(alongAxis axis: Int = -1, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         let axis = shape.normalizedAxis(axis, operation: "softmax", file: file, line: line)
         let forward = softmaxForward(axis: axis, logarithmic: false)
@@ -25,6 +27,7 @@ extension Tensor {
 
     /// x − log Σ e^x along `axis` (default: the last), without forming e^x for large x.
     /// Pullback: ḡ − p Σḡ; pushforward: ẋ − Σ(p ∘ ẋ).
+    @_specialize(where Scalar == Float)
     public func logSoftmax(alongAxis axis: Int = -1, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         let axis = shape.normalizedAxis(axis, operation: "logSoftmax", file: file, line: line)
         let forward = softmaxForward(axis: axis, logarithmic: true)

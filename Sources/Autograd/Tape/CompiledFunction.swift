@@ -101,11 +101,24 @@ public final class CompiledFunction<Scalar: TensorScalar> {
                 fatalError("CompiledFunction.run: input of shape \(input.shape) where \(slot.shape) was traced",
                                     file: file, line: line)
             }
-            input.withUnsafeBufferPointer { slot.pointer.update(from: $0.baseAddress!, count: $0.count) }
+            input.withUnsafeBufferPointer { copy($0.count, from: $0.baseAddress!, to: slot.pointer) }
         }
-        for step in steps { step.forward(step.inputs, step.output) }
+        steps.withUnsafeBufferPointer { steps in
+            for index in steps.indices { steps[index].forward(steps[index].inputs, steps[index].output) }
+        }
         for (slot, source) in zip(state, newState) where slot.pointer != source {
-            slot.pointer.update(from: source, count: slot.shape.elementCount)
+            copy(slot.shape.elementCount, from: source, to: slot.pointer)
+        }
+    }
+
+    /// Copies `count` elements; a plain loop for the handful of elements of small models, where
+    /// a call to memmove would cost more than the copy.
+    @inline(__always)
+    private func copy(_ count: Int, from source: UnsafePointer<Scalar>, to target: UnsafeMutablePointer<Scalar>) {
+        if count <= 64 {
+            for index in 0..<count { target[index] = source[index] }
+        } else {
+            target.update(from: source, count: count)
         }
     }
 

@@ -17,12 +17,14 @@ extension Tensor {
 
     /// The forward rule applying `operation` to every element of a tensor of `count` elements.
     static func unaryForward(_ operation: UnaryKernel<Scalar>, count: Int) -> Forward<Scalar> {
-        { inputs, output in Scalar._kernels.unary(operation, inputs.first, output, count) }
+        let kernel = Scalar._kernels.unary
+        return { inputs, output in kernel(operation, inputs.first, output, count) }
     }
 
     /// The forward rule combining the elements of two tensors of `count` elements pairwise.
     static func binaryForward(_ operation: BinaryKernel, count: Int) -> Forward<Scalar> {
-        { inputs, output in Scalar._kernels.binary(operation, inputs.first, inputs.second, output, count) }
+        let kernel = Scalar._kernels.binary
+        return { inputs, output in kernel(operation, inputs.first, inputs.second, output, count) }
     }
 
     /// `operation` applied to every element (not recorded).

@@ -121,7 +121,7 @@ public func runTrainer(
         exit(64)
     }
     if options.wantsHelp {
-        print(CommandLineOptions.usage(program: program, summary: summary, specs: specs))
+        say(CommandLineOptions.usage(program: program, summary: summary, specs: specs))
         exit(0)
     }
     do {
@@ -134,4 +134,10 @@ public func runTrainer(
         FileHandle.standardError.write(Data("\(program): \(error)\n".utf8))
         exit(1)
     }
+}
+
+/// Writes `text` and a newline to standard output at once, unbuffered, so that it interleaves
+/// correctly with the training progress lines (which are written the same way).
+public func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }

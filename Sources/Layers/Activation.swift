@@ -1,0 +1,59 @@
+import Autograd
+
+/// An element-wise activation function as a layer (softmax: along the last axis). It has no
+/// parameters and keeps the shape of its input.
+public struct Activation<Scalar: TensorScalar>: Module {
+    /// The functions available.
+    public enum Function: Sendable, Hashable {
+        /// σ(x) = 1 / (1 + e^−x).
+        case sigmoid
+        /// max(0, x), with derivative 0 at 0.
+        case relu
+        /// x for x > 0, `slope` · x otherwise (the seeds use 0.01).
+        case leakyRelu(slope: Scalar)
+        /// The hyperbolic tangent.
+        case tanh
+        /// e^x / Σ e^x along the last axis.
+        case softmax
+    }
+
+    /// The function this layer applies.
+    public var function: Function
+
+    /// A layer applying `function`.
+    public init(_ function: Function) { self.function = function }
+
+    /// The function applied to `input`.
+    public func callAsFunction(_ input: Tensor<Scalar>, context: inout ForwardContext) -> Tensor<Scalar> {
+        _ = checkedOutputShape(forInputShape: input.shape)
+        switch function {
+        case .sigmoid: return input.sigmoid()
+        case .relu: return input.relu()
+        case .leakyRelu(let slope): return input.leakyRelu(slope: slope)
+        case .tanh: return input.tanh()
+        case .softmax: return input.softmax(alongAxis: -1)
+        }
+    }
+
+    /// None.
+    public mutating func visitParameters(_ visit: (_ name: String, _ role: ParameterRole, _ value: inout Tensor<Scalar>) -> Void) {}
+
+    /// The input's shape (softmax needs at least one axis).
+    public func outputShape(forInputShape shape: Shape) throws(InputShapeError) -> Shape {
+        if function == .softmax && shape.rank == 0 {
+            throw InputShapeError(self, expected: "at least one axis", actual: shape)
+        }
+        return shape
+    }
+
+    /// "Sigmoid", "ReLU", "LeakyReLU(slope)", "Tanh" or "Softmax".
+    public var layerDescription: String {
+        switch function {
+        case .sigmoid: "Sigmoid"
+        case .relu: "ReLU"
+        case .leakyRelu(let slope): "LeakyReLU(\(slope))"
+        case .tanh: "Tanh"
+        case .softmax: "Softmax"
+        }
+    }
+}

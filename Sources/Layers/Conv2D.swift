@@ -1,0 +1,79 @@
+import Autograd
+
+/// A 2-D convolution layer over NHWC images: `filters` filters of `kernelSize` × input channels,
+/// each adding its bias, y = conv2d(x, W) + b. `conv2d` is the cross-correlation of deep-learning
+/// frameworks (no filter flip; see MATH.md §0).
+///
+/// The weight is the filter bank [kh, kw, cin, cout] (HWIO), as seed 004 writes "5 × 5 × 3 × 32".
+public struct Conv2D<Scalar: TensorScalar>: Module {
+    /// The filters, [kh, kw, cin, cout].
+    public var weight: Tensor<Scalar>
+    /// One bias per filter, [cout].
+    public var bias: Tensor<Scalar>
+    let window: SlidingWindow
+
+    /// The filter size (kh, kw).
+    public var kernelSize: (height: Int, width: Int) { window.size }
+    /// The step between windows.
+    public var strides: (height: Int, width: Int) { window.strides }
+    /// The padding of the input.
+    public var padding: PaddingMode { window.padding }
+    /// The number of input channels (cin).
+    public var inputChannels: Int { weight.shape[2] }
+    /// The number of filters (cout).
+    public var filters: Int { weight.shape[3] }
+
+    /// A layer of `filters` filters of `kernelSize` over `inputChannels` channels, drawn from
+    /// `generator` (fan_in = kh·kw·cin, fan_out = kh·kw·cout).
+    public init(
+        inputChannels: Int, filters: Int, kernelSize: (height: Int, width: Int),
+        strides: (height: Int, width: Int) = (1, 1), padding: PaddingMode = .valid,
+        weightInitializer: Initializer = .heNormal, biasInitializer: Initializer = .zeros,
+        using generator: inout some RandomNumberGenerator, file: StaticString = #fileID, line: UInt = #line
+    ) {
+        let area = kernelSize.height * kernelSize.width
+        let weight: Tensor<Scalar> = weightInitializer.makeTensor(
+            [kernelSize.height, kernelSize.width, inputChannels, filters],
+            fanIn: area * inputChannels, fanOut: area * filters, using: &generator)
+        let bias: Tensor<Scalar> = biasInitializer.makeTensor([filters], fanIn: area * inputChannels, fanOut: area * filters,
+                                                              using: &generator)
+        self.init(weight: weight, bias: bias, strides: strides, padding: padding, file: file, line: line)
+    }
+
+    /// A layer with the given filters [kh, kw, cin, cout] and biases [cout].
+    public init(
+        weight: Tensor<Scalar>, bias: Tensor<Scalar>, strides: (height: Int, width: Int) = (1, 1),
+        padding: PaddingMode = .valid, file: StaticString = #fileID, line: UInt = #line
+    ) {
+        guard weight.rank == 4, bias.shape == [weight.shape[3]] else {
+            fatalError("Conv2D(weight:bias:): weight \(weight.shape) must be [kh, kw, cin, cout] and bias \(bias.shape) must be [cout]",
+                                file: file, line: line)
+        }
+        (self.weight, self.bias) = (weight, bias)
+        window = SlidingWindow("Conv2D", size: (weight.shape[0], weight.shape[1]), strides: strides, padding: padding,
+                               file: file, line: line)
+    }
+
+    /// conv2d(x, W) + b for images x of shape [N, H, W, cin].
+    public func callAsFunction(_ input: Tensor<Scalar>, context: inout ForwardContext) -> Tensor<Scalar> {
+        _ = checkedOutputShape(forInputShape: input.shape)
+        return conv2d(input, filter: weight, strides: strides, padding: window.resolvedPadding(for: input.shape)) + bias
+    }
+
+    /// `weight`, then `bias`.
+    public mutating func visitParameters(_ visit: (_ name: String, _ role: ParameterRole, _ value: inout Tensor<Scalar>) -> Void) {
+        visit("weight", .weight, &weight)
+        visit("bias", .bias, &bias)
+    }
+
+    /// [N, Ho, Wo, cout] for an input [N, H, W, cin].
+    public func outputShape(forInputShape shape: Shape) throws(InputShapeError) -> Shape {
+        guard shape.rank == 4, shape[3] == inputChannels, let output = window.outputShape(for: shape, channels: filters) else {
+            throw InputShapeError(self, expected: window.expectedInput(channels: String(inputChannels)), actual: shape)
+        }
+        return output
+    }
+
+    /// "Conv2D(5×5, 3 → 32, pad 2)".
+    public var layerDescription: String { window.describe("Conv2D", detail: "\(inputChannels) → \(filters)") }
+}

@@ -1,0 +1,61 @@
+import Autograd
+
+/// A fully connected layer z = W a + b with W of shape fan_out × fan_in, the convention of all
+/// four seeds (seed 004 (5.2); its CIFAR network's last layer is "10 × 64").
+///
+/// A batch is a matrix [B, fan_in], one point per row, and the layer computes
+/// `matmul(x, W, transposeB: true) + b`, which is (W xᵢ + b)ᵀ row by row. A single point is a
+/// batch of one.
+public struct Dense<Scalar: TensorScalar>: Module {
+    /// W, of shape [outputSize, inputSize].
+    public var weight: Tensor<Scalar>
+    /// b, of shape [outputSize].
+    public var bias: Tensor<Scalar>
+
+    /// The number of inputs (fan_in).
+    public var inputSize: Int { weight.shape[1] }
+    /// The number of outputs (fan_out).
+    public var outputSize: Int { weight.shape[0] }
+
+    /// A layer from `inputSize` to `outputSize` units with parameters drawn from `generator`.
+    public init(
+        inputSize: Int, outputSize: Int,
+        weightInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
+        using generator: inout some RandomNumberGenerator
+    ) {
+        weight = weightInitializer.makeTensor([outputSize, inputSize], fanIn: inputSize, fanOut: outputSize, using: &generator)
+        bias = biasInitializer.makeTensor([outputSize], fanIn: inputSize, fanOut: outputSize, using: &generator)
+    }
+
+    /// A layer with the given W (fan_out × fan_in) and b (fan_out).
+    public init(weight: Tensor<Scalar>, bias: Tensor<Scalar>, file: StaticString = #fileID, line: UInt = #line) {
+        guard weight.rank == 2, bias.shape == [weight.shape[0]] else {
+            fatalError("Dense(weight:bias:): weight \(weight.shape) must be fan_out × fan_in and bias \(bias.shape) must be [fan_out]",
+                                file: file, line: line)
+        }
+        (self.weight, self.bias) = (weight, bias)
+    }
+
+    /// x Wᵀ + b for a batch x of shape [B, inputSize].
+    public func callAsFunction(_ input: Tensor<Scalar>, context: inout ForwardContext) -> Tensor<Scalar> {
+        _ = checkedOutputShape(forInputShape: input.shape)
+        return matmul(input, weight, transposeB: true) + bias
+    }
+
+    /// `weight`, then `bias`.
+    public mutating func visitParameters(_ visit: (_ name: String, _ role: ParameterRole, _ value: inout Tensor<Scalar>) -> Void) {
+        visit("weight", .weight, &weight)
+        visit("bias", .bias, &bias)
+    }
+
+    /// [B, outputSize] for an input [B, inputSize].
+    public func outputShape(forInputShape shape: Shape) throws(InputShapeError) -> Shape {
+        guard shape.rank == 2, shape[1] == inputSize else {
+            throw InputShapeError(self, expected: "[batch, \(inputSize)]", actual: shape)
+        }
+        return [shape[0], outputSize]
+    }
+
+    /// "Dense(inputSize → outputSize)".
+    public var layerDescription: String { "Dense(\(inputSize) → \(outputSize))" }
+}

@@ -1,0 +1,64 @@
+import Autograd
+
+extension Module {
+    /// A table of every layer with its output shape and parameter count, and the totals, for
+    /// one input of `inputShape` (without the batch axis: `[32, 32, 3]` for a CIFAR-10 image).
+    /// Containers are opened: each row is a layer under its dotted name.
+    public func summary(inputShape: Shape, file: StaticString = #fileID, line: UInt = #line) -> String {
+        let batchShape = Shape([1] + inputShape.dimensions)
+        _ = checkedOutputShape(forInputShape: batchShape, file: file, line: line)
+        var rows = [["Layer", "Type", "Output shape", "Parameters"], ["input", "", shapeText(batchShape), "0"]]
+        var counts: [ParameterRole: Int] = [:]
+        appendSummaryRows(of: self, name: "", inputShape: batchShape, to: &rows, counts: &counts)
+
+        let widths = (0..<4).map { column in rows.map { $0[column].count }.max()! }
+        let rule = String(repeating: "─", count: widths.reduce(0, +) + 3 * 2)
+        let lines = rows.map { row in
+            (0..<4).map { column in
+                let padding = String(repeating: " ", count: widths[column] - row[column].count)
+                return column == 3 ? padding + row[column] : row[column] + padding
+            }.joined(separator: "  ")
+        }
+        let weights = counts[.weight, default: 0], biases = counts[.bias, default: 0]
+        let total = "Total: \(groupedDigits(weights + biases)) parameters (\(groupedDigits(weights)) weights, \(groupedDigits(biases)) biases)"
+        return ([lines[0], rule] + lines.dropFirst() + [rule, total]).joined(separator: "\n")
+    }
+}
+
+/// Appends a row per layer of `module` (recursing into its sublayers) and returns its output shape.
+@discardableResult
+private func appendSummaryRows<M: Module>(
+    of module: M, name: String, inputShape: Shape, to rows: inout [[String]], counts: inout [ParameterRole: Int]
+) -> Shape {
+    let parts = module.sublayers
+    guard parts.isEmpty else {
+        var shape = inputShape
+        for (part, child) in parts {
+            shape = appendSummaryRows(of: child, name: name.isEmpty ? part : name + "." + part,
+                                      inputShape: shape, to: &rows, counts: &counts)
+        }
+        return shape
+    }
+    let output = module.checkedOutputShape(forInputShape: inputShape)
+    let parameters = module.parameters
+    for parameter in parameters { counts[parameter.role, default: 0] += parameter.value.elementCount }
+    let count = parameters.reduce(0) { $0 + $1.value.elementCount }
+    rows.append([name, module.layerDescription, shapeText(output), groupedDigits(count)])
+    return output
+}
+
+/// The shape of one example (the batch axis dropped), as "32 × 32 × 3".
+private func shapeText(_ shape: Shape) -> String {
+    shape.dropFirst().map(String.init).joined(separator: " × ")
+}
+
+/// `value` with a comma between groups of three digits: 145,578.
+private func groupedDigits(_ value: Int) -> String {
+    var digits = String(value)
+    var position = digits.count - 3
+    while position > 0 {
+        digits.insert(",", at: digits.index(digits.startIndex, offsetBy: position))
+        position -= 3
+    }
+    return digits
+}

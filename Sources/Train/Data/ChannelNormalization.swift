@@ -1,0 +1,71 @@
+import Autograd
+
+/// Per-channel standardisation x ↦ (x − meanᶜ) / stdᶜ. Fit it on the training set and apply the
+/// same statistics to the validation and test sets, so that no information leaks from them.
+public struct ChannelNormalization: Hashable, Sendable {
+    /// The mean of each channel.
+    public let mean: [Float]
+    /// The standard deviation of each channel (never zero: a constant channel gets 1).
+    public let standardDeviation: [Float]
+
+    /// Uses given statistics (for example the published ones of a dataset); one entry per channel.
+    public init(mean: [Float], standardDeviation: [Float]) {
+        precondition(mean.count == standardDeviation.count && standardDeviation.allSatisfy { $0 > 0 },
+                     "ChannelNormalization: \(mean.count) means need as many positive standard deviations, got \(standardDeviation)")
+        self.mean = mean
+        self.standardDeviation = standardDeviation
+    }
+
+    /// The statistics of `dataset`: for each channel, the mean and the population standard
+    /// deviation over every pixel of every image, accumulated in Double (two passes).
+    public init(fitting dataset: ImageDataset) {
+        let channels = dataset.imageShape[2]
+        let pixels = Double(max(dataset.images.elementCount / max(channels, 1), 1))
+        var means = [Double](repeating: 0, count: channels)
+        var variances = [Double](repeating: 0, count: channels)
+        dataset.images.withUnsafeBufferPointer { values in
+            forEachElement(count: values.count, channels: channels) { c, i in means[c] += Double(values[i]) }
+            means = means.map { $0 / pixels }
+            forEachElement(count: values.count, channels: channels) { c, i in
+                let deviation = Double(values[i]) - means[c]
+                variances[c] += deviation * deviation
+            }
+        }
+        self.init(mean: means.map(Float.init), standardDeviation: variances.map { variance in
+            let deviation = Float((variance / pixels).squareRoot())
+            return deviation > 0 ? deviation : 1
+        })
+    }
+
+    /// `images` (NHWC, with as many channels as there are statistics), standardised.
+    public func applied(to images: Tensor<Float>, file: StaticString = #fileID, line: UInt = #line) -> Tensor<Float> {
+        guard images.rank == 4, images.shape[3] == mean.count else {
+            fatalError("ChannelNormalization: images of shape \(images.shape) do not have \(mean.count) channels",
+                                file: file, line: line)
+        }
+        var result = images
+        let scale = standardDeviation.map { 1 / $0 }
+        result.withUnsafeMutableBufferPointer { values in
+            forEachElement(count: values.count, channels: mean.count) { c, i in
+                values[i] = (values[i] - mean[c]) * scale[c]
+            }
+        }
+        return result
+    }
+
+    /// `dataset` with standardised images.
+    public func applied(to dataset: ImageDataset, file: StaticString = #fileID, line: UInt = #line) -> ImageDataset {
+        dataset.replacingImages(applied(to: dataset.images, file: file, line: line))
+    }
+}
+
+/// Calls `body(channel, index)` for every index of `count` interleaved (…, channels) elements,
+/// walking pixel by pixel so that finding the channel takes no division.
+@inline(__always)
+private func forEachElement(count: Int, channels: Int, _ body: (Int, Int) -> Void) {
+    var start = 0
+    while start + channels <= count {
+        for c in 0..<channels { body(c, start + c) }
+        start += channels
+    }
+}

@@ -1,0 +1,174 @@
+import Autograd
+
+/// The raw loops of the training code (optimiser updates, norms, classification ranks), one
+/// table per scalar type, in the manner of Autograd's `KernelTable`.
+///
+/// Generic code in this module is not specialised for its callers, so a loop over the elements
+/// of a `Tensor<Scalar>` written here would pay a dynamic call per element. Instead, training
+/// code fetches the table for its scalar type once per tensor and every loop runs specialised
+/// for `Float` or `Double`.
+struct TrainingKernels<Scalar: TensorScalar>: Sendable {
+    /// Applies one optimiser update to `count` parameters in place (see ``UpdateRule``).
+    let update: @Sendable (_ rule: UpdateRule<Scalar>, _ parameters: UnsafeMutablePointer<Scalar>,
+                           _ gradients: UnsafePointer<Scalar>, _ first: UnsafeMutablePointer<Scalar>?,
+                           _ second: UnsafeMutablePointer<Scalar>?, _ count: Int) -> Void
+    /// Σ xᵢ², accumulated in Double.
+    let sumOfSquares: @Sendable (_ x: UnsafePointer<Scalar>, _ count: Int) -> Double
+    /// Whether no element is NaN or infinite.
+    let allFinite: @Sendable (_ x: UnsafePointer<Scalar>, _ count: Int) -> Bool
+    /// For each row of a rows × classes matrix of scores: the predicted class (the first
+    /// largest score) and, when labels are given, the rank of the label's score (the number of
+    /// classes that would be predicted before it; 0 means a correct top-1 prediction).
+    let rank: @Sendable (_ scores: UnsafePointer<Scalar>, _ rows: Int, _ classes: Int, _ labels: UnsafePointer<Int>?,
+                         _ predictions: UnsafeMutablePointer<Int>, _ ranks: UnsafeMutablePointer<Int>?) -> Void
+}
+
+/// One optimiser step for a parameter tensor, with its coefficients already in the tensor's
+/// scalar type. With g′ = g + `coupledDecay` · p (the gradient of an added L2 term):
+/// - `.sgd`: p ← `shrink` · p − η g′
+/// - `.momentum(μ)`: v ← μ v + g′; p ← `shrink` · p − η v (state `first` = v)
+/// - `.adam`: m ← β₁m + (1 − β₁)g′; v ← β₂v + (1 − β₂)g′²;
+///   p ← `shrink` · p − η (m · c₁) / (√(v · c₂) + ε) with the bias corrections c₁ = 1/(1 − β₁ᵗ), c₂ = 1/(1 − β₂ᵗ)
+///
+/// `shrink` = 1 − ηλ applies decoupled weight decay (AdamW); it is 1 otherwise.
+struct UpdateRule<Scalar: TensorScalar>: Sendable {
+    enum Kind: Sendable {
+        case sgd
+        case momentum(Scalar)
+        case adam(beta1: Scalar, beta2: Scalar, epsilon: Scalar, correction1: Scalar, correction2: Scalar)
+    }
+    var kind: Kind
+    var learningRate: Scalar
+    var coupledDecay: Scalar
+    var shrink: Scalar
+}
+
+/// The loops behind ``TrainingKernels``, written once for any tensor scalar and instantiated
+/// for `Float` and `Double`. Element-wise loops run on eight lanes at a time; every lane
+/// performs the same IEEE operations as scalar code would, so results do not depend on the
+/// position of an element (only the two reductions add in another order).
+enum TrainingLoops<T: TensorScalar> {
+    typealias Vector = SIMD8<T>
+
+    /// Lanes i ..< i + n of `x` (n ≤ 8), the others zero.
+    @inline(__always)
+    static func load(_ x: UnsafePointer<T>, _ i: Int, _ n: Int) -> Vector {
+        if n == Vector.scalarCount { return UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self) }
+        var vector = Vector()
+        for lane in 0..<n { vector[lane] = x[i + lane] }
+        return vector
+    }
+
+    /// Stores the first n lanes of `vector` at i ..< i + n.
+    @inline(__always)
+    static func store(_ vector: Vector, _ x: UnsafeMutablePointer<T>, _ i: Int, _ n: Int) {
+        if n == Vector.scalarCount {
+            UnsafeMutableRawPointer(x + i).storeBytes(of: vector, as: Vector.self)
+        } else {
+            for lane in 0..<n { x[i + lane] = vector[lane] }
+        }
+    }
+
+    /// Consecutive chunks (i, n) of n ≤ 8 elements covering 0..<count. (A sequence rather than a
+    /// function taking the loop body as a closure: the optimiser does not inline such closures.)
+    static func chunks(_ count: Int) -> some Sequence<(Int, Int)> {
+        stride(from: 0, to: count, by: Vector.scalarCount).lazy.map { ($0, min(Vector.scalarCount, count - $0)) }
+    }
+
+    static func update(_ rule: UpdateRule<T>, _ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>,
+                       _ first: UnsafeMutablePointer<T>?, _ second: UnsafeMutablePointer<T>?, _ count: Int) {
+        let (eta, decay, shrink) = (rule.learningRate, rule.coupledDecay, rule.shrink)
+        switch rule.kind {
+        case .sgd:
+            for (i, n) in chunks(count) {
+                let parameter = load(p, i, n)
+                let gradient = load(g, i, n) + decay * parameter
+                store(shrink * parameter - eta * gradient, p, i, n)
+            }
+        case .momentum(let mu):
+            let v = first!
+            for (i, n) in chunks(count) {
+                let parameter = load(p, i, n)
+                let velocity = mu * load(v, i, n) + (load(g, i, n) + decay * parameter)
+                store(velocity, v, i, n)
+                store(shrink * parameter - eta * velocity, p, i, n)
+            }
+        case let .adam(beta1, beta2, epsilon, correction1, correction2):
+            let (m, v) = (first!, second!)
+            for (i, n) in chunks(count) {
+                let parameter = load(p, i, n)
+                let gradient = load(g, i, n) + decay * parameter
+                let mean = beta1 * load(m, i, n) + (1 - beta1) * gradient
+                let variance = beta2 * load(v, i, n) + (1 - beta2) * gradient * gradient
+                store(mean, m, i, n)
+                store(variance, v, i, n)
+                let step = (mean * correction1) / ((variance * correction2).squareRoot() + epsilon)
+                store(shrink * parameter - eta * step, p, i, n)
+            }
+        }
+    }
+
+    static func sumOfSquares(_ x: UnsafePointer<T>, _ count: Int) -> Double {
+        var total = SIMD8<Double>()
+        for (i, n) in chunks(count) {
+            let value = SIMD8<Double>(load(x, i, n))
+            total += value * value
+        }
+        return total.sum()
+    }
+
+    static func allFinite(_ x: UnsafePointer<T>, _ count: Int) -> Bool {
+        // x − x is 0 for finite x and NaN for NaN and ±∞; a sum of them is NaN iff one is.
+        var probe = Vector()
+        for (i, n) in chunks(count) {
+            let value = load(x, i, n)
+            probe += value - value
+        }
+        return probe.sum() == 0
+    }
+
+    static func rank(_ scores: UnsafePointer<T>, _ rows: Int, _ classes: Int, _ labels: UnsafePointer<Int>?,
+                     _ predictions: UnsafeMutablePointer<Int>, _ ranks: UnsafeMutablePointer<Int>?) {
+        for row in 0..<rows {
+            let z = scores + row * classes
+            var best = 0
+            for k in 1..<max(classes, 1) where z[k] > z[best] || (z[best].isNaN && !z[k].isNaN) { best = k }
+            predictions[row] = best
+            guard let labels, let ranks else { continue }
+            let label = labels[row]
+            let target = z[label]
+            guard !target.isNaN else {
+                ranks[row] = classes
+                continue
+            }
+            // Classes ahead of the label: a larger score, or an equal score at a smaller index
+            // (the same tie rule as the prediction, so rank 0 ⟺ prediction == label).
+            var ahead = 0
+            for k in 0..<classes where z[k] > target || (z[k] == target && k < label) { ahead += 1 }
+            ranks[row] = ahead
+        }
+    }
+}
+
+extension TrainingKernels {
+    /// The table built from ``TrainingLoops`` for `Scalar`.
+    static func make() -> TrainingKernels {
+        TrainingKernels(
+            update: TrainingLoops<Scalar>.update,
+            sumOfSquares: TrainingLoops<Scalar>.sumOfSquares,
+            allFinite: TrainingLoops<Scalar>.allFinite,
+            rank: TrainingLoops<Scalar>.rank)
+    }
+}
+
+private let floatKernels = TrainingKernels<Float>.make()
+private let doubleKernels = TrainingKernels<Double>.make()
+
+extension TensorScalar {
+    /// The training kernels for this scalar type (`Float` and `Double` are the only tensor scalars).
+    static var trainingKernels: TrainingKernels<Self> {
+        if let table = floatKernels as? TrainingKernels<Self> { return table }
+        if let table = doubleKernels as? TrainingKernels<Self> { return table }
+        fatalError("Train: no kernels for tensor scalar type \(Self.self)")
+    }
+}

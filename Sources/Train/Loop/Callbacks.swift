@@ -1,0 +1,121 @@
+/// Code the training loop calls after every step and every epoch; either may stop training.
+///
+/// The loop works on its own copies of the callbacks, so state a callback keeps (such as the
+/// best loss of early stopping) lasts for one call of `fit`.
+public protocol TrainingCallback {
+    /// Called after the gradient of a step is known and before the parameters are updated;
+    /// returning `.stop` ends training without applying this step's update.
+    mutating func stepEnded(_ step: StepReport) -> TrainingDecision
+    /// Called after each epoch, validation included; returning `.stop` ends training.
+    mutating func epochEnded(_ epoch: EpochReport) throws -> TrainingDecision
+}
+
+extension TrainingCallback {
+    /// Continues.
+    public mutating func stepEnded(_ step: StepReport) -> TrainingDecision { .proceed }
+    /// Continues.
+    public mutating func epochEnded(_ epoch: EpochReport) throws -> TrainingDecision { .proceed }
+}
+
+/// Whether training goes on.
+public enum TrainingDecision: Hashable, Sendable {
+    /// Go on.
+    case proceed
+    /// Stop, for this reason.
+    case stop(StopReason)
+}
+
+/// One training step, as callbacks see it.
+public struct StepReport: Sendable {
+    /// The step that was taken.
+    public var position: TrainingPosition
+    /// The step's loss.
+    public var loss: Double
+    /// The number of examples in the batch.
+    public var batchSize: Int
+    /// Where a NaN or infinity appeared, if the loss or a gradient is not finite.
+    public var nonFinite: NonFiniteReport?
+}
+
+/// The end of an epoch, as callbacks see it.
+public struct EpochReport {
+    /// The epoch's record (it is also the last entry of `history`).
+    public var record: EpochRecord
+    /// Everything so far.
+    public var history: History
+    let checkpoint: (String) throws -> Void
+
+    /// Saves the whole training state (parameters, optimiser state, epoch, step and random
+    /// generator) to the file at `path`, atomically; a run restored from it continues exactly.
+    public func saveCheckpoint(to path: String) throws { try checkpoint(path) }
+}
+
+/// Stops training at the first step whose loss or gradient holds a NaN or an infinity, before
+/// its update spoils the parameters; the stop reason says at which step it happened and which
+/// operation produced the first non-finite value (for example a `log` of a negative number).
+public struct NonFiniteGuard: TrainingCallback {
+    /// A guard.
+    public init() {}
+
+    public mutating func stepEnded(_ step: StepReport) -> TrainingDecision {
+        step.nonFinite.map { .stop(.nonFinite($0)) } ?? .proceed
+    }
+}
+
+/// Stops when the validation loss has not improved by more than `minimumDelta` for `patience`
+/// epochs in a row ("terminate the training at a stage where no improvement is seen on the
+/// validation data", seed 004 §7.2). Epochs without validation data are ignored.
+public struct EarlyStopping: TrainingCallback {
+    /// The number of epochs without improvement that ends training.
+    public var patience: Int
+    /// The amount by which the loss must fall below the best so far to count as an improvement.
+    public var minimumDelta: Double
+    private var best: (epoch: Int, loss: Double)?
+    private var epochsWithoutImprovement = 0
+
+    /// Early stopping after `patience` epochs without an improvement larger than `minimumDelta`.
+    public init(patience: Int, minimumDelta: Double = 0) {
+        guard patience >= 1 else { fatalError("EarlyStopping: patience must be at least 1, not \(patience)") }
+        self.patience = patience
+        self.minimumDelta = minimumDelta
+    }
+
+    public mutating func epochEnded(_ epoch: EpochReport) throws -> TrainingDecision {
+        guard let loss = epoch.record.validationLoss else { return .proceed }
+        if let best, !(loss < best.loss - minimumDelta) {
+            epochsWithoutImprovement += 1
+            if epochsWithoutImprovement >= patience {
+                return .stop(.noImprovement(bestEpoch: best.epoch, bestLoss: best.loss, patience: patience))
+            }
+        } else {
+            best = (epoch.record.epoch, loss)
+            epochsWithoutImprovement = 0
+        }
+        return .proceed
+    }
+}
+
+/// Saves a checkpoint after every `every`-th epoch to a path made from the epoch number:
+/// `path(epochsCompleted)`, for instance `{ "run/epoch-\($0).safetensors" }`, or one fixed
+/// path to keep only the latest.
+public struct CheckpointEveryEpoch: TrainingCallback {
+    /// How many epochs between two checkpoints.
+    public var every: Int
+    private let path: (Int) -> String
+
+    /// Checkpoints after every `every` epochs to `path(number of epochs completed)`.
+    public init(every: Int = 1, path: @escaping (Int) -> String) {
+        guard every >= 1 else { fatalError("CheckpointEveryEpoch: every must be at least 1, not \(every)") }
+        self.every = every
+        self.path = path
+    }
+
+    /// Checkpoints after every epoch to the fixed `path`, overwriting it.
+    public init(path: String) { self.init(path: { _ in path }) }
+
+    public mutating func epochEnded(_ epoch: EpochReport) throws -> TrainingDecision {
+        let completed = epoch.record.epoch + 1
+        if completed % every == 0 { try epoch.saveCheckpoint(to: path(completed)) }
+        return .proceed
+    }
+}

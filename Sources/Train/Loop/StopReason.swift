@@ -1,0 +1,55 @@
+import Autograd
+
+/// Why a training run ended before the requested number of epochs.
+public enum StopReason: Hashable, Sendable, CustomStringConvertible {
+    /// Early stopping: the validation loss did not improve for `patience` epochs.
+    case noImprovement(bestEpoch: Int, bestLoss: Double, patience: Int)
+    /// A loss or a gradient became NaN or infinite.
+    case nonFinite(NonFiniteReport)
+    /// A callback of the user's asked to stop.
+    case requested(String)
+
+    public var description: String {
+        switch self {
+        case let .noImprovement(bestEpoch, bestLoss, patience):
+            "early stopping: the validation loss has not improved for \(patience) epochs (best \(formatLoss(bestLoss)) after epoch \(bestEpoch + 1))"
+        case .nonFinite(let report): report.description
+        case .requested(let reason): reason
+        }
+    }
+}
+
+/// Where a NaN or infinity first appeared in a training step.
+public struct NonFiniteReport: Hashable, Sendable, CustomStringConvertible {
+    /// The step at which it appeared.
+    public var position: TrainingPosition
+    /// The loss of that step (NaN or ±∞ when the forward pass broke).
+    public var loss: Double
+    /// The first primitive on the step's tape whose value is not finite, and its position on
+    /// the tape; nil when every forward value was finite (then only a gradient broke).
+    public var operation: (primitive: Primitive, tapePosition: Int)?
+    /// The first parameter, in visit order, whose gradient is not finite; nil if all are.
+    public var parameter: String?
+
+    public static func == (lhs: NonFiniteReport, rhs: NonFiniteReport) -> Bool {
+        lhs.position == rhs.position && lhs.loss.bitPattern == rhs.loss.bitPattern
+            && lhs.operation?.primitive == rhs.operation?.primitive
+            && lhs.operation?.tapePosition == rhs.operation?.tapePosition && lhs.parameter == rhs.parameter
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(position)
+        hasher.combine(operation?.tapePosition)
+        hasher.combine(parameter)
+    }
+
+    public var description: String {
+        var text = "non-finite value at epoch \(position.epoch + 1), step \(position.step + 1)/\(position.stepsPerEpoch)"
+            + " (global step \(position.globalStep + 1)): loss \(formatLoss(loss))"
+        if let operation {
+            text += "; first non-finite value computed by `\(operation.primitive.rawValue)` (operation \(operation.tapePosition) on the tape)"
+        }
+        if let parameter { text += "; first non-finite gradient: \(parameter)" }
+        return text
+    }
+}

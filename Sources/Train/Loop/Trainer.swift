@@ -1,0 +1,162 @@
+import Autograd
+import Layers
+
+/// A model, its optimiser and everything a training run keeps between steps, with a
+/// Keras-style ``fit(training:validation:epochs:batchSize:withReplacement:callbacks:)``.
+///
+/// ```swift
+/// var trainer = Trainer(model: model, optimizer: Momentum<Float>(learningRate: 0.05),
+///                       loss: .softmaxCrossEntropy, seed: 42)
+/// trainer.schedule = PiecewiseConstantLearningRate.seed004
+/// let history = try trainer.fit(training: train, validation: validation, epochs: 45, batchSize: 100,
+///                               callbacks: [NonFiniteGuard(), EarlyStopping(patience: 5)])
+/// ```
+///
+/// Training is deterministic: all randomness (the order of the examples, dropout masks) is
+/// drawn from one ``SeededGenerator``, so the same seed and thread count give bit-identical
+/// parameters. `fit` continues where the last call stopped (the epoch count, the step count,
+/// the generator and the optimiser state carry over), and a checkpoint holds exactly that state.
+public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.Scalar {
+    /// The element type of the model.
+    public typealias Scalar = Model.Scalar
+
+    /// The model being trained.
+    public var model: Model
+    /// The optimiser, with its state.
+    public var optimizer: Opt
+    /// The loss to minimise.
+    public var loss: Loss<Scalar>
+    /// The learning rate per step; nil keeps the optimiser's own learning rate.
+    public var schedule: (any LearningRateSchedule)?
+    /// λ of seed 004 (8.2)'s penalty (λ/N)Σ‖W‖²_F, N the number of training examples; 0 for none.
+    /// It enters the gradient; the losses in the history are the data loss alone.
+    public var l2Penalty = 0.0
+    /// The largest global gradient norm; larger gradients are scaled down (nil: no clipping).
+    public var gradientClipNorm: Double?
+    /// k of the top-k error (seed 004 reports top-5).
+    public var topK = 5
+    /// Where progress lines go.
+    public var progress = ProgressReporter.standardOutput
+    /// The number of epochs trained so far.
+    public internal(set) var epochsCompleted = 0
+    /// The number of steps (parameter updates) taken so far.
+    public internal(set) var stepsCompleted = 0
+    /// The source of every random choice of training.
+    public internal(set) var generator: SeededGenerator
+    /// The record of all epochs trained by this trainer.
+    public internal(set) var history = History()
+
+    /// A trainer whose random choices follow `seed`.
+    public init(model: Model, optimizer: Opt, loss: Loss<Scalar>, seed: UInt64 = 0) {
+        self.model = model
+        self.optimizer = optimizer
+        self.loss = loss
+        generator = SeededGenerator(seed: seed)
+    }
+
+    /// Trains for `epochs` more epochs on `training`, in shuffled mini-batches of `batchSize`
+    /// (each epoch a new permutation, seed 004 (4.8) without replacement; or, with
+    /// `withReplacement`, every index drawn uniformly, (4.6)/(4.8) with replacement; batch size
+    /// 1 gives the single-example schemes (4.6) and (4.7)). After each epoch the model is
+    /// evaluated on `validation`, the epoch is added to ``history`` and the callbacks run.
+    /// Returns the history; its ``History/stopReason`` says why training ended early, if it did.
+    /// Throws what a callback throws (a checkpoint that cannot be written).
+    @discardableResult
+    public mutating func fit<Data: BatchSource>(
+        training: Data, validation: Data? = nil, epochs: Int, batchSize: Int = 32, withReplacement: Bool = false,
+        callbacks: [any TrainingCallback] = [NonFiniteGuard()]
+    ) throws -> History where Data.Scalar == Scalar {
+        guard epochs >= 0 else { fatalError("fit: epochs must not be negative, not \(epochs)") }
+        let sampler = Sampler(exampleCount: training.count, scheme: .miniBatch(size: batchSize, withReplacement: withReplacement))
+        let info = model.parameterInfo
+        let lastEpoch = epochsCompleted + epochs
+        var callbacks = callbacks
+        let clock = ContinuousClock()
+        let start = clock.now
+        func now() -> Double { (clock.now - start) / .seconds(1) }
+        history.topK = topK
+        history.stopReason = nil
+
+        for _ in 0..<epochs {
+            let epoch = epochsCompleted
+            let epochStart = now()
+            let plan = sampler.epoch(using: &generator)
+            var metrics = RunningMetrics(topK: topK)
+            var trainingSeconds = 0.0
+            progress.restart(at: epochStart)
+            for step in plan.indices {
+                let stepStart = now()
+                let position = TrainingPosition(epoch: epoch, step: step, stepsPerEpoch: plan.count)
+                if let schedule { optimizer.learningRate = schedule.learningRate(at: position) }
+                let batch = training.trainingBatch(plan[step])
+                var context = ForwardContext(isTraining: true, generator: generator)
+                var result = model.differentiate(batch, loss: loss, penalty: (l2Penalty, training.count), info: info,
+                                                 position: position, context: &context)
+                generator = context.generator
+                let report = StepReport(position: position, loss: result.loss, batchSize: batch.count, nonFinite: result.nonFinite)
+                if let reason = Self.firstStop(&callbacks, { $0.stepEnded(report) }) {
+                    return stop(reason)
+                }
+                if let gradientClipNorm { clipByGlobalNorm(&result.gradients, maxNorm: gradientClipNorm) }
+                optimizer.update(&model, along: result.gradients, info: info)
+                stepsCompleted += 1
+                history.stepLosses.append(result.loss)
+                metrics.add(loss: result.loss, outputs: result.outputs, targets: batch.targets, lossFunction: loss)
+                trainingSeconds += now() - stepStart
+                let rate = Double(metrics.examples) / trainingSeconds
+                progress.show(ProgressLine(
+                    epoch: epoch + 1, epochs: lastEpoch, step: step + 1, steps: plan.count,
+                    loss: metrics.meanLoss, accuracy: metrics.accuracy, examplesPerSecond: rate,
+                    secondsRemaining: trainingSeconds / Double(step + 1) * Double(plan.count - step - 1)),
+                    at: now(), force: step == plan.count - 1)
+            }
+            let validated = validation.map { model.evaluate(on: $0, loss: loss, batchSize: max(batchSize, 256), topK: topK) }
+            let record = EpochRecord(
+                epoch: epoch, learningRate: optimizer.learningRate, trainingLoss: metrics.meanLoss,
+                trainingAccuracy: metrics.accuracy, trainingTopKError: metrics.topKError,
+                validationLoss: validated?.loss, validationAccuracy: validated?.accuracy,
+                validationTopKError: validated?.topKError, seconds: now() - epochStart)
+            history.epochs.append(record)
+            epochsCompleted += 1
+            progress.finish(summary(record, epochs: lastEpoch, examplesPerSecond: Double(metrics.examples) / trainingSeconds))
+            let snapshot = self
+            let epochReport = EpochReport(record: record, history: history) { try snapshot.saveCheckpoint(to: $0) }
+            var stopReason: StopReason?
+            for index in callbacks.indices {
+                if case .stop(let reason) = try callbacks[index].epochEnded(epochReport), stopReason == nil { stopReason = reason }
+            }
+            if let stopReason { return stop(stopReason) }
+        }
+        return history
+    }
+
+    /// The first stop asked for by `callbacks` (every callback is called).
+    private static func firstStop(_ callbacks: inout [any TrainingCallback],
+                                  _ ask: (inout any TrainingCallback) -> TrainingDecision) -> StopReason? {
+        var first: StopReason?
+        for index in callbacks.indices {
+            if case .stop(let reason) = ask(&callbacks[index]), first == nil { first = reason }
+        }
+        return first
+    }
+
+    /// Ends training for `reason`: records and reports it.
+    private mutating func stop(_ reason: StopReason) -> History {
+        history.stopReason = reason
+        progress.finish("Stopped: \(reason)")
+        return history
+    }
+
+    /// The line written at the end of an epoch.
+    private func summary(_ record: EpochRecord, epochs: Int, examplesPerSecond: Double) -> String {
+        var parts = ["Epoch \(record.epoch + 1)/\(epochs)", "loss \(formatLoss(record.trainingLoss))",
+                     "accuracy \(ConfusionMatrix.percent(record.trainingAccuracy))"]
+        if let error = record.trainingTopKError { parts.append("top-\(topK) error \(ConfusionMatrix.percent(error))") }
+        if let loss = record.validationLoss { parts.append("val loss \(formatLoss(loss))") }
+        if let accuracy = record.validationAccuracy { parts.append("val accuracy \(ConfusionMatrix.percent(accuracy))") }
+        if let error = record.validationTopKError { parts.append("val top-\(topK) error \(ConfusionMatrix.percent(error))") }
+        parts.append("\(formatRate(examplesPerSecond)) img/s")
+        parts.append(formatDuration(record.seconds))
+        return parts.joined(separator: "  ")
+    }
+}

@@ -1,0 +1,58 @@
+import Autograd
+import Layers
+
+extension Trainer {
+    /// The metadata key under which a checkpoint keeps the history (``History/csv``).
+    static var historyKey: String { "swift-autograd.history" }
+    /// The name of the training generator in a checkpoint.
+    static var generatorName: String { "training" }
+
+    /// Everything needed to continue this run exactly: the parameters and the optimiser state
+    /// by name, the epochs and steps completed, the generator (as it is between epochs) and the
+    /// per-epoch history.
+    public var trainingState: TrainingState<Scalar> {
+        TrainingState(
+            parameters: model.parameters.map { ($0.name, $0.value) },
+            optimizerState: optimizer.state.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+            epoch: epochsCompleted, step: stepsCompleted, generators: [Self.generatorName: generator],
+            metadata: [Self.historyKey: history.csv])
+    }
+
+    /// Writes ``trainingState`` to `path` atomically (a safetensors file).
+    public func saveCheckpoint(to path: String) throws { try trainingState.write(to: path) }
+
+    /// Continues from `state`, saved by a trainer of the same model and optimiser: the next
+    /// `fit` gives bit for bit what the saving run would have given. Throws
+    /// ``CheckpointError`` or ``OptimizerStateError`` naming what does not match; then nothing
+    /// is changed.
+    public mutating func restore(from state: TrainingState<Scalar>) throws {
+        try restore(from: state, source: "training state")
+    }
+
+    /// Continues from the checkpoint file at `path`; see ``restore(from:)``.
+    public mutating func restoreCheckpoint(from path: String) throws {
+        try restore(from: TrainingState(contentsOf: path), source: path)
+    }
+
+    /// ``restore(from:)``, naming `source` in errors.
+    private mutating func restore(from state: TrainingState<Scalar>, source: String) throws {
+        let current = model.parameters
+        let values = try current.map { try state.parameter($0.name, shape: $0.value.shape) }
+        if let extra = state.parameters.first(where: { saved in !current.contains { $0.name == saved.name } }) {
+            throw CheckpointError(.badEntry, file: source, "parameter \"\(extra.name)\" does not belong to this model")
+        }
+        guard let restoredGenerator = state.generators[Self.generatorName] else {
+            throw CheckpointError(.missing, file: source, "no generator \"\(Self.generatorName)\" (have \(state.generators.keys.sorted()))")
+        }
+        let restoredHistory = try state.metadata[Self.historyKey].map { try History(csv: $0) } ?? History()
+        var restoredOptimizer = optimizer
+        try restoredOptimizer.restoreState(Dictionary(uniqueKeysWithValues: state.optimizerState.map { ($0.name, $0.value) }),
+                                           for: values, info: model.parameterInfo)
+        model.replaceParameters(with: values)
+        optimizer = restoredOptimizer
+        generator = restoredGenerator
+        epochsCompleted = state.epoch
+        stepsCompleted = state.step
+        history = restoredHistory
+    }
+}

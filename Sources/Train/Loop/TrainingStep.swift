@@ -1,0 +1,50 @@
+import Autograd
+import Layers
+
+/// The loss, outputs and gradient of one training step, and where a NaN or infinity first
+/// appeared if one did.
+struct StepResult<Scalar: TensorScalar> {
+    var loss: Double
+    var outputs: Tensor<Scalar>
+    var gradients: [Tensor<Scalar>]
+    var nonFinite: NonFiniteReport?
+}
+
+extension Module {
+    /// Runs `batch` through the model under a tape and differentiates `loss` (plus the L2
+    /// penalty (λ/N)Σ‖W‖² when λ > 0) with respect to every parameter. When the loss or a
+    /// gradient is not finite, the tape is asked which recorded operation first produced a
+    /// non-finite value, before it is closed.
+    func differentiate(
+        _ batch: TrainingBatch<Scalar>, loss: Loss<Scalar>, penalty: (lambda: Double, exampleCount: Int),
+        info: [ParameterInfo], position: TrainingPosition, context: inout ForwardContext
+    ) -> StepResult<Scalar> {
+        withGradientTape(of: Scalar.self) { tape in
+            let watched = parameters.map { tape.watch($0.value) }
+            var model = self
+            model.replaceParameters(with: watched)
+            let outputs = model(batch.inputs, context: &context)
+            let dataLoss = loss(outputs, batch.targets)
+            let objective = penalty.lambda > 0
+                ? dataLoss + l2Penalty(of: model, lambda: penalty.lambda, exampleCount: penalty.exampleCount)
+                : dataLoss
+            let gradients = tape.gradient(of: objective, withRespectTo: watched)
+            let value = Double(dataLoss.scalar)
+            let brokenGradient = gradients.firstIndex { !$0.isAllFinite }
+            var report: NonFiniteReport?
+            if !value.isFinite || !Double(objective.scalar).isFinite || brokenGradient != nil {
+                report = NonFiniteReport(position: position, loss: value,
+                                         operation: tape.firstNonFiniteOperation().map { ($0.primitive, $0.position) },
+                                         parameter: brokenGradient.map { info[$0].name })
+            }
+            return StepResult(loss: value, outputs: outputs.detached, gradients: gradients, nonFinite: report)
+        }
+    }
+}
+
+extension Tensor {
+    /// Whether no element is NaN or infinite (through the training kernels).
+    var isAllFinite: Bool {
+        withUnsafeBufferPointer { Scalar.trainingKernels.allFinite($0.baseAddress!, $0.count) }
+    }
+}

@@ -1,0 +1,46 @@
+import Autograd
+
+/// Stochastic gradient with momentum, the "moving average of current and past gradient
+/// directions" of seed 004 §7.4:
+///
+///     v ← μ v + g        (v starts at zero)
+///     p ← p − η v
+///
+/// With a constant η this is MatConvNet's `v ← μv − ηg; p ← p + v` (its v is −η times this
+/// one); when a schedule changes η, the new η here also scales the accumulated velocity, as in
+/// PyTorch. μ = 0.9 by default (MatConvNet's value). The state is one velocity per parameter,
+/// saved as `<name>.velocity`.
+public struct Momentum<Scalar: TensorScalar>: Optimizer {
+    /// The step size η.
+    public var learningRate: Double
+    /// The momentum coefficient μ.
+    public var momentum: Double
+    /// The weight decay applied to parameters whose ``ParameterInfo/isDecayed`` is set;
+    /// coupled decay adds λp to g before it enters the velocity.
+    public var weightDecay: WeightDecay
+    private var slots = OptimizerSlots<Scalar>(slots: ["velocity"], countsSteps: false)
+
+    /// Creates the optimiser; seed 004's CIFAR-10 network trains with η = 0.05 (then a
+    /// schedule) and, in MatConvNet, μ = 0.9 and coupled decay 1e-4.
+    public init(learningRate: Double, momentum: Double = 0.9, weightDecay: WeightDecay = .none) {
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+    }
+
+    public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>], info: [ParameterInfo]) {
+        let (eta, mu, decay) = (learningRate, momentum, weightDecay)
+        slots.apply(&parameters, gradients: gradients, info: info) { parameter, _ in
+            let (coupled, shrink): (Scalar, Scalar) = decay.coefficients(learningRate: eta, applies: parameter.isDecayed)
+            return UpdateRule(kind: .momentum(Scalar(mu)), learningRate: Scalar(eta), coupledDecay: coupled, shrink: shrink)
+        }
+    }
+
+    /// The velocities, `<parameter name>.velocity`.
+    public var state: [String: Tensor<Scalar>] { slots.exported }
+
+    public mutating func restoreState(_ state: [String: Tensor<Scalar>], for parameters: [Tensor<Scalar>],
+                                      info: [ParameterInfo]) throws {
+        try slots.restore(state, for: parameters, info: info)
+    }
+}

@@ -1,0 +1,51 @@
+import Autograd
+import Layers
+
+extension Optimizer {
+    /// Updates the parameters of `model` in place along `gradients` (one per parameter, in
+    /// visit order, as ``Module/valueWithGradient(file:line:_:)`` returns them). Weight decay
+    /// applies to weights, not to biases.
+    public mutating func update<Model: Module>(_ model: inout Model, along gradients: [Tensor<Scalar>]) where Model.Scalar == Scalar {
+        update(&model, along: gradients, info: model.parameterInfo)
+    }
+
+    /// Updates `model` with precomputed `info` (``Module/parameterInfo``), which saves
+    /// recomputing the names at every step.
+    public mutating func update<Model: Module>(
+        _ model: inout Model, along gradients: [Tensor<Scalar>], info: [ParameterInfo]
+    ) where Model.Scalar == Scalar {
+        var parameters = model.takeParameters()
+        update(&parameters, gradients: gradients, info: info)
+        model.restoreParameters(parameters)
+    }
+}
+
+extension Module {
+    /// Each parameter's name and whether weight decay applies to it (weights yes, biases no).
+    public var parameterInfo: [ParameterInfo] {
+        parameters.map { ParameterInfo(name: $0.name, isDecayed: $0.role == .weight) }
+    }
+
+    /// Moves the parameters out, in visit order, leaving empty tensors behind, so that the
+    /// returned tensors are the only references to their storage and can be updated in place.
+    mutating func takeParameters() -> [Tensor<Scalar>] {
+        var taken: [Tensor<Scalar>] = []
+        visitParameters { _, _, value in
+            taken.append(value)
+            value = Tensor.zeros([0])
+        }
+        return taken
+    }
+
+    /// Puts back parameters taken with ``takeParameters()``.
+    mutating func restoreParameters(_ values: [Tensor<Scalar>]) {
+        var index = 0
+        visitParameters { _, _, value in
+            value = values[index]
+            index += 1
+        }
+        guard index == values.count else {
+            fatalError("restoreParameters: \(values.count) tensors for \(index) parameters")
+        }
+    }
+}

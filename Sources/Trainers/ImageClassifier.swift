@@ -1,0 +1,70 @@
+import Autograd
+import Foundation
+import Layers
+import Train
+
+/// A training run of an image classifier: the part the `mlp` and `cnn` trainers share.
+struct ImageClassifierRun {
+    var name: String
+    var data: PreparedData
+    var epochs: Int
+    var batchSize: Int
+    var seed: UInt64
+    var outputDirectory: String?
+    var resumePath: String?
+    var log: (String) -> Void
+
+    /// What the run measured.
+    struct Result {
+        var testAccuracy: Double
+        var topFiveError: Double?
+        var trainingSeconds: Double
+        var imagesPerSecond: Double
+        var epochsTrained: Int
+    }
+
+    /// Trains `model` with `optimizer` and the learning rates of `schedule`, then evaluates on
+    /// the test images, prints the confusion matrix and writes the history, plots and checkpoint.
+    func train<Model: Module, Opt: Optimizer>(
+        _ model: Model, optimizer: Opt, schedule: (any LearningRateSchedule)?
+    ) throws -> Result where Model.Scalar == Float, Opt.Scalar == Float {
+        var trainer = Trainer(model: model, optimizer: optimizer, loss: .softmaxCrossEntropy, seed: seed)
+        trainer.schedule = schedule
+        if let resumePath {
+            try trainer.restoreCheckpoint(from: resumePath)
+            log("resumed from \(resumePath) after epoch \(trainer.epochsCompleted) (step \(trainer.stepsCompleted))")
+        }
+        if let outputDirectory { try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true) }
+        let checkpointPath = outputDirectory.map { $0 + "/checkpoint.safetensors" }
+        var callbacks: [any TrainingCallback] = [NonFiniteGuard()]
+        if let checkpointPath { callbacks.append(CheckpointEveryEpoch(path: checkpointPath)) }
+
+        let remaining = max(0, epochs - trainer.epochsCompleted)
+        log("\(name): \(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test images; \(trainer.model.parameterCount) parameters; \(remaining) epochs of batches of \(batchSize) on \(ComputeThreads.current) thread(s)")
+        let start = Date()
+        let history = try trainer.fit(training: data.training, validation: data.validation, epochs: remaining,
+                                      batchSize: batchSize, callbacks: callbacks)
+        let seconds = Date().timeIntervalSince(start)
+        if let reason = history.stopReason { log("stopped early: \(reason)") }
+
+        let test = trainer.model.evaluate(on: data.test, loss: .softmaxCrossEntropy, topK: 5)
+        let confusion = trainer.model.confusionMatrix(on: data.test, classNames: data.classNames)
+        log("")
+        log(String(format: "test accuracy %.2f %% (%d images), top-5 error %.2f %%", 100 * test.accuracy, test.count,
+                   100 * (test.topKError ?? .nan)))
+        log("confusion matrix (rows: predicted class, columns: true class; seed 004's convention):")
+        log(confusion.description)
+
+        if let outputDirectory {
+            try history.writeCSV(to: outputDirectory + "/history.csv")
+            try history.lossChart(title: "\(name): loss per epoch").write(to: outputDirectory + "/loss.svg")
+            try history.errorChart(title: "\(name): error per epoch").write(to: outputDirectory + "/error.svg")
+            try confusion.heatMap(title: "\(name): confusion matrix (test)").write(to: outputDirectory + "/confusion.svg")
+            try trainer.saveCheckpoint(to: checkpointPath!)
+            log("history, plots (loss.svg, error.svg, confusion.svg) and checkpoint written to \(outputDirectory)/")
+        }
+        let trained = history.epochs.count
+        return Result(testAccuracy: test.accuracy, topFiveError: test.topKError, trainingSeconds: seconds,
+                      imagesPerSecond: Double(trained * data.training.count) / max(seconds, 1e-9), epochsTrained: trained)
+    }
+}

@@ -1,0 +1,63 @@
+import Autograd
+import Foundation
+import Train
+
+/// The options the `mlp` and `cnn` trainers share.
+let commonImageOptionSpecs: [OptionSpec] = [
+    .value("data", default: "", placeholder: "DIR", help: "dataset folder or file (default: where scripts/fetch-datasets.sh puts it)"),
+    .value("epochs", default: "", placeholder: "N", help: "epochs (default: the recipe's)"),
+    .value("batch", default: "", placeholder: "N", help: "mini-batch size (default: the recipe's)"),
+    .value("seed", default: "1", placeholder: "N", help: "seed of weights, order, split and dropout"),
+    .value("threads", default: "2", placeholder: "N", help: "CPU threads for the kernels"),
+    .value("validation", default: "5000", placeholder: "N", help: "training images held out for validation (at most a fifth)"),
+    .value("limit", default: "0", placeholder: "N", help: "use only the first N training images (0: all)"),
+    .value("out", default: "", placeholder: "DIR", help: "write history.csv, loss.svg, error.svg, confusion.svg and checkpoint.safetensors here"),
+    .value("resume", default: "", placeholder: "FILE", help: "continue from a checkpoint written by an earlier run"),
+    .flag("json", help: "end with one JSON line of results"),
+]
+
+/// The parsed common options.
+struct ImageTrainerSettings {
+    var dataset: ImageDatasetChoice
+    var location: String?
+    var epochs: Int?
+    var batchSize: Int?
+    var seed: UInt64
+    var threads: Int
+    var validationCount: Int
+    var limit: Int?
+    var outputDirectory: String?
+    var resumePath: String?
+    var json: Bool
+
+    init(_ arguments: CommandLineOptions, datasets: [ImageDatasetChoice]) throws {
+        dataset = ImageDatasetChoice(rawValue: try arguments.choice("dataset", among: datasets.map(\.rawValue)))!
+        location = arguments.string("data").isEmpty ? nil : arguments.string("data")
+        epochs = arguments.string("epochs").isEmpty ? nil : try arguments.integer("epochs", in: 1...10_000)
+        batchSize = arguments.string("batch").isEmpty ? nil : try arguments.integer("batch", in: 1...100_000)
+        seed = UInt64(try arguments.integer("seed", in: 0...Int.max))
+        threads = try arguments.integer("threads", in: 1...256)
+        validationCount = try arguments.integer("validation", in: 0...1_000_000)
+        let limit = try arguments.integer("limit", in: 0...Int.max)
+        self.limit = limit == 0 ? nil : limit
+        outputDirectory = arguments.string("out").isEmpty ? nil : arguments.string("out")
+        resumePath = arguments.string("resume").isEmpty ? nil : arguments.string("resume")
+        json = arguments.flag("json")
+    }
+
+    /// Prints the results line and, when asked, the JSON line.
+    func report(_ trainer: String, _ result: ImageClassifierRun.Result, recipe: String, epochs: Int, batchSize: Int,
+                trainingImages: Int, seconds: Double) throws {
+        say(String(format: "%@: %.2f %% test accuracy after %d epochs, %.1f s training (%.0f images/s), %.1f s in all",
+                     trainer, 100 * result.testAccuracy, result.epochsTrained, result.trainingSeconds, result.imagesPerSecond, seconds))
+        guard json else { return }
+        var fields: [String: Any] = [
+            "trainer": trainer, "framework": "swift", "dataset": dataset.rawValue, "recipe": recipe, "epochs": epochs,
+            "batch": batchSize, "threads": threads, "seed": seed, "train_images": trainingImages,
+            "test_accuracy": result.testAccuracy, "train_seconds": result.trainingSeconds,
+            "images_per_second": result.imagesPerSecond, "seconds": seconds,
+        ]
+        if let topFive = result.topFiveError { fields["top5_error"] = topFive }
+        say(try jsonLine(fields))
+    }
+}

@@ -1,0 +1,48 @@
+import Autograd
+import Foundation
+import Layers
+import Train
+
+/// The `mlp` trainer: a fully connected ReLU network on MNIST, Fashion-MNIST or the digits.
+public enum MLPTrainer {
+    /// The command-line options.
+    public static let optionSpecs: [OptionSpec] = [
+        .value("dataset", default: "mnist", placeholder: "NAME", help: "mnist, fashion-mnist, digits or mnist5k"),
+        .value("hidden", default: "256", placeholder: "W,…", help: "hidden layer widths, comma-separated"),
+        .value("lr", default: "0.001", placeholder: "η", help: "Adam's learning rate (cosine decay to 0 over the epochs)"),
+    ] + commonImageOptionSpecs
+
+    /// Runs the `mlp` command line.
+    public static func main() -> Never {
+        runTrainer(program: "mlp", summary: "Trains an MLP (ReLU hidden layers, softmax cross-entropy, Adam) on real images.",
+                   specs: optionSpecs) { arguments in
+            let start = Date()
+            let settings = try ImageTrainerSettings(arguments, datasets: [.mnist, .fashionMNIST, .digits, .mnist5k])
+            let hidden = try arguments.string("hidden").split(separator: ",").map { text -> Int in
+                guard let width = Int(text), width > 0 else {
+                    throw CommandLineError(description: "'--hidden \(arguments.string("hidden"))': expected positive widths such as 256 or 512,256")
+                }
+                return width
+            }
+            let learningRate = try arguments.number("lr", in: 1e-9...10)
+            let (epochs, batchSize) = (settings.epochs ?? 10, settings.batchSize ?? 64)
+            try withThreadCount(settings.threads) {
+                let data = try settings.dataset.prepare(location: settings.location, limit: settings.limit, side: nil,
+                                                        validationCount: settings.validationCount, seed: settings.seed)
+                let features = data.training.images.shape.dimensions.dropFirst().reduce(1, *)
+                var generator = SeededGenerator(seed: settings.seed)
+                let model = Sequential<Float> {
+                    Flatten<Float>()
+                    Sequential<Float>.multilayerPerceptron(widths: [features] + hidden + [data.classNames.count], using: &generator)
+                }
+                let run = ImageClassifierRun(name: "mlp \([features] + hidden + [data.classNames.count]) on \(settings.dataset.rawValue)",
+                                             data: data, epochs: epochs, batchSize: batchSize, seed: settings.seed,
+                                             outputDirectory: settings.outputDirectory, resumePath: settings.resumePath, log: { say($0) })
+                let result = try run.train(model, optimizer: Adam<Float>(learningRate: learningRate),
+                                           schedule: CosineDecayLearningRate(initial: learningRate, epochs: epochs))
+                try settings.report("mlp", result, recipe: "adam-cosine", epochs: epochs, batchSize: batchSize,
+                                    trainingImages: data.training.count, seconds: Date().timeIntervalSince(start))
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+import Trainers
+
+MLPTrainer.main()

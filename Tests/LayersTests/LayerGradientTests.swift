@@ -1,0 +1,97 @@
+import Autograd
+import Layers
+import Testing
+
+/// A layer, an input for it and a context, as one row of the gradient-check table.
+struct LayerCase: CustomTestStringConvertible, Sendable {
+    let label: String
+    /// The gradient check, the parameter count and whether every parameter's gradient has a
+    /// non-zero element (a parameter the forward pass ignores would pass the check trivially).
+    let check: @Sendable () -> (report: GradientCheckReport, parameterCount: Int, everyParameterMatters: Bool)
+
+    var testDescription: String { label }
+
+    init(_ label: String, input: Shape, awayFromZero margin: Double = 0, context: ForwardContext = .inference,
+         _ make: @escaping @Sendable (inout SeededGenerator) -> any Module<Double>) {
+        self.label = label
+        check = {
+            var generator = SeededGenerator(seed: 42)
+            let module = make(&generator)
+            let x = seededTensor(input, seed: 7, awayFromZero: margin)
+            let report = checkModuleGradients(module, input: x, context: context)
+            let gradient = module.valueWithGradient { model in
+                var fresh = context
+                return (model(x, context: &fresh) * seededTensor(model.checkedOutputShape(forInputShape: input), seed: 8)).sum()
+            }.gradient
+            return (report, module.parameterCount, gradient.allSatisfy { $0.scalars.contains { $0 != 0 } })
+        }
+    }
+}
+
+/// Every layer type, at small shapes; non-zero biases so that their derivatives matter.
+let layerTable: [LayerCase] = [
+    LayerCase("Dense", input: [3, 4]) { Dense(inputSize: 4, outputSize: 5, biasInitializer: .gaussian(scale: 1), using: &$0) },
+    LayerCase("Sigmoid", input: [3, 4]) { _ in Activation(.sigmoid) },
+    LayerCase("ReLU", input: [3, 4], awayFromZero: 0.05) { _ in Activation(.relu) },
+    LayerCase("LeakyReLU", input: [3, 4], awayFromZero: 0.05) { _ in Activation(.leakyRelu(slope: 0.1)) },
+    LayerCase("Tanh", input: [3, 4]) { _ in Activation(.tanh) },
+    LayerCase("Softmax", input: [3, 4]) { _ in Activation(.softmax) },
+    LayerCase("Flatten then Dense", input: [2, 3, 2, 2]) { generator in
+        Sequential { Flatten(); Dense(inputSize: 12, outputSize: 3, biasInitializer: .gaussian(scale: 1), using: &generator) }
+    },
+    LayerCase("Dropout in training mode (fixed mask)", input: [4, 6], context: .training(seed: 3)) { _ in Dropout(rate: 0.4) },
+    LayerCase("Lambda", input: [3, 4]) { _ in Lambda("Cube") { $0 * $0 * $0 } },
+    LayerCase("Conv2D 3×3, same padding", input: [2, 5, 5, 2]) { generator in
+        Conv2D(inputChannels: 2, filters: 3, kernelSize: (3, 3), padding: .same, biasInitializer: .gaussian(scale: 1),
+               using: &generator)
+    },
+    LayerCase("Conv2D 3×2, stride 2, asymmetric padding", input: [2, 6, 5, 2]) { generator in
+        Conv2D(inputChannels: 2, filters: 2, kernelSize: (3, 2), strides: (2, 2),
+               padding: .explicit(Padding(top: 1, bottom: 0, left: 0, right: 1)), biasInitializer: .gaussian(scale: 1),
+               using: &generator)
+    },
+    LayerCase("Conv2D 2×2, stride 2, same padding on an odd size", input: [1, 5, 5, 3]) { generator in
+        Conv2D(inputChannels: 3, filters: 2, kernelSize: (2, 2), strides: (2, 2), padding: .same,
+               biasInitializer: .gaussian(scale: 1), using: &generator)
+    },
+    LayerCase("MaxPool2D 2×2, stride 2", input: [2, 4, 6, 3]) { _ in MaxPool2D(size: (2, 2)) },
+    LayerCase("MaxPool2D 3×3, stride 2, same", input: [1, 5, 5, 2]) { _ in MaxPool2D(size: (3, 3), strides: (2, 2), padding: .same) },
+    LayerCase("AvgPool2D 2×2, stride 2", input: [2, 4, 6, 3]) { _ in AvgPool2D(size: (2, 2)) },
+    LayerCase("AvgPool2D 3×3, stride 1, pad 1", input: [1, 4, 4, 2]) { _ in AvgPool2D(size: (3, 3), strides: (1, 1), padding: .symmetric(1)) },
+    LayerCase("a small CNN: every block type of the CIFAR network", input: [2, 8, 8, 2], context: .training(seed: 5)) { generator in
+        Sequential {
+            Conv2D(inputChannels: 2, filters: 3, kernelSize: (3, 3), padding: .symmetric(1), biasInitializer: .gaussian(scale: 0.1),
+                   using: &generator)
+            MaxPool2D(size: (2, 2))
+            Activation(.relu)
+            Dropout(rate: 0.2)
+            Conv2D(inputChannels: 3, filters: 4, kernelSize: (3, 3), padding: .same, biasInitializer: .gaussian(scale: 0.1),
+                   using: &generator)
+            Activation(.relu)
+            AvgPool2D(size: (2, 2))
+            Conv2D(inputChannels: 4, filters: 4, kernelSize: (2, 2), biasInitializer: .gaussian(scale: 0.1), using: &generator)
+            Activation(.relu)
+            Flatten()
+            Dense(inputSize: 4, outputSize: 3, biasInitializer: .gaussian(scale: 1), using: &generator)
+        }
+    },
+    LayerCase("Sequential MLP", input: [5, 3]) { generator in
+        Sequential.multilayerPerceptron(widths: [3, 4, 2], activation: .tanh, outputActivation: .softmax,
+                              biasInitializer: .gaussian(scale: 1), using: &generator)
+    },
+]
+
+@Suite("Gradients through every layer, with respect to input and parameters")
+struct LayerGradientTests {
+    @Test(arguments: layerTable)
+    func derivativesAgree(_ row: LayerCase) {
+        let (report, _, everyParameterMatters) = row.check()
+        #expect(report.passes, "\(row.label)\n\(report)")
+        #expect(everyParameterMatters, "\(row.label): a parameter has a zero gradient")
+    }
+
+    @Test("the Dense check covers its weight and bias")
+    func denseCheckCoversParameters() {
+        #expect(layerTable[0].check().parameterCount == 4 * 5 + 5)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+@Suite("The example trainers run end to end in quick mode", .serialized)
+struct TrainerCommandTests {
+    @Test("netbp trains the ten points, reports the scaled cost, classifies, plots and ends with JSON")
+    func netbpQuickRun() throws {
+        let folder = try temporaryFolder()
+        let run = try runTrainer("netbp", ["--steps", "4000", "--report-every", "1000", "--plot", folder + "/cost.svg", "--json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        for step in [0, 1000, 2000, 3000, 4000] {
+            #expect(run.standardOutput.contains("step \(step): scaled cost"), "missing the cost at step \(step)")
+        }
+        #expect(run.standardOutput.contains("of 10 points classified correctly"))
+        let json = try #require(run.json)
+        #expect(json["trainer"] as? String == "netbp")
+        let initial = try #require(json["initial_scaled_cost"] as? Double)
+        let final = try #require(json["final_scaled_cost"] as? Double)
+        #expect(initial > 3 && initial < 10, "the seeds start near 5.3; got \(initial)")
+        #expect(final.isFinite && final > 0)
+        let svg = try String(contentsOfFile: folder + "/cost.svg", encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") || svg.hasPrefix("<?xml"))
+    }
+
+    @Test("bad flags give a clear message and exit status 64", arguments: [
+        ("netbp", ["--steps", "many"], "expected an integer"),
+        ("netbp", ["--colour"], "unknown option '--colour'"),
+        ("mlp", ["--hidden", "0,x"], "expected positive widths"),
+        ("cnn", ["--recipe", "fast"], "expected one of seed004, thesis"),
+        ("cnn", ["--epochs"], "needs a value"),
+    ])
+    func badFlags(_ program: String, _ arguments: [String], _ message: String) throws {
+        let run = try runTrainer(program, arguments)
+        #expect(run.status == 64)
+        #expect(run.standardError.contains(message), "\(run.standardError)")
+    }
+
+    @Test("--help lists every option", arguments: ["netbp", "mlp", "cnn"])
+    func help(_ program: String) throws {
+        let run = try runTrainer(program, ["--help"])
+        #expect(run.status == 0)
+        for option in ["--seed", "--threads", "--json", "--help"] { #expect(run.standardOutput.contains(option)) }
+    }
+
+    @Test("missing data says which file and which command fetches it")
+    func missingData() throws {
+        let run = try runTrainer("cnn", ["--data", "/nonexistent/fashion"])
+        #expect(run.status == 1)
+        #expect(run.standardError.contains("/nonexistent/fashion"), "\(run.standardError)")
+        #expect(run.standardError.contains("scripts/fetch-datasets.sh"))
+    }
+
+    @Test("cnn trains on a tiny dataset, writes history, plots and a checkpoint, and resumes from it")
+    func cnnQuickRunAndResume() throws {
+        let data = try temporaryFolder(), out = try temporaryFolder()
+        try writeTinyIDXDataset(to: data, training: 12, test: 6)
+        let arguments = ["--dataset", "mnist", "--data", data, "--batch", "4", "--validation", "2", "--out", out, "--threads", "1"]
+        let first = try runTrainer("cnn", arguments + ["--epochs", "1", "--json"])
+        #expect(first.status == 0, "\(first.standardError)")
+        #expect(first.standardOutput.contains("test accuracy"))
+        #expect(first.standardOutput.contains("rows: predicted class, columns: true class"))
+        let json = try #require(first.json)
+        #expect(json["trainer"] as? String == "cnn" && json["epochs"] as? Int == 1)
+        for file in ["history.csv", "loss.svg", "error.svg", "confusion.svg", "checkpoint.safetensors"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file) missing")
+        }
+        let resumed = try runTrainer("cnn", arguments + ["--epochs", "2", "--resume", out + "/checkpoint.safetensors"])
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        #expect(resumed.standardOutput.contains("resumed from"))
+        #expect(resumed.standardOutput.contains("Epoch 2/2"))
+        let history = try String(contentsOfFile: out + "/history.csv", encoding: .utf8)
+        #expect(history.split(separator: "\n").count == 3, "header and two epochs expected:\n\(history)")
+    }
+
+    @Test("mlp trains on a tiny dataset and ends with JSON")
+    func mlpQuickRun() throws {
+        let data = try temporaryFolder()
+        try writeTinyIDXDataset(to: data, training: 40, test: 10)
+        let run = try runTrainer("mlp", ["--data", data, "--epochs", "10", "--batch", "8", "--validation", "4", "--hidden", "16", "--lr", "0.01", "--json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let json = try #require(run.json)
+        let accuracy = try #require(json["test_accuracy"] as? Double)
+        #expect(accuracy == 1, "two patterns this distinct must all be told apart; got \(accuracy)")
+    }
+}

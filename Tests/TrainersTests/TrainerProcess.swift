@@ -1,0 +1,61 @@
+import Foundation
+
+/// The outcome of running one of the example trainers as a process.
+struct TrainerOutput {
+    var status: Int32
+    var standardOutput: String
+    var standardError: String
+
+    /// The trailing JSON line, parsed.
+    var json: [String: Any]? {
+        guard let line = standardOutput.split(separator: "\n").last,
+              let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) else { return nil }
+        return object as? [String: Any]
+    }
+}
+
+/// Runs the built executable `name` (netbp, mlp, cnn) with `arguments` and waits for it.
+func runTrainer(_ name: String, _ arguments: [String]) throws -> TrainerOutput {
+    let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let process = Process()
+    process.executableURL = directory.appendingPathComponent(name)
+    process.arguments = arguments
+    let output = Pipe(), error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    let errorData = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return TrainerOutput(status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
+                         standardError: String(decoding: errorData, as: UTF8.self))
+}
+
+/// A fresh temporary folder.
+func temporaryFolder() throws -> String {
+    let path = NSTemporaryDirectory() + "trainers-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Writes a tiny MNIST-layout dataset (28×28 images of two easily told apart patterns) into `folder`.
+func writeTinyIDXDataset(to folder: String, training: Int, test: Int) throws {
+    func images(_ count: Int) -> Data {
+        var data = Data([0, 0, 8, 3])
+        for value in [count, 28, 28] { data.append(contentsOf: withUnsafeBytes(of: UInt32(value).bigEndian, Array.init)) }
+        for index in 0..<count {
+            for row in 0..<28 { for column in 0..<28 { data.append(index % 2 == 0 ? (row < 14 ? 220 : 10) : (column < 14 ? 220 : 10)) } }
+        }
+        return data
+    }
+    func labels(_ count: Int) -> Data {
+        var data = Data([0, 0, 8, 1])
+        data.append(contentsOf: withUnsafeBytes(of: UInt32(count).bigEndian, Array.init))
+        data.append(contentsOf: (0..<count).map { UInt8($0 % 2) })
+        return data
+    }
+    try images(training).write(to: URL(fileURLWithPath: folder + "/train-images-idx3-ubyte"))
+    try labels(training).write(to: URL(fileURLWithPath: folder + "/train-labels-idx1-ubyte"))
+    try images(test).write(to: URL(fileURLWithPath: folder + "/t10k-images-idx3-ubyte"))
+    try labels(test).write(to: URL(fileURLWithPath: folder + "/t10k-labels-idx1-ubyte"))
+}
