@@ -4,7 +4,12 @@ import Autograd
 struct BenchOptions {
     /// A measurement family; `all` on the command line selects every one.
     enum Mode: String, CaseIterable {
-        case peak, gemm, tiny, overhead, accuracy
+        case peak, gemm, tiny, overhead, accuracy, cnn
+    }
+
+    /// What a `cnn` measurement times: a training step or a forward pass.
+    enum CNNMode: String, CaseIterable {
+        case train, infer
     }
 
     /// A command-line problem, with a message that says how to fix it.
@@ -28,6 +33,8 @@ struct BenchOptions {
     var warmupSteps = 2_000
     var problemPath: String?
     var tag: String?
+    var batches = [32, 128]
+    var cnnModes = CNNMode.allCases
 
     static let usage = """
         usage: bench <mode>... [options]
@@ -43,6 +50,8 @@ struct BenchOptions {
           --warmup-steps W   tiny: untimed steps first (default 2000)
           --problem FILE     tiny: initial weights, data and sample order written by
                              Sources/Bench/tiny_mlp_problem.py (the peers' exact run)
+          --batch a,b,...    cnn: batch sizes (default 32,128)
+          --mode train|infer cnn: training steps or forward passes (default both)
           --tag TEXT         copied into every JSON line
           --json             one JSON line per measurement (the peers' fields)
         """
@@ -59,6 +68,14 @@ struct BenchOptions {
                 throw UsageError(description: "\(flag) expects a whole number of at least 1, not '\(text)'")
             }
             return number
+        }
+        func counts(for flag: String, example: String) throws(UsageError) -> [Int] {
+            let text = try value(for: flag)
+            let parsed = text.split(separator: ",").compactMap { Int($0) }.filter { $0 >= 1 }
+            guard !parsed.isEmpty, parsed.count == text.split(separator: ",").count else {
+                throw UsageError(description: "\(flag) expects positive whole numbers like \(example), not '\(text)'")
+            }
+            return parsed
         }
         while let argument = remaining.popFirst() {
             switch argument {
@@ -77,13 +94,7 @@ struct BenchOptions {
                     throw UsageError(description: "--warmup-steps expects a whole number, not '\(text)'")
                 }
                 warmupSteps = number
-            case "--sizes":
-                let text = try value(for: argument)
-                let parsed = text.split(separator: ",").compactMap { Int($0) }.filter { $0 >= 1 }
-                guard !parsed.isEmpty, parsed.count == text.split(separator: ",").count else {
-                    throw UsageError(description: "--sizes expects sizes like 256,512, not '\(text)'")
-                }
-                explicitSizes = parsed
+            case "--sizes": explicitSizes = try counts(for: argument, example: "256,512")
             case "--shapes":
                 let text = try value(for: argument)
                 for item in text.split(separator: ",") {
@@ -97,6 +108,14 @@ struct BenchOptions {
                 let known = ["A.B", "AT.B", "A.BT", "AT.BT"]
                 guard let unknown = parsed.first(where: { !known.contains($0) }) else { variants = parsed; continue }
                 throw UsageError(description: "unknown variant '\(unknown)'; use \(known.joined(separator: ", "))")
+            case "--batch": batches = try counts(for: argument, example: "32,128")
+            case "--mode":
+                let text = try value(for: argument)
+                let parsed = text.split(separator: ",").compactMap { CNNMode(rawValue: String($0)) }
+                guard !parsed.isEmpty, parsed.count == text.split(separator: ",").count else {
+                    throw UsageError(description: "--mode expects train, infer or train,infer, not '\(text)'")
+                }
+                cnnModes = parsed
             case "--double": useDouble = true
             case "--problem": problemPath = try value(for: argument)
             case "--tag": tag = try value(for: argument)

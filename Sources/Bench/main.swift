@@ -16,6 +16,7 @@ do {
         case .tiny: try TinyBench.run(options, report)
         case .overhead: OverheadBench.run(options, report)
         case .accuracy: AccuracyBench.run(options, report)
+        case .cnn: CNNBench.run(options, report)
         }
     }
 } catch {

@@ -201,10 +201,10 @@ extension KernelTable where Scalar: VectorKernelScalar {
             softmax: SoftmaxKernels<Scalar>.softmax,
             crossEntropy: ReferenceKernels<Scalar>.crossEntropy,
             squaredDistance: ReferenceKernels<Scalar>.squaredDistance,
-            convolution: ReferenceKernels<Scalar>.convolution,
-            convolutionInputGradient: ReferenceKernels<Scalar>.convolutionInputGradient,
-            convolutionFilterGradient: ReferenceKernels<Scalar>.convolutionFilterGradient,
-            pool: ReferenceKernels<Scalar>.pool,
-            poolGradient: ReferenceKernels<Scalar>.poolGradient)
+            convolution: ConvolutionKernels<Scalar>.convolution,
+            convolutionInputGradient: ConvolutionKernels<Scalar>.inputGradient,
+            convolutionFilterGradient: ConvolutionKernels<Scalar>.filterGradient,
+            pool: PoolingKernels<Scalar>.pool,
+            poolGradient: PoolingKernels<Scalar>.poolGradient)
     }
 }

@@ -1,0 +1,71 @@
+// The register tile of the direct (implicit-GEMM) convolution kernels: six rows of A, each
+// starting at its own address, against one vector of output channels (NR = 16 Float or
+// 8 Double), accumulated in the six vectors of a ``GemmTile`` (twelve 256-bit registers with
+// AVX2) over a depth walked by three nested loops with constant steps. The rows are output
+// pixels (forward, input gradient) or filter rows (filter gradient); the loops walk window rows
+// and channels, or images, output rows and output columns.
+
+/// The start of each of the six A rows of a tile.
+struct TileRows<T>: @unchecked Sendable {
+    var r0, r1, r2, r3, r4, r5: UnsafePointer<T>
+
+    /// Rows at `base + offsets[k]` (exactly six offsets).
+    @inline(__always)
+    init(_ base: UnsafePointer<T>, _ offsets: UnsafePointer<Int>) {
+        (r0, r1, r2, r3, r4, r5) = (base + offsets[0], base + offsets[1], base + offsets[2],
+                                    base + offsets[3], base + offsets[4], base + offsets[5])
+    }
+}
+
+/// One loop level of the depth walk: `count` steps, A advancing by `aStep` and B by `bStep`.
+struct DepthLoop {
+    var count: Int, aStep: Int, bStep: Int
+}
+
+extension Gemm {
+    /// The tile Σ A(row, p) · B(p, ·) over the depth p walked by `outer` × `middle` × `inner`
+    /// (A's element for row k at `rows.rk[aOffset(p)]`, B's vector for p at `b + bOffset(p)`),
+    /// accumulated in p order with explicit FMAs from zero.
+    @inline(__always)
+    static func convolutionTile(rows: TileRows<T>, b: UnsafePointer<T>, outer: DepthLoop, middle: DepthLoop,
+                                inner: DepthLoop) -> GemmTile<Vector> {
+        var t = GemmTile<Vector>()
+        var outerA = 0, outerB = b
+        for _ in 0..<outer.count {
+            var middleA = outerA, middleB = outerB
+            for _ in 0..<middle.count {
+                var a = middleA, b = middleB
+                for _ in 0..<inner.count {
+                    let row = b.loadVector()
+                    t.row0 = t.row0.addingProduct(Vector(repeating: rows.r0[a]), row)
+                    t.row1 = t.row1.addingProduct(Vector(repeating: rows.r1[a]), row)
+                    t.row2 = t.row2.addingProduct(Vector(repeating: rows.r2[a]), row)
+                    t.row3 = t.row3.addingProduct(Vector(repeating: rows.r3[a]), row)
+                    t.row4 = t.row4.addingProduct(Vector(repeating: rows.r4[a]), row)
+                    t.row5 = t.row5.addingProduct(Vector(repeating: rows.r5[a]), row)
+                    a += inner.aStep
+                    b += inner.bStep
+                }
+                middleA += middle.aStep
+                middleB += middle.bStep
+            }
+            outerA += outer.aStep
+            outerB += outer.bStep
+        }
+        return t
+    }
+
+    /// ``convolutionTile(rows:b:outer:middle:inner:)``, its first `storedRows` × `columns`
+    /// written to C (added when `adding`), row k at `c + cOffsets[k]`.
+    @inline(never)
+    static func convolutionKernel(rows: TileRows<T>, b: UnsafePointer<T>, outer: DepthLoop, middle: DepthLoop,
+                                  inner: DepthLoop, c: UnsafeMutablePointer<T>, cOffsets: UnsafePointer<Int>,
+                                  storedRows: Int, columns: Int, adding: Bool) {
+        let t = convolutionTile(rows: rows, b: b, outer: outer, middle: middle, inner: inner)
+        for k in 0..<storedRows {
+            var row = GemmTile<Vector>()
+            row.row0 = t[k]
+            store(row, to: c + cOffsets[k], ldc: 0, rows: 1, columns: columns, adding: adding)
+        }
+    }
+}

@@ -1,0 +1,152 @@
+/// Fast pooling kernels: the `pool` and `poolGradient` table entries (NHWC images).
+///
+/// Every loop runs along the channels of one pixel, contiguous in NHWC, in plain scalar code
+/// that the compiler vectorises (generic SIMD masks are not: they run lane by lane). Windows are
+/// walked cell by cell with the reference's formulas and order, so results are bit-identical to
+/// ``ReferenceKernels``. Images are split across threads; every output (and, for the
+/// gradients, every input cell) belongs to one image, so any split gives the same result.
+enum PoolingKernels<T: VectorKernelScalar> {
+    /// Poolings over fewer input elements than this stay on the calling thread.
+    static var parallelCount: Int { 1 << 16 }
+
+    /// The table entries: each runs on ``threads(for:)`` threads.
+    static func pool(_ operation: PoolingKernel, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
+                     _ g: PoolingGeometry) {
+        pool(operation, x, y, g, threads: threads(for: g))
+    }
+
+    static func poolGradient(_ operation: PoolingGradientKernel, _ gy: UnsafePointer<T>, _ gx: UnsafeMutablePointer<T>,
+                             _ g: PoolingGeometry) {
+        poolGradient(operation, gy, gx, g, threads: threads(for: g))
+    }
+
+    /// The threads for `g`: one for small poolings, ``ComputeThreads/current`` otherwise.
+    static func threads(for g: PoolingGeometry) -> Int {
+        g.inputShape.elementCount >= parallelCount ? ComputeThreads.current : 1
+    }
+
+    /// ``PoolingKernel`` `operation` on `threads` threads.
+    static func pool(_ operation: PoolingKernel, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
+                     _ g: PoolingGeometry, threads: Int) {
+        let pointers = Unchecked((x, y, operation))
+        ConvolutionKernels<T>.run(g.window.batch, threads: threads) { images in
+            let (x, y, operation) = pointers.value
+            let outputs = g.outputShape.elementCount / g.window.batch
+            switch operation {
+            case .average: average(x, y, g, images)
+            case .maximum(let routes): maximum(x, y, routes, g, images)
+            case .gather(let routes):
+                for i in (images.lowerBound * outputs)..<(images.upperBound * outputs) { y[i] = x[routes[i]] }
+            }
+        }
+    }
+
+    /// ``PoolingGradientKernel`` `operation` on `threads` threads.
+    static func poolGradient(_ operation: PoolingGradientKernel, _ gy: UnsafePointer<T>, _ gx: UnsafeMutablePointer<T>,
+                             _ g: PoolingGeometry, threads: Int) {
+        let pointers = Unchecked((gy, gx, operation))
+        ConvolutionKernels<T>.run(g.window.batch, threads: threads) { images in
+            let (gy, gx, operation) = pointers.value
+            let (inputs, outputs) = (g.inputShape.elementCount / g.window.batch, g.outputShape.elementCount / g.window.batch)
+            (gx + images.lowerBound * inputs).update(repeating: 0, count: images.count * inputs)
+            switch operation {
+            case .average:
+                let scale = 1 / T(g.window.area)
+                g.forEachWindow(images) { pixel, cells in
+                    let gradient = gy + pixel * g.channels
+                    cells.forEach { cell in
+                        let target = gx + cell
+                        for c in 0..<g.channels { target[c] += scale * gradient[c] }
+                    }
+                }
+            case .scatter(let routes):
+                for i in (images.lowerBound * outputs)..<(images.upperBound * outputs) { gx[routes[i]] += gy[i] }
+            }
+        }
+    }
+
+    /// Average pooling of `images`: y = Σ scale · x over each window, in cell order from zero.
+    static func average(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ g: PoolingGeometry, _ images: Range<Int>) {
+        let scale = 1 / T(g.window.area)
+        g.forEachWindow(images) { pixel, cells in
+            let output = y + pixel * g.channels
+            output.update(repeating: 0, count: g.channels)
+            cells.forEach { cell in
+                let source = x + cell
+                for c in 0..<g.channels { output[c] += scale * source[c] }
+            }
+        }
+    }
+
+    /// Max pooling of `images` with the winners' input offsets in `routes`: a later cell wins
+    /// only when strictly larger (so NaNs after the first cell never win), as in the reference.
+    /// Each channel's winner is first tracked as the cell's number in window order, an integer
+    /// as wide as `T` (a select of such integers on a comparison of `T`s vectorises), then
+    /// turned into its offset.
+    static func maximum(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ routes: UnsafeMutablePointer<Int>,
+                        _ g: PoolingGeometry, _ images: Range<Int>) {
+        let channels = g.channels
+        let winners = UnsafeMutablePointer<T.RawSignificand>.allocate(capacity: channels)
+        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: g.window.area)
+        defer { winners.deallocate(); offsets.deallocate() }
+        g.forEachWindow(images) { pixel, cells in
+            let (output, route) = (y + pixel * channels, routes + pixel * channels)
+            var number = 0
+            cells.forEach { cell in
+                let source = x + cell
+                offsets[number] = cell
+                if number == 0 {
+                    output.update(from: source, count: channels)
+                    winners.update(repeating: 0, count: channels)
+                } else {
+                    let label = T.RawSignificand(truncatingIfNeeded: number)
+                    for c in 0..<channels {
+                        let value = source[c], largest = output[c], wins = value > largest
+                        output[c] = wins ? value : largest
+                        winners[c] = wins ? label : winners[c]
+                    }
+                }
+                number += 1
+            }
+            for c in 0..<channels { route[c] = offsets[Int(truncatingIfNeeded: winners[c])] &+ c }
+        }
+    }
+}
+
+/// The input cells of one pooling window that lie inside the image, as element offsets of
+/// their first channel: rows `rows` × columns `columns` from `origin`.
+struct WindowCells {
+    let origin: Int, rowPitch: Int, pixelPitch: Int
+    let rows: Range<Int>, columns: Range<Int>
+
+    /// Calls `body` with each cell's offset in row-major window order.
+    @inline(__always)
+    func forEach(_ body: (Int) -> Void) {
+        for i in rows {
+            for j in columns { body(origin + i * rowPitch + j * pixelPitch) }
+        }
+    }
+}
+
+extension PoolingGeometry {
+    /// Calls `body(outputPixel, cells)` for every output pixel of `images` in row-major order
+    /// (pixels numbered over the batch), with its window's cells inside the image.
+    @inline(__always)
+    func forEachWindow(_ images: Range<Int>, _ body: (Int, WindowCells) -> Void) {
+        let s = window
+        let (pixelPitch, rowPitch) = (channels, s.inputWidth * channels)
+        for image in images {
+            for row in 0..<s.outputHeight {
+                let top = row * s.strideHeight - s.padding.top
+                let rows = max(0, -top)..<min(s.windowHeight, s.inputHeight - top)
+                for column in 0..<s.outputWidth {
+                    let left = column * s.strideWidth - s.padding.left
+                    let origin = ((image * s.inputHeight + top) * s.inputWidth + left) * channels
+                    let cells = WindowCells(origin: origin, rowPitch: rowPitch, pixelPitch: pixelPitch, rows: rows,
+                                            columns: max(0, -left)..<min(s.windowWidth, s.inputWidth - left))
+                    body((image * s.outputHeight + row) * s.outputWidth + column, cells)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Autograd
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The peers' cifar_cnn.py in Swift: the seeds' CIFAR-10 CNN on random NHWC data, written with
+/// Autograd primitives directly (conv2d + bias + ReLU, pools, matmul, softmax cross-entropy) and
+/// a small Adam over the parameter tensors.
+///
+///     conv 5×5 3→32 pad 2 → max pool 2/2 → ReLU                 32×32 → 16×16
+///     conv 5×5 32→32 pad 2 → ReLU → avg pool 2/2                16×16 → 8×8
+///     conv 5×5 32→64 pad 2 → ReLU → avg pool 2/2                 8×8 → 4×4
+///     conv 4×4 64→64 valid → ReLU → dense 64→10                  4×4 → 1×1
+///
+/// Each (mode, batch) is timed twice: `tape` runs the step eagerly (recording, backward, update);
+/// `compiled` replays it as a ``CompiledFunction`` traced once.
+enum CNNBench {
+    /// Forward multiply-adds × 2 per image, as cifar_cnn.py counts them (MFLOP).
+    static let forwardMegaflop = 2e-6 * Double(32 * 32 * 32 * 75 + 16 * 16 * 32 * 800 + 8 * 8 * 64 * 800 + 64 * 1024 + 64 * 10)
+    /// A training step: forward, weight gradients (the same) and input gradients of all but conv 1.
+    static let trainMegaflop = 3 * forwardMegaflop - 2e-6 * Double(32 * 32 * 32 * 75)
+
+    /// Keras' Adam defaults with learning rate 1e-3.
+    static let (beta1, beta2, epsilon, learningRate): (Float, Float, Float, Float) = (0.9, 0.999, 1e-7, 1e-3)
+
+    static func run(_ options: BenchOptions, _ report: Report) {
+        for batch in options.batches {
+            for mode in options.cnnModes {
+                for compiled in [false, true] {
+                    measure(mode: mode, batch: batch, compiled: compiled, options, report)
+                }
+            }
+        }
+    }
+
+    static func measure(mode: BenchOptions.CNNMode, batch: Int, compiled: Bool, _ options: BenchOptions, _ report: Report) {
+        var generator = SeededGenerator(seed: 0)
+        let images = Tensor<Float>(randomNormal: [batch, 32, 32, 3], using: &generator)
+        let labels = (0..<batch).map { _ in Int.random(in: 0..<10, using: &generator) }
+        let parameters = initialParameters(using: &generator)
+        let step: () -> Void = withThreadCount(options.threads) {
+            switch (mode, compiled) {
+            case (.train, false): trainingStep(parameters, images, labels)
+            case (.train, true): compiledTrainingStep(parameters, images, labels)
+            case (.infer, false): inferenceStep(parameters, images)
+            case (.infer, true): compiledInferenceStep(parameters, images)
+            }
+        }
+        let reps = options.reps ?? 5
+        let (times, load, steps) = withThreadCount(options.threads) {
+            for _ in 0..<3 { step() }
+            let steps = Timing.calibrate(target: 2, limit: 1000, step)
+            let (times, load) = Timing.repetitions(reps, warmup: 0) { for _ in 0..<steps { step() } }
+            return (times, load, steps)
+        }
+        let (best, median) = Timing.summary(times, per: Double(steps))
+        let megaflop = mode == .train ? trainMegaflop : forwardMegaflop
+        let peakResident = peakResidentMegabytes()
+        let variant = compiled ? "compiled" : "tape"
+        report.emit([
+            ("bench", .string("cifar_cnn")), ("framework", .string("swift")), ("variant", .string(variant)),
+            ("version", .string(frameworkVersion)), ("mode", .string(mode.rawValue)), ("batch", .int(batch)),
+            ("steps_per_rep", .int(steps)), ("reps", .int(reps)),
+            ("ms_per_step_min", .rounded(best * 1e3, 3)), ("ms_per_step_median", .rounded(median * 1e3, 3)),
+            ("img_per_s_best", .rounded(Double(batch) / best, 1)), ("img_per_s_median", .rounded(Double(batch) / median, 1)),
+            ("approx_gflops_best", .rounded(megaflop * 1e-3 * Double(batch) / best, 1)),
+            ("peak_rss_mb", .rounded(peakResident, 1)),
+        ], threads: options.threads, load: load,
+        summary: "cifar_cnn \(mode.rawValue) batch \(batch) \(variant): \(fixed(best * 1e3, 3)) ms/step best, "
+            + "\(fixed(median * 1e3, 3)) median, \(fixed(Double(batch) / best, 1)) img/s best; "
+            + "peak RSS \(fixed(peakResident, 1)) MB (foreign load \(fixed(load.foreign, 2)))")
+    }
+
+    /// Filters (HWIO) and biases of the four convolutions, then the dense weights (64 × 10) and
+    /// bias, uniform in ±√(6 / fan-in).
+    static func initialParameters(using generator: inout SeededGenerator) -> [Tensor<Float>] {
+        let shapes: [Shape] = [[5, 5, 3, 32], [5, 5, 32, 32], [5, 5, 32, 64], [4, 4, 64, 64], [64, 10]]
+        var parameters: [Tensor<Float>] = []
+        for shape in shapes {
+            let fanIn = shape.elementCount / shape[shape.rank - 1]
+            let limit = Float(6.0 / Double(fanIn)).squareRoot()
+            parameters.append(Tensor(randomUniform: shape, in: -limit..<limit, using: &generator))
+            parameters.append(.zeros([shape[shape.rank - 1]]))
+        }
+        return parameters
+    }
+
+    /// The logits of `images` ([N, 32, 32, 3]) under `p` (as ``initialParameters(using:)`` orders them).
+    static func logits(_ p: [Tensor<Float>], _ images: Tensor<Float>) -> Tensor<Float> {
+        let same = Padding.symmetric(2)
+        var h = maxPool2d(conv2d(images, filter: p[0], padding: same) + p[1], window: (2, 2), strides: (2, 2)).relu()
+        h = avgPool2d((conv2d(h, filter: p[2], padding: same) + p[3]).relu(), window: (2, 2), strides: (2, 2))
+        h = avgPool2d((conv2d(h, filter: p[4], padding: same) + p[5]).relu(), window: (2, 2), strides: (2, 2))
+        h = (conv2d(h, filter: p[6]) + p[7]).relu()
+        return matmul(h.reshaped(to: [images.shape[0], 64]), p[8]) + p[9]
+    }
+
+    /// The training step on `state` = parameters, Adam's first and second moments (as many
+    /// each) and the two running powers β₁ᵗ, β₂ᵗ: the new state and the loss.
+    static func train(_ state: [Tensor<Float>], _ images: Tensor<Float>, _ labels: [Int]) -> (state: [Tensor<Float>], loss: Tensor<Float>) {
+        let count = (state.count - 2) / 3
+        let parameters = Array(state[..<count])
+        let (loss, gradients) = valueWithGradient(at: parameters) { p in
+            softmaxCrossEntropy(logits: logits(p, images), labels: labels)
+        }
+        let (power1, power2) = (state[3 * count] * beta1, state[3 * count + 1] * beta2)
+        // Adam with bias correction folded into the step size: α = lr·√(1 − β₂ᵗ) / (1 − β₁ᵗ).
+        let alpha = learningRate * squareRoot(1 - power2) / (1 - power1)
+        var updated: [Tensor<Float>] = [], first: [Tensor<Float>] = [], second: [Tensor<Float>] = []
+        for (i, g) in gradients.enumerated() {
+            let m = beta1 * state[count + i] + (1 - beta1) * g
+            let v = beta2 * state[2 * count + i] + (1 - beta2) * (g * g)
+            updated.append(parameters[i] - alpha * m / (squareRoot(v) + epsilon))
+            first.append(m)
+            second.append(v)
+        }
+        return (updated + first + second + [power1, power2], loss)
+    }
+
+    /// √x element-wise, as exp(½ log x) (0 for x = 0).
+    static func squareRoot(_ x: Tensor<Float>) -> Tensor<Float> { (0.5 * x.log()).exp() }
+
+    /// The initial training state: parameters, zero moments, β powers of one.
+    static func initialState(_ parameters: [Tensor<Float>]) -> [Tensor<Float>] {
+        let zeros = parameters.map { Tensor<Float>.zeros($0.shape) }
+        return parameters + zeros + zeros + [Tensor(1), Tensor(1)]
+    }
+
+    /// An eager training step that carries its state from call to call.
+    static func trainingStep(_ parameters: [Tensor<Float>], _ images: Tensor<Float>, _ labels: [Int]) -> () -> Void {
+        var state = initialState(parameters)
+        return { state = train(state, images, labels).state }
+    }
+
+    /// The training step compiled once and replayed.
+    static func compiledTrainingStep(_ parameters: [Tensor<Float>], _ images: Tensor<Float>, _ labels: [Int]) -> () -> Void {
+        let function = CompiledFunction(state: initialState(parameters), inputs: [images]) { state, inputs in
+            let (updated, loss) = train(state, inputs[0], labels)
+            return (updated, [loss])
+        }
+        return { function.run([images]) }
+    }
+
+    /// The eager forward pass (no recording).
+    static func inferenceStep(_ parameters: [Tensor<Float>], _ images: Tensor<Float>) -> () -> Void {
+        { _ = logits(parameters, images) }
+    }
+
+    /// The forward pass compiled once and replayed.
+    static func compiledInferenceStep(_ parameters: [Tensor<Float>], _ images: Tensor<Float>) -> () -> Void {
+        let function = CompiledFunction(state: parameters, inputs: [images]) { state, inputs in
+            (state, [logits(state, inputs[0])])
+        }
+        return { function.run([images]) }
+    }
+
+    /// The largest resident set size of this process so far (getrusage), in MB.
+    static func peakResidentMegabytes() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}

@@ -1,0 +1,97 @@
+import Testing
+@testable import Autograd
+
+/// One convolution shape for the kernel tests.
+struct ConvolutionCase: CustomTestStringConvertible, Sendable {
+    var batch: Int, height: Int, width: Int, inputs: Int, outputs: Int
+    var window: (height: Int, width: Int)
+    var strides: (height: Int, width: Int) = (1, 1)
+    var padding: Padding = .valid
+
+    var geometry: ConvolutionGeometry {
+        ConvolutionGeometry(window: SlidingWindow(batch: batch, height: height, width: width, window: window,
+                                                  strides: strides, padding: padding),
+                            inputChannels: inputs, outputChannels: outputs)
+    }
+
+    var testDescription: String {
+        "\(batch)×\(height)×\(width)×\(inputs) → \(outputs), \(window.height)×\(window.width) window, strides \(strides), \(padding)"
+    }
+}
+
+extension SlidingWindow {
+    /// The window of the kernel tests' shapes.
+    init(batch: Int, height: Int, width: Int, window: (height: Int, width: Int), strides: (height: Int, width: Int),
+         padding: Padding) {
+        self.init(batch: batch, inputHeight: height, inputWidth: width, windowHeight: window.height,
+                  windowWidth: window.width, strideHeight: strides.height, strideWidth: strides.width, padding: padding)
+    }
+}
+
+@Suite("Fast convolution kernels against the reference loops, on 1, 2 and 3 threads")
+struct ConvolutionKernelTests {
+    static let cases: [ConvolutionCase] = [
+        ConvolutionCase(batch: 3, height: 7, width: 9, inputs: 3, outputs: 17, window: (3, 2),
+                        padding: Padding(top: 1, bottom: 0, left: 2, right: 1)),
+        ConvolutionCase(batch: 1, height: 9, width: 7, inputs: 5, outputs: 17, window: (5, 5), strides: (2, 2),
+                        padding: .symmetric(2)),
+        ConvolutionCase(batch: 1, height: 9, width: 9, inputs: 1, outputs: 17, window: (5, 5), strides: (2, 1),
+                        padding: Padding(top: 2, bottom: 1, left: 0, right: 3)),
+        ConvolutionCase(batch: 3, height: 5, width: 5, inputs: 17, outputs: 5, window: (1, 1)),
+        ConvolutionCase(batch: 1, height: 7, width: 5, inputs: 17, outputs: 3, window: (1, 1), strides: (2, 2)),
+        ConvolutionCase(batch: 3, height: 4, width: 4, inputs: 3, outputs: 17, window: (4, 4)),
+        ConvolutionCase(batch: 1, height: 1, width: 1, inputs: 33, outputs: 1, window: (3, 3), padding: .symmetric(1)),
+        ConvolutionCase(batch: 1, height: 5, width: 5, inputs: 3, outputs: 5, window: (3, 3), padding: .symmetric(4)),
+        ConvolutionCase(batch: 0, height: 5, width: 5, inputs: 3, outputs: 5, window: (3, 3), padding: .symmetric(1)),
+        ConvolutionCase(batch: 0, height: 4, width: 4, inputs: 3, outputs: 5, window: (4, 4)),
+        ConvolutionCase(batch: 1, height: 5, width: 6, inputs: 3, outputs: 32, window: (5, 5), padding: .symmetric(2)),
+    ]
+
+    @Test("Float", arguments: cases)
+    func float(_ shape: ConvolutionCase) {
+        Self.compare(Float.self, shape, tolerance: 2e-5)
+    }
+
+    @Test("Double", arguments: cases)
+    func double(_ shape: ConvolutionCase) {
+        Self.compare(Double.self, shape, tolerance: 1e-13)
+    }
+
+    typealias Reference<T> = (UnsafePointer<T>, UnsafePointer<T>, UnsafeMutablePointer<T>, ConvolutionGeometry) -> Void
+    typealias Fast<T> = (UnsafePointer<T>, UnsafePointer<T>, UnsafeMutablePointer<T>, ConvolutionGeometry, Int) -> Void
+
+    /// Each fast kernel against its reference on random operands: within `tolerance` (relative
+    /// to the largest reference value), and bit-identical on 1, 2 and 3 threads.
+    static func compare<T: VectorKernelScalar>(_: T.Type, _ shape: ConvolutionCase, tolerance: T) {
+        let g = shape.geometry
+        var generator = SeededGenerator(seed: 2024)
+        func random(_ shape: Shape) -> [T] { Tensor<T>(randomUniform: shape, in: -1..<1, using: &generator).scalars }
+        let (x, w, gy) = (random(g.inputShape), random(g.filterShape), random(g.outputShape))
+        let kernels: [(String, [T], [T], Int, Reference<T>, Fast<T>)] = [
+            ("convolution", x, w, g.outputShape.elementCount,
+             ReferenceKernels<T>.convolution, ConvolutionKernels<T>.convolution),
+            ("input gradient", gy, w, g.inputShape.elementCount,
+             ReferenceKernels<T>.convolutionInputGradient, ConvolutionKernels<T>.inputGradient),
+            ("filter gradient", x, gy, g.filterShape.elementCount,
+             ReferenceKernels<T>.convolutionFilterGradient, ConvolutionKernels<T>.filterGradient),
+        ]
+        for (name, a, b, count, reference, fast) in kernels {
+            func result(_ kernel: (UnsafePointer<T>, UnsafePointer<T>, UnsafeMutablePointer<T>) -> Void) -> [T] {
+                [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                    kernel(a, b, buffer.baseAddress!)
+                    initialized = count
+                }
+            }
+            let expected = result { reference($0, $1, $2, g) }
+            let single = result { fast($0, $1, $2, g, 1) }
+            let scale = max(1, expected.map(abs).max() ?? 0)
+            let error = zip(single, expected).map { abs($0 - $1) }.max() ?? 0
+            #expect(error <= tolerance * scale, "\(name): largest difference \(error) for values up to \(scale)")
+            for threads in [2, 3] {
+                let other = result { fast($0, $1, $2, g, threads) }
+                let difference = zip(other, single).enumerated().first { $1.0 != $1.1 }?.offset
+                #expect(difference == nil, "\(name): \(threads) threads differ from 1 at \(difference ?? -1)")
+            }
+        }
+    }
+}
