@@ -24,7 +24,7 @@ enum CNNBench {
     static let (beta1, beta2, epsilon, learningRate): (Float, Float, Float, Float) = (0.9, 0.999, 1e-7, 1e-3)
 
     static func run(_ options: BenchOptions, _ report: Report) {
-        for batch in options.batches {
+        for batch in options.batches ?? [32, 128] {
             for mode in options.cnnModes {
                 for compiled in [false, true] {
                     measure(mode: mode, batch: batch, compiled: compiled, options, report)
@@ -47,12 +47,7 @@ enum CNNBench {
             }
         }
         let reps = options.reps ?? 5
-        let (times, load, steps) = withThreadCount(options.threads) {
-            for _ in 0..<3 { step() }
-            let steps = Timing.calibrate(target: 2, limit: 1000, step)
-            let (times, load) = Timing.repetitions(reps, warmup: 0) { for _ in 0..<steps { step() } }
-            return (times, load, steps)
-        }
+        let (times, load, steps) = Timing.steps(step, threads: options.threads, warmup: 3, target: 2, limit: 1000, reps: reps)
         let (best, median) = Timing.summary(times, per: Double(steps))
         let megaflop = mode == .train ? trainMegaflop : forwardMegaflop
         let peakResident = peakResidentMegabytes()

@@ -4,7 +4,7 @@ import Autograd
 struct BenchOptions {
     /// A measurement family; `all` on the command line selects every one.
     enum Mode: String, CaseIterable {
-        case peak, gemm, tiny, overhead, accuracy, cnn
+        case peak, gemm, tiny, overhead, accuracy, cnn, mlp
     }
 
     /// What a `cnn` measurement times: a training step or a forward pass.
@@ -33,7 +33,8 @@ struct BenchOptions {
     var warmupSteps = 2_000
     var problemPath: String?
     var tag: String?
-    var batches = [32, 128]
+    /// Batch sizes (`--batch`); each mode has its own default.
+    var batches: [Int]?
     var cnnModes = CNNMode.allCases
 
     static let usage = """
@@ -50,7 +51,7 @@ struct BenchOptions {
           --warmup-steps W   tiny: untimed steps first (default 2000)
           --problem FILE     tiny: initial weights, data and sample order written by
                              Sources/Bench/tiny_mlp_problem.py (the peers' exact run)
-          --batch a,b,...    cnn: batch sizes (default 32,128)
+          --batch a,b,...    cnn: batch sizes (default 32,128); mlp: (default 64,256)
           --mode train|infer cnn: training steps or forward passes (default both)
           --tag TEXT         copied into every JSON line
           --json             one JSON line per measurement (the peers' fields)

@@ -1,3 +1,4 @@
+import Autograd
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -39,6 +40,20 @@ enum Timing {
             times.append(now() - start)
         }
         return (times, meter.reading())
+    }
+
+    /// A training or inference step timed as the peers time theirs: `warmup` untimed calls, a
+    /// step count calibrated to about `target` seconds (at most `limit`), then `reps` timed runs
+    /// of that many steps, all on `threads` threads: each run's seconds, the load meanwhile and
+    /// the step count.
+    static func steps(_ step: () -> Void, threads: Int, warmup: Int, target: Double, limit: Int, reps: Int)
+        -> (times: [Double], load: LoadMeter.Reading, steps: Int) {
+        withThreadCount(threads) {
+            for _ in 0..<warmup { step() }
+            let steps = calibrate(target: target, limit: limit, step)
+            let (times, load) = repetitions(reps, warmup: 0) { for _ in 0..<steps { step() } }
+            return (times, load, steps)
+        }
     }
 
     /// The minimum and the median of `times`, each divided by `per`.

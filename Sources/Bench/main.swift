@@ -17,6 +17,7 @@ do {
         case .overhead: OverheadBench.run(options, report)
         case .accuracy: AccuracyBench.run(options, report)
         case .cnn: CNNBench.run(options, report)
+        case .mlp: MLPBench.run(options, report)
         }
     }
 } catch {

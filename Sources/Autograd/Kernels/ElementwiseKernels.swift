@@ -38,11 +38,11 @@ enum ElementwiseKernels<T: VectorKernelScalar> {
         case .log: map(x, y, count) { T.logarithm($0) }
         case .sigmoid: map(x, y, count, sigmoid)
         case .tanh: map(x, y, count) { T.hyperbolicTangent($0) }
-        case .relu: map(x, y, count) { $0.replacing(with: 0, where: .!($0 .> 0)) }
+        case .relu: map(x, y, count) { T.choosing($0, whereAboveZero: $0, otherwise: .zero) }
         case .scale(let factor): map(x, y, count) { $0 * factor }
-        case .leakyRelu(let slope): map(x, y, count) { $0.replacing(with: $0 * slope, where: .!($0 .> 0)) }
+        case .leakyRelu(let slope): map(x, y, count) { T.choosing($0, whereAboveZero: $0, otherwise: $0 * slope) }
         case .leakyReluDerivative(let slope):
-            map(x, y, count) { Vector(repeating: slope).replacing(with: 1, where: $0 .> 0) }
+            map(x, y, count) { T.choosing(Vector(repeating: 1), whereAboveZero: $0, otherwise: Vector(repeating: slope)) }
         }
     }
 
@@ -60,10 +60,9 @@ enum ElementwiseKernels<T: VectorKernelScalar> {
     /// overflows: small results keep their relative accuracy (down to subnormals).
     @inline(__always)
     static func sigmoid(_ x: Vector) -> Vector {
-        let negative = x .< 0
-        let e = T.exponential(x.replacing(with: -x, where: .!negative))
+        let e = T.exponential(T.choosing(x, whereAboveZero: -x, otherwise: -x))
         let r = 1 / (1 + e)
-        return r.replacing(with: e * r, where: negative)
+        return T.choosing(e * r, whereAboveZero: -x, otherwise: r)
     }
 
     /// `y[i] = transform(x[i])`, a vector at a time.

@@ -15,6 +15,10 @@ protocol VectorKernelScalar: KernelScalar {
     static func logarithm(_ x: Vector) -> Vector
     /// The hyperbolic tangent of every lane.
     static func hyperbolicTangent(_ x: Vector) -> Vector
+    /// `positive`'s lane where `x`'s lane is above zero, `otherwise`'s lane elsewhere (NaN and
+    /// ±0 are not above zero). A requirement, so that the comparison is the concrete vector
+    /// instruction: the generic `.>` and `replacing(with:where:)` compile to a loop over lanes.
+    static func choosing(_ positive: Vector, whereAboveZero x: Vector, otherwise: Vector) -> Vector
 }
 
 extension Float: VectorKernelScalar {
@@ -22,6 +26,10 @@ extension Float: VectorKernelScalar {
     static func exponential(_ x: Vector) -> Vector { FloatVectorMath.exponential(x) }
     static func logarithm(_ x: Vector) -> Vector { FloatVectorMath.logarithm(x) }
     static func hyperbolicTangent(_ x: Vector) -> Vector { FloatVectorMath.hyperbolicTangent(x) }
+    @inline(__always)
+    static func choosing(_ positive: Vector, whereAboveZero x: Vector, otherwise: Vector) -> Vector {
+        otherwise.replacing(with: positive, where: x .> 0)
+    }
 }
 
 extension Double: VectorKernelScalar {
@@ -29,6 +37,10 @@ extension Double: VectorKernelScalar {
     static func exponential(_ x: Vector) -> Vector { laneByLane(x, Foundation.exp) }
     static func logarithm(_ x: Vector) -> Vector { laneByLane(x, Foundation.log) }
     static func hyperbolicTangent(_ x: Vector) -> Vector { laneByLane(x, Foundation.tanh) }
+    @inline(__always)
+    static func choosing(_ positive: Vector, whereAboveZero x: Vector, otherwise: Vector) -> Vector {
+        otherwise.replacing(with: positive, where: x .> 0)
+    }
 
     /// `function` applied to each lane (the C library's accuracy, no vector speed).
     @inline(__always)

@@ -1,0 +1,72 @@
+import Autograd
+
+/// The peers' mnist_mlp.py in Swift: a 784-256-10 ReLU MLP with softmax cross-entropy and plain
+/// SGD (learning rate 0.01) on random MNIST-shaped data, timed eagerly (`tape`) and as a
+/// ``CompiledFunction`` (`compiled`).
+enum MLPBench {
+    /// FLOP per trained image, as mnist_mlp.py counts them: forward and weight gradients of both
+    /// layers, and the hidden layer's input gradient.
+    static let trainFlop = Double(2 * 2 * (784 * 256 + 256 * 10) + 2 * 256 * 10)
+    static let learningRate: Float = 0.01
+
+    static func run(_ options: BenchOptions, _ report: Report) {
+        for batch in options.batches ?? [64, 256] {
+            for compiled in [false, true] { measure(batch: batch, compiled: compiled, options, report) }
+        }
+    }
+
+    static func measure(batch: Int, compiled: Bool, _ options: BenchOptions, _ report: Report) {
+        var generator = SeededGenerator(seed: 0)
+        let images = Tensor<Float>(randomUniform: [batch, 784], in: 0..<1, using: &generator)
+        let labels = (0..<batch).map { _ in Int.random(in: 0..<10, using: &generator) }
+        let parameters = initialParameters(using: &generator)
+        let step: () -> Void = withThreadCount(options.threads) {
+            compiled ? compiledStep(parameters, images, labels) : eagerStep(parameters, images, labels)
+        }
+        let reps = options.reps ?? 5
+        let (times, load, steps) = Timing.steps(step, threads: options.threads, warmup: 20, target: 1, limit: 20_000, reps: reps)
+        let (best, median) = Timing.summary(times, per: Double(steps))
+        let variant = compiled ? "compiled" : "tape"
+        report.emit([
+            ("bench", .string("mnist_mlp")), ("framework", .string("swift")), ("variant", .string(variant)),
+            ("version", .string(frameworkVersion)), ("batch", .int(batch)),
+            ("steps_per_rep", .int(steps)), ("reps", .int(reps)),
+            ("ms_per_step_min", .rounded(best * 1e3, 4)), ("ms_per_step_median", .rounded(median * 1e3, 4)),
+            ("img_per_s_best", .rounded(Double(batch) / best, 1)), ("img_per_s_median", .rounded(Double(batch) / median, 1)),
+            ("approx_gflops_best", .rounded(trainFlop * Double(batch) / best * 1e-9, 1)),
+        ], threads: options.threads, load: load,
+        summary: "mnist_mlp batch \(batch) \(variant): \(fixed(best * 1e3, 4)) ms/step best, "
+            + "\(fixed(Double(batch) / best, 1)) img/s best (foreign load \(fixed(load.foreign, 2)))")
+    }
+
+    /// W₁ (784 × 256), b₁, W₂ (256 × 10), b₂: Glorot uniform weights, zero biases.
+    static func initialParameters(using generator: inout SeededGenerator) -> [Tensor<Float>] {
+        [(784, 256), (256, 10)].flatMap { (fanIn, fanOut) -> [Tensor<Float>] in
+            let limit = Float(6.0 / Double(fanIn + fanOut)).squareRoot()
+            return [Tensor(randomUniform: [fanIn, fanOut], in: -limit..<limit, using: &generator), .zeros([fanOut])]
+        }
+    }
+
+    /// One SGD step on `parameters`: the updated parameters.
+    static func train(_ parameters: [Tensor<Float>], _ images: Tensor<Float>, _ labels: [Int]) -> [Tensor<Float>] {
+        let (_, gradients) = valueWithGradient(at: parameters) { p in
+            let hidden = (matmul(images, p[0]) + p[1]).relu()
+            return softmaxCrossEntropy(logits: matmul(hidden, p[2]) + p[3], labels: labels)
+        }
+        return zip(parameters, gradients).map { $0 - learningRate * $1 }
+    }
+
+    /// An eager step that carries the parameters from call to call.
+    static func eagerStep(_ parameters: [Tensor<Float>], _ images: Tensor<Float>, _ labels: [Int]) -> () -> Void {
+        var state = parameters
+        return { state = train(state, images, labels) }
+    }
+
+    /// The step compiled once and replayed.
+    static func compiledStep(_ parameters: [Tensor<Float>], _ images: Tensor<Float>, _ labels: [Int]) -> () -> Void {
+        let function = CompiledFunction(state: parameters, inputs: [images]) { state, inputs in
+            (train(state, inputs[0], labels), [])
+        }
+        return { function.run([images]) }
+    }
+}
