@@ -6,6 +6,7 @@ import Autograd
 import Glibc
 #endif
 
+AllocatorTuning.keepFreedMemory()
 do {
     let options = try BenchOptions(arguments: Array(CommandLine.arguments.dropFirst()))
     let report = Report(json: options.json, tag: options.tag)

@@ -1,3 +1,4 @@
+import Autograd
 import Foundation
 
 /// One command-line option of an example trainer: `--name VALUE`, `--name=VALUE`, or a flag.
@@ -124,6 +125,7 @@ public func runTrainer(
         say(CommandLineOptions.usage(program: program, summary: summary, specs: specs))
         exit(0)
     }
+    AllocatorTuning.keepFreedMemory()
     do {
         try main(options)
         exit(0)

@@ -75,35 +75,35 @@ enum TrainingLoops<T: TensorScalar> {
         stride(from: 0, to: count, by: Vector.scalarCount).lazy.map { ($0, min(Vector.scalarCount, count - $0)) }
     }
 
+    /// Plain loops over elements, which the compiler vectorises (√ and ÷ included) once
+    /// specialised; the generic `SIMD8<T>` operations of the other loops would run lane by lane
+    /// here (`squareRoot()` in particular).
     static func update(_ rule: UpdateRule<T>, _ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>,
                        _ first: UnsafeMutablePointer<T>?, _ second: UnsafeMutablePointer<T>?, _ count: Int) {
         let (eta, decay, shrink) = (rule.learningRate, rule.coupledDecay, rule.shrink)
         switch rule.kind {
         case .sgd:
-            for (i, n) in chunks(count) {
-                let parameter = load(p, i, n)
-                let gradient = load(g, i, n) + decay * parameter
-                store(shrink * parameter - eta * gradient, p, i, n)
+            for i in 0..<count {
+                let gradient = g[i] + decay * p[i]
+                p[i] = shrink * p[i] - eta * gradient
             }
         case .momentum(let mu):
             let v = first!
-            for (i, n) in chunks(count) {
-                let parameter = load(p, i, n)
-                let velocity = mu * load(v, i, n) + (load(g, i, n) + decay * parameter)
-                store(velocity, v, i, n)
-                store(shrink * parameter - eta * velocity, p, i, n)
+            for i in 0..<count {
+                let velocity = mu * v[i] + (g[i] + decay * p[i])
+                v[i] = velocity
+                p[i] = shrink * p[i] - eta * velocity
             }
         case let .adam(beta1, beta2, epsilon, correction1, correction2):
             let (m, v) = (first!, second!)
-            for (i, n) in chunks(count) {
-                let parameter = load(p, i, n)
-                let gradient = load(g, i, n) + decay * parameter
-                let mean = beta1 * load(m, i, n) + (1 - beta1) * gradient
-                let variance = beta2 * load(v, i, n) + (1 - beta2) * gradient * gradient
-                store(mean, m, i, n)
-                store(variance, v, i, n)
-                let step = (mean * correction1) / ((variance * correction2).squareRoot() + epsilon)
-                store(shrink * parameter - eta * step, p, i, n)
+            let (keep1, keep2) = (1 - beta1, 1 - beta2)
+            for i in 0..<count {
+                let gradient = g[i] + decay * p[i]
+                let mean = beta1 * m[i] + keep1 * gradient
+                let variance = beta2 * v[i] + keep2 * gradient * gradient
+                m[i] = mean
+                v[i] = variance
+                p[i] = shrink * p[i] - eta * ((mean * correction1) / ((variance * correction2).squareRoot() + epsilon))
             }
         }
     }
