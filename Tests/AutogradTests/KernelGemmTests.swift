@@ -147,6 +147,17 @@ struct KernelGemmTests {
         }
     }
 
+    @Test("Tall products share one packed B between their row bands; others pack their own")
+    func sharedPackedB() {
+        func shares(_ problem: GemmCase<Float>) -> Bool {
+            problem.withOperands { Gemm<Float>.sharesPackedB(GemmProblem($0)) }.0
+        }
+        // (100, 20, 20) and (30, 10, 130) of the thread-count test above take the shared path.
+        #expect(shares(GemmCase(100, 20, 20)) && shares(GemmCase(30, 10, 130, transposeA: true)))
+        #expect(!shares(GemmCase(19, 21, 520)))                     // column bands
+        #expect(!shares(GemmCase(600, 20, Gemm<Float>.kc + 1)))     // B spans two depth blocks
+    }
+
     @Test("withThreadCount drives the kernel table's GEMM: 1 and 2 threads agree bit for bit")
     func publicThreadCount() {
         let side = 84  // 84³ multiply-adds: above the parallel threshold

@@ -46,10 +46,25 @@ enum Gemm<T: VectorKernelScalar> {
     /// `problem` split into bands of C, four per thread, which the threads share out; each band
     /// takes the dot-product or the blocked path (the same choice for every band).
     static func multiply(_ problem: GemmProblem<T>, threads: Int) {
-        let path = prefersDots(problem) ? multiplyDots : multiplyBlocked
-        guard threads > 1 else { return path(problem) }
+        let dots = prefersDots(problem)
+        guard threads > 1 else { return dots ? multiplyDots(problem) : multiplyBlocked(problem) }
         let parts = bands(of: problem, count: 4 * threads)
-        WorkerPool.shared.run(parts: parts.count, threads: threads) { path(parts[$0]) }
+        guard !dots, parts.count > 1, sharesPackedB(problem) else {
+            return WorkerPool.shared.run(parts: parts.count, threads: threads) {
+                dots ? multiplyDots(parts[$0]) : multiplyBlocked(parts[$0])
+            }
+        }
+        // Row bands all read the whole of B, which is one block: pack it once for all of them.
+        let packed = alignedBuffer(T.self, count: problem.k * roundedUp(problem.n, nr))
+        defer { packed.deallocate() }
+        packB(problem.b, depth: problem.k, columns: problem.n, into: packed)
+        let shared = Unchecked(UnsafePointer(packed))
+        WorkerPool.shared.run(parts: parts.count, threads: threads) { multiplyBlocked(parts[$0], packedB: shared.value) }
+    }
+
+    /// Whether the bands of `problem` are row bands over a B that is a single packed block.
+    static func sharesPackedB(_ problem: GemmProblem<T>) -> Bool {
+        problem.m > problem.n && problem.k <= kc && problem.n <= nc
     }
 
     /// Up to `count` bands of whole tiles: row bands when C is taller than wide, column bands
@@ -77,23 +92,22 @@ enum Gemm<T: VectorKernelScalar> {
         }
     }
 
-    /// The blocked product on the calling thread (m, n and k at least 1).
-    static func multiplyBlocked(_ p: GemmProblem<T>) {
+    /// The blocked product on the calling thread (m, n and k at least 1). With `prepacked`, B is
+    /// a single block (k ≤ `kc`, n ≤ `nc`) already packed there by ``packB(_:depth:columns:into:)``.
+    static func multiplyBlocked(_ p: GemmProblem<T>, packedB prepacked: UnsafePointer<T>? = nil) {
         let inPlace = p.a.columnStride == 1
         let depthBlock = min(kc, p.k)
-        let widthBlock = min(nc, roundedUp(p.n, nr))
+        let widthBlock = prepacked == nil ? min(nc, roundedUp(p.n, nr)) : 0
         let heightBlock = inPlace ? mr : min(mc, roundedUp(p.m, mr))
-        let count = depthBlock * (widthBlock + heightBlock)
-        let scratch = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<T>.stride, alignment: 64)
-            .bindMemory(to: T.self, capacity: count)
+        let scratch = alignedBuffer(T.self, count: depthBlock * (widthBlock + heightBlock))
         defer { scratch.deallocate() }
-        let packedB = scratch, packedA = scratch + depthBlock * widthBlock
+        let packedB = prepacked ?? UnsafePointer(scratch), packedA = scratch + depthBlock * widthBlock
 
         for jc in stride(from: 0, to: p.n, by: nc) {
             let width = min(nc, p.n - jc)
             for pc in stride(from: 0, to: p.k, by: kc) {
                 let depth = min(kc, p.k - pc)
-                packB(p.b.offset(row: pc, column: jc), depth: depth, columns: width, into: packedB)
+                if prepacked == nil { packB(p.b.offset(row: pc, column: jc), depth: depth, columns: width, into: scratch) }
                 for ic in stride(from: 0, to: p.m, by: inPlace ? p.m : mc) {
                     let height = min(inPlace ? p.m : mc, p.m - ic)
                     let a = p.a.offset(row: ic, column: pc)
@@ -114,7 +128,7 @@ enum Gemm<T: VectorKernelScalar> {
 
     /// One `height` × `width` block of C against one `depth`-long block of packed B.
     struct Block {
-        let packedB: UnsafeMutablePointer<T>
+        let packedB: UnsafePointer<T>
         let c: UnsafeMutablePointer<T>
         let ldc: Int, height: Int, width: Int, depth: Int
         let adding: Bool

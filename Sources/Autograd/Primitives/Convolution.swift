@@ -91,21 +91,6 @@ func convolutionFilterGradient<Scalar>(_ x: Tensor<Scalar>, _ gy: Tensor<Scalar>
         second: { convolution(x, $0, g) }) ?? gw
 }
 
-extension Tape {
-    /// Records y = B(a, b) for a bilinear B (`product`): pushforward B(ȧ, b) + B(a, ḃ); pullback
-    /// (`first`(ȳ), `second`(ȳ)), each computed only for an operand that is recorded.
-    fileprivate func recordBilinear(
-        _ primitive: Primitive, _ y: Tensor<Scalar>, _ a: Tensor<Scalar>, _ b: Tensor<Scalar>,
-        _ forward: @escaping Forward<Scalar>, _ product: @escaping (Tensor<Scalar>, Tensor<Scalar>) -> Tensor<Scalar>,
-        first: @escaping (Tensor<Scalar>) -> Tensor<Scalar>, second: @escaping (Tensor<Scalar>) -> Tensor<Scalar>
-    ) -> Tensor<Scalar> {
-        let (needsFirst, needsSecond) = (a.isRecorded, b.isRecorded)
-        return record(primitive, y, inputs: a, b, forward: forward,
-            pullback: { cotangent, _ in Tangents(needsFirst ? first(cotangent) : nil, needsSecond ? second(cotangent) : nil) },
-            pushforward: { t, _ in addTangents(t.first.map { product($0, b) }, t.second.map { product(a, $0) }) })
-    }
-}
-
 extension SlidingWindow {
     /// The window of `operation` (conv2d, maxPool2d, avgPool2d) over NHWC images of shape `input`,
     /// or a stop naming the operation, the input shape, the `filter` (or window) and the caller's

@@ -27,19 +27,24 @@ public func matmul<Scalar>(
                                           c: output, ldc: n, accumulate: false))
     }
     let y = Tensor<Scalar>(shape: [m, n], evaluating: forward, a, b)
-    guard let tape = Tape.recording(a, b) else { return y }
-    return tape.record(.matmul, y, inputs: a, b, forward: forward,
-        pullback: { c, _ in
+    let product: (Tensor<Scalar>, Tensor<Scalar>) -> Tensor<Scalar> = {
+        matmul($0, $1, transposeA: transposeA, transposeB: transposeB)
+    }
+    return Tape.recording(a, b)?.recordBilinear(.matmul, y, a, b, forward, product,
+        first: { c in
             switch (transposeA, transposeB) {
-            case (false, false): Tangents(matmul(c, b, transposeB: true), matmul(a, c, transposeA: true))
-            case (true, false): Tangents(matmul(b, c, transposeB: true), matmul(a, c))
-            case (false, true): Tangents(matmul(c, b), matmul(c, a, transposeA: true))
-            case (true, true): Tangents(matmul(b, c, transposeA: true, transposeB: true),
-                                        matmul(c, a, transposeA: true, transposeB: true))
+            case (false, false): matmul(c, b, transposeB: true)
+            case (true, false): matmul(b, c, transposeB: true)
+            case (false, true): matmul(c, b)
+            case (true, true): matmul(b, c, transposeA: true, transposeB: true)
             }
         },
-        pushforward: { t, _ in
-            addTangents(t.first.map { matmul($0, b, transposeA: transposeA, transposeB: transposeB) },
-                t.second.map { matmul(a, $0, transposeA: transposeA, transposeB: transposeB) })
-        })
+        second: { c in
+            switch (transposeA, transposeB) {
+            case (false, false): matmul(a, c, transposeA: true)
+            case (true, false): matmul(a, c)
+            case (false, true): matmul(c, a, transposeA: true)
+            case (true, true): matmul(c, a, transposeA: true, transposeB: true)
+            }
+        }) ?? y
 }
