@@ -44,9 +44,9 @@ struct UpdateRule<Scalar: TensorScalar>: Sendable {
 }
 
 /// The loops behind ``TrainingKernels``, written once for any tensor scalar and instantiated
-/// for `Float` and `Double`. Element-wise loops run on eight lanes at a time; every lane
-/// performs the same IEEE operations as scalar code would, so results do not depend on the
-/// position of an element (only the two reductions add in another order).
+/// for `Float` and `Double`. The updates are element loops that the compiler vectorises; the
+/// two reductions run on eight lanes at a time (so they add in another order than a scalar
+/// loop would).
 enum TrainingLoops<T: TensorScalar> {
     typealias Vector = SIMD8<T>
 
