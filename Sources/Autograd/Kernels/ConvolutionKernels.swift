@@ -12,8 +12,9 @@
 ///
 /// Threads split output pixels (forward, input gradient) or (filter-row tile, output-channel
 /// panel) units of the filter gradient, whose sum over the batch runs over image blocks fixed by
-/// the shape; every output element is computed by the same operations whatever the number of
-/// threads, so results are bit-identical across thread counts.
+/// the shape (the output gradient is packed once, block by block, before the units run); every
+/// output element is computed by the same operations whatever the number of threads, so results
+/// are bit-identical across thread counts.
 enum ConvolutionKernels<T: VectorKernelScalar> {
     /// Convolutions below this many multiply-adds (about 10 µs of work) stay on the calling thread.
     static var parallelVolume: Int { 1 << 19 }
@@ -108,17 +109,28 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
             let offsets = UnsafeMutablePointer<Int>.allocate(capacity: direct.filterRowTiles * Gemm<T>.mr)
             defer { offsets.deallocate() }
             let tiles = direct.filterTiles(offsets: offsets)
-            let pointers = Unchecked((gy, gw, UnsafePointer(offsets)))
+            // ȳ packed once, block by block (the blocks shared out among the threads), then
+            // every unit sums over the blocks in order.
+            let blockCount = (s.batch + blockImages - 1) / blockImages
+            let blockLength = min(s.batch, blockImages) * imagePixels * panels * Gemm<T>.nr
+            let packed = alignedBuffer(T.self, count: blockCount * blockLength)
+            defer { packed.deallocate() }
+            let pointers = Unchecked((gy, gw, UnsafePointer(offsets), packed))
+            run(blockCount, threads: threads) { blocks in
+                let (gy, _, _, packed) = pointers.value
+                for block in blocks {
+                    let images = block * blockImages..<min(s.batch, (block + 1) * blockImages)
+                    let gradient = StridedMatrix(base: gy + images.lowerBound * imagePixels * cout, rowStride: cout, columnStride: 1)
+                    Gemm<T>.packB(gradient, depth: images.count * imagePixels, columns: cout, into: packed + block * blockLength)
+                }
+            }
             run(tiles.count * panels, threads: threads) { units in
-                let (gy, gw, offsets) = pointers.value
-                let packed = alignedBuffer(T.self, count: min(s.batch, blockImages) * imagePixels * panels * Gemm<T>.nr)
-                defer { packed.deallocate() }
-                for first in stride(from: 0, to: s.batch, by: blockImages) {
-                    let images = first..<min(s.batch, first + blockImages)
-                    let gradient = StridedMatrix(base: gy + first * imagePixels * cout, rowStride: cout, columnStride: 1)
-                    Gemm<T>.packB(gradient, depth: images.count * imagePixels, columns: cout, into: packed)
+                let (_, gw, offsets, packed) = pointers.value
+                for block in 0..<blockCount {
+                    let images = block * blockImages..<min(s.batch, (block + 1) * blockImages)
                     direct.filterGradient(units: units, tiles: tiles, offsets: offsets, images: images,
-                                          packedGradient: packed, outputs: cout, gw: gw, adding: first > 0)
+                                          packedGradient: packed + block * blockLength, outputs: cout, gw: gw,
+                                          adding: block > 0)
                 }
             }
         }
