@@ -45,7 +45,18 @@ struct ConvolutionKernelTests {
         ConvolutionCase(batch: 0, height: 5, width: 5, inputs: 3, outputs: 5, window: (3, 3), padding: .symmetric(1)),
         ConvolutionCase(batch: 0, height: 4, width: 4, inputs: 3, outputs: 5, window: (4, 4)),
         ConvolutionCase(batch: 1, height: 5, width: 6, inputs: 3, outputs: 32, window: (5, 5), padding: .symmetric(2)),
+        // 192 output pixels per image: the filter gradient sums over image blocks of two
+        // (ConvolutionKernels.blockPixels = 512), the last one partial.
+        ConvolutionCase(batch: 5, height: 16, width: 12, inputs: 2, outputs: 5, window: (3, 3), padding: .symmetric(1)),
     ]
+
+    @Test("One case spans several image blocks of the filter gradient")
+    func severalFilterGradientBlocks() {
+        let imagePixels = 16 * 12, block = ConvolutionKernels<Float>.blockPixels
+        #expect(Self.cases.contains { $0.batch == 5 && $0.height == 16 && $0.width == 12 && $0.padding == .symmetric(1) })
+        // A block holds whole images (at least one), but not all five.
+        #expect(imagePixels <= block && 5 * imagePixels > block)
+    }
 
     @Test("Float", arguments: cases)
     func float(_ shape: ConvolutionCase) {

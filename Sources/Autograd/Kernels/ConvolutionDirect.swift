@@ -98,7 +98,7 @@ struct DirectConvolution<T: VectorKernelScalar>: @unchecked Sendable {
                            outputs: outputs, into: packed)
         let (groups, tiles) = pixelGroups()
         let pointers = Unchecked((UnsafePointer(packed), y))
-        ConvolutionKernels<T>.run(tiles, threads: threads) { tiles in
+        WorkerPool.shared.runChunks(of: tiles, threads: threads) { tiles in
             forward(tiles: tiles, groups: groups, packedFilter: pointers.value.0, outputs: outputs, y: pointers.value.1)
         }
     }

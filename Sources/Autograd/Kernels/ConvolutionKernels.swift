@@ -116,7 +116,7 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
             let packed = alignedBuffer(T.self, count: blockCount * blockLength)
             defer { packed.deallocate() }
             let pointers = Unchecked((gy, gw, UnsafePointer(offsets), packed))
-            run(blockCount, threads: threads) { blocks in
+            WorkerPool.shared.runChunks(of: blockCount, threads: threads) { blocks in
                 let (gy, _, _, packed) = pointers.value
                 for block in blocks {
                     let images = block * blockImages..<min(s.batch, (block + 1) * blockImages)
@@ -124,7 +124,7 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
                     Gemm<T>.packB(gradient, depth: images.count * imagePixels, columns: cout, into: packed + block * blockLength)
                 }
             }
-            run(tiles.count * panels, threads: threads) { units in
+            WorkerPool.shared.runChunks(of: tiles.count * panels, threads: threads) { units in
                 let (_, gw, offsets, packed) = pointers.value
                 for block in 0..<blockCount {
                     let images = block * blockImages..<min(s.batch, (block + 1) * blockImages)
@@ -146,16 +146,6 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
         withThreadCount(threads) { Gemm<T>.multiply(operands) }
     }
 
-    /// Runs `body` on `threads` contiguous chunks of `0..<count` (on the calling thread alone
-    /// when `threads` is 1).
-    static func run(_ count: Int, threads: Int, _ body: @escaping @Sendable (Range<Int>) -> Void) {
-        if threads == 1 {
-            body(0..<count)
-        } else {
-            WorkerPool.shared.runChunks(of: count, granularity: 1, threads: threads, body)
-        }
-    }
-
     /// Calls `body` with the NHWC batch `images` (of `shape`) placed in zero frames as
     /// `placement` says, or with the images themselves when there is no placement or it is the
     /// identity.
@@ -167,7 +157,7 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
         let buffer = alignedBuffer(T.self, count: shape[0] * placement.height * placement.width * shape[3])
         defer { buffer.deallocate() }
         let pointers = Unchecked((images, buffer))
-        run(shape[0], threads: threads) { range in
+        WorkerPool.shared.runChunks(of: shape[0], threads: threads) { range in
             Gemm<T>.placeImages(pointers.value.0, imageHeight: shape[1], imageWidth: shape[2], channels: shape[3],
                                 into: pointers.value.1, placement, images: range)
         }

@@ -3,7 +3,8 @@
 /// Each walks its arrays one `Vector` at a time; the last partial vector is computed on a
 /// zero-padded copy, so every element goes through the same instructions wherever it sits.
 /// Large arrays are split into contiguous chunks across ``ComputeThreads/current`` threads
-/// (element-wise results cannot depend on the split).
+/// (element-wise results cannot depend on the split); small ones run directly, without building
+/// the closure a fork/join needs (the netbp step is dozens of 2-element operations).
 enum ElementwiseKernels<T: VectorKernelScalar> {
     typealias Vector = T.Vector
 

@@ -64,13 +64,17 @@ enum Gemm<T: VectorKernelScalar> {
 
     /// Whether the bands of `problem` are row bands over a B that is a single packed block.
     static func sharesPackedB(_ problem: GemmProblem<T>) -> Bool {
-        problem.m > problem.n && problem.k <= kc && problem.n <= nc
+        splitsByRows(problem) && problem.k <= kc && problem.n <= nc
     }
 
-    /// Up to `count` bands of whole tiles: row bands when C is taller than wide, column bands
-    /// otherwise (each thread then packs only its share of B; measured ahead on square products).
+    /// Whether ``bands(of:count:)`` cuts `problem` into row bands: when C is taller than wide.
+    /// Column bands otherwise (each thread then packs only its share of B; measured ahead on
+    /// square products).
+    static func splitsByRows(_ problem: GemmProblem<T>) -> Bool { problem.m > problem.n }
+
+    /// Up to `count` bands of whole tiles, by rows or by columns (``splitsByRows(_:)``).
     static func bands(of problem: GemmProblem<T>, count: Int) -> [GemmProblem<T>] {
-        let byRows = problem.m > problem.n
+        let byRows = splitsByRows(problem)
         let (extent, unit) = byRows ? (problem.m, mr) : (problem.n, nr)
         let parts = max(1, min(count, (extent + unit - 1) / unit))
         guard parts > 1 else { return [problem] }

@@ -29,7 +29,7 @@ enum PoolingKernels<T: VectorKernelScalar> {
     static func pool(_ operation: PoolingKernel, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
                      _ g: PoolingGeometry, threads: Int) {
         let pointers = Unchecked((x, y, operation))
-        ConvolutionKernels<T>.run(g.window.batch, threads: threads) { images in
+        WorkerPool.shared.runChunks(of: g.window.batch, threads: threads) { images in
             let (x, y, operation) = pointers.value
             let outputs = g.outputShape.elementCount / g.window.batch
             switch operation {
@@ -45,7 +45,7 @@ enum PoolingKernels<T: VectorKernelScalar> {
     static func poolGradient(_ operation: PoolingGradientKernel, _ gy: UnsafePointer<T>, _ gx: UnsafeMutablePointer<T>,
                              _ g: PoolingGeometry, threads: Int) {
         let pointers = Unchecked((gy, gx, operation))
-        ConvolutionKernels<T>.run(g.window.batch, threads: threads) { images in
+        WorkerPool.shared.runChunks(of: g.window.batch, threads: threads) { images in
             let (gy, gx, operation) = pointers.value
             let (inputs, outputs) = (g.inputShape.elementCount / g.window.batch, g.outputShape.elementCount / g.window.batch)
             (gx + images.lowerBound * inputs).update(repeating: 0, count: images.count * inputs)

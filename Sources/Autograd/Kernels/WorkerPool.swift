@@ -52,9 +52,11 @@ final class WorkerPool: Sendable {
     }
 
     /// Runs `body` on contiguous chunks of `0..<count` whose bounds are multiples of
-    /// `granularity`, `partsPerThread` chunks per thread, on up to `threads` threads.
-    func runChunks(of count: Int, granularity: Int, threads: Int, partsPerThread: Int = 4,
+    /// `granularity`, `partsPerThread` chunks per thread, on up to `threads` threads; on one
+    /// thread, `body` runs once on the whole range.
+    func runChunks(of count: Int, granularity: Int = 1, threads: Int, partsPerThread: Int = 4,
                    _ body: @escaping @Sendable (Range<Int>) -> Void) {
+        guard threads > 1 else { return body(0..<count) }
         let parts = threads * partsPerThread
         run(parts: parts, threads: threads) { part in body(Self.chunk(part, of: parts, count: count, granularity: granularity)) }
     }
@@ -104,8 +106,9 @@ private final class Job: Sendable {
     }
 }
 
-/// One pinned thread (its pthread objects are only used through their own locking). A caller offers a job by putting it in `slot` (replacing a job the worker
-/// never took, whose parts its own caller has done); the worker takes it out and works on it.
+/// One pinned thread (its pthread objects are only used through their own locking). A caller
+/// offers a job by putting it in `slot` (replacing a job the worker never took, whose parts its
+/// own caller has done); the worker takes it out and works on it.
 private final class Worker: @unchecked Sendable {
     private let slot = Atomic<UnsafeMutableRawPointer?>(nil)
     private let isSleeping = Atomic<Bool>(false)
