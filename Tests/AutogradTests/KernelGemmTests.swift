@@ -181,11 +181,11 @@ struct KernelGemmTests {
         #expect(!takesDots(GemmCase(32, 10, 63, transposeB: true)))
     }
 
-    @Test("Bands cover C exactly once in whole tiles")
+    @Test("Bands cover C exactly once in whole tiles, largest first")
     func bands() {
         let problem = GemmCase<Float>(50, 20, 4)  // taller than wide: row bands
-        let parts = problem.withOperands { Gemm<Float>.bands(of: GemmProblem($0), count: 3) }.0
-        #expect(parts.count == 3)
+        let parts = problem.withOperands { Gemm<Float>.bands(of: GemmProblem($0), threads: 2) }.0
+        #expect(parts.map(\.m) == [12, 6, 6, 6, 6, 6, 6, 2])
         #expect(parts.map(\.m).reduce(0, +) == 50)
         #expect(parts.dropLast().allSatisfy { $0.m % Gemm<Float>.mr == 0 })
         #expect(zip(parts, parts.dropFirst()).allSatisfy { $0.c + $0.m * 20 == $1.c })

@@ -41,14 +41,18 @@ struct KernelThreadingTests {
         #expect(counters.allSatisfy { $0.values == [200, 200] })
     }
 
-    @Test("chunks tile the range in multiples of the granularity", arguments: [0, 1, 15, 16, 17, 100])
+    @Test("guided chunks tile the range in multiples of the granularity, largest first",
+          arguments: [0, 1, 15, 16, 17, 100, 1_000])
     func chunks(_ count: Int) {
-        for parts in 1...4 {
-            let ranges = (0..<parts).map { WorkerPool.chunk($0, of: parts, count: count, granularity: 16) }
-            #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == count)
+        for threads in 1...4 {
+            let ranges = WorkerPool.guidedChunks(of: count, granularity: 16, threads: threads)
+            #expect(ranges.first?.lowerBound ?? 0 == 0 && ranges.last?.upperBound ?? 0 == count)
             #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
-            #expect(ranges.dropLast().allSatisfy { $0.upperBound % 16 == 0 })
+            #expect(ranges.dropLast().allSatisfy { $0.upperBound % 16 == 0 && !$0.isEmpty })
+            #expect(zip(ranges, ranges.dropFirst().dropLast()).allSatisfy { $0.count >= $1.count })
         }
+        // 1000 = 63 units of 16 on two threads: a quarter of what remains each time.
+        #expect(WorkerPool.guidedChunks(of: 1_000, granularity: 16, threads: 2).map(\.count).prefix(4) == [240, 192, 144, 96])
     }
 
     @Test("withThreadCount sets the count for its body only, capped at the available CPUs")

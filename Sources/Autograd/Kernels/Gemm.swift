@@ -43,12 +43,12 @@ enum Gemm<T: VectorKernelScalar> {
         }
     }
 
-    /// `problem` split into bands of C, four per thread, which the threads share out; each band
+    /// `problem` split into bands of C, which the threads share out; each band
     /// takes the dot-product or the blocked path (the same choice for every band).
     static func multiply(_ problem: GemmProblem<T>, threads: Int) {
         let dots = prefersDots(problem)
         guard threads > 1 else { return dots ? multiplyDots(problem) : multiplyBlocked(problem) }
-        let parts = bands(of: problem, count: 4 * threads)
+        let parts = bands(of: problem, threads: threads)
         guard !dots, parts.count > 1, sharesPackedB(problem) else {
             return WorkerPool.shared.run(parts: parts.count, threads: threads) {
                 dots ? multiplyDots(parts[$0]) : multiplyBlocked(parts[$0])
@@ -67,20 +67,18 @@ enum Gemm<T: VectorKernelScalar> {
         splitsByRows(problem) && problem.k <= kc && problem.n <= nc
     }
 
-    /// Whether ``bands(of:count:)`` cuts `problem` into row bands: when C is taller than wide.
+    /// Whether ``bands(of:threads:)`` cuts `problem` into row bands: when C is taller than wide.
     /// Column bands otherwise (each thread then packs only its share of B; measured ahead on
     /// square products).
     static func splitsByRows(_ problem: GemmProblem<T>) -> Bool { problem.m > problem.n }
 
-    /// Up to `count` bands of whole tiles, by rows or by columns (``splitsByRows(_:)``).
-    static func bands(of problem: GemmProblem<T>, count: Int) -> [GemmProblem<T>] {
+    /// Bands of whole tiles, by rows or by columns (``splitsByRows(_:)``), largest first
+    /// (``WorkerPool/guidedChunks(of:granularity:threads:)``).
+    static func bands(of problem: GemmProblem<T>, threads: Int) -> [GemmProblem<T>] {
         let byRows = splitsByRows(problem)
         let (extent, unit) = byRows ? (problem.m, mr) : (problem.n, nr)
-        let parts = max(1, min(count, (extent + unit - 1) / unit))
-        guard parts > 1 else { return [problem] }
-        return (0..<parts).map { part in
-            let range = WorkerPool.chunk(part, of: parts, count: extent, granularity: unit)
-            return byRows ? problem.rows(range) : problem.columns(range)
+        return WorkerPool.guidedChunks(of: extent, granularity: unit, threads: threads).map {
+            byRows ? problem.rows($0) : problem.columns($0)
         }
     }
 
@@ -156,3 +154,4 @@ enum Gemm<T: VectorKernelScalar> {
         }
     }
 }
+

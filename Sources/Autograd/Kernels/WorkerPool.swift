@@ -51,21 +51,28 @@ final class WorkerPool: Sendable {
         job.waitUntilComplete()
     }
 
-    /// Runs `body` on contiguous chunks of `0..<count` whose bounds are multiples of
-    /// `granularity`, `partsPerThread` chunks per thread, on up to `threads` threads; on one
-    /// thread, `body` runs once on the whole range.
-    func runChunks(of count: Int, granularity: Int = 1, threads: Int, partsPerThread: Int = 4,
-                   _ body: @escaping @Sendable (Range<Int>) -> Void) {
+    /// Runs `body` on the ``guidedChunks(of:granularity:threads:)`` of `0..<count` on up to
+    /// `threads` threads; on one thread, `body` runs once on the whole range.
+    func runChunks(of count: Int, granularity: Int = 1, threads: Int, _ body: @escaping @Sendable (Range<Int>) -> Void) {
         guard threads > 1 else { return body(0..<count) }
-        let parts = threads * partsPerThread
-        run(parts: parts, threads: threads) { part in body(Self.chunk(part, of: parts, count: count, granularity: granularity)) }
+        let chunks = Self.guidedChunks(of: count, granularity: granularity, threads: threads)
+        run(parts: chunks.count, threads: threads) { body(chunks[$0]) }
     }
 
-    /// Chunk `part` of `parts` near-equal contiguous chunks of `0..<count`, cut at multiples of
-    /// `granularity` (so a chunk may be empty when there are fewer units than parts).
-    static func chunk(_ part: Int, of parts: Int, count: Int, granularity: Int) -> Range<Int> {
+    /// Contiguous chunks covering `0..<count`, cut at multiples of `granularity`, largest first:
+    /// each takes 1/(2·`threads`) of what remains (at least one unit). The CPUs of these
+    /// machines run at different speeds from one moment to the next (a neighbour's load), so
+    /// equal chunks left the faster thread idle for up to a chunk at the end; the small last
+    /// chunks let it fill that gap.
+    static func guidedChunks(of count: Int, granularity: Int, threads: Int) -> [Range<Int>] {
         let units = (count + granularity - 1) / granularity
-        return min(count, units * part / parts * granularity)..<min(count, units * (part + 1) / parts * granularity)
+        var chunks: [Range<Int>] = [], start = 0
+        while start < units {
+            let size = max(1, (units - start) / (2 * threads))
+            chunks.append(start * granularity..<min(count, (start + size) * granularity))
+            start += size
+        }
+        return chunks
     }
 }
 
