@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// The peers' cifar_cnn.py in Swift: the seeds' CIFAR-10 CNN on random NHWC data, written with
-/// Autograd primitives directly (conv2d + bias + ReLU, pools, matmul, softmax cross-entropy) and
+/// Autograd primitives directly (conv2d, then the bias with its ReLU fused, pools, matmul, softmax cross-entropy) and
 /// a small Adam over the parameter tensors.
 ///
 ///     conv 5×5 3→32 pad 2 → max pool 2/2 → ReLU                 32×32 → 16×16
@@ -83,11 +83,11 @@ enum CNNBench {
     /// The logits of `images` ([N, 32, 32, 3]) under `p` (as ``initialParameters(using:)`` orders them).
     static func logits(_ p: [Tensor<Float>], _ images: Tensor<Float>) -> Tensor<Float> {
         let same = Padding.symmetric(2)
-        var h = maxPool2d(conv2d(images, filter: p[0], padding: same) + p[1], window: (2, 2), strides: (2, 2)).relu()
-        h = avgPool2d((conv2d(h, filter: p[2], padding: same) + p[3]).relu(), window: (2, 2), strides: (2, 2))
-        h = avgPool2d((conv2d(h, filter: p[4], padding: same) + p[5]).relu(), window: (2, 2), strides: (2, 2))
-        h = (conv2d(h, filter: p[6]) + p[7]).relu()
-        return matmul(h.reshaped(to: [images.shape[0], 64]), p[8]) + p[9]
+        var h = maxPool2d(conv2d(images, filter: p[0], padding: same).addingBias(p[1]), window: (2, 2), strides: (2, 2)).relu()
+        h = avgPool2d(conv2d(h, filter: p[2], padding: same).addingBias(p[3], rectified: true), window: (2, 2), strides: (2, 2))
+        h = avgPool2d(conv2d(h, filter: p[4], padding: same).addingBias(p[5], rectified: true), window: (2, 2), strides: (2, 2))
+        h = conv2d(h, filter: p[6]).addingBias(p[7], rectified: true)
+        return matmul(h.reshaped(to: [images.shape[0], 64]), p[8]).addingBias(p[9])
     }
 
     /// The training step on `state` = parameters, Adam's first and second moments (as many

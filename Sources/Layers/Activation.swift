@@ -26,13 +26,7 @@ public struct Activation<Scalar: TensorScalar>: Module {
     /// The function applied to `input`.
     public func callAsFunction(_ input: Tensor<Scalar>, context: inout ForwardContext) -> Tensor<Scalar> {
         _ = checkedOutputShape(forInputShape: input.shape)
-        switch function {
-        case .sigmoid: return input.sigmoid()
-        case .relu: return input.relu()
-        case .leakyRelu(let slope): return input.leakyRelu(slope: slope)
-        case .tanh: return input.tanh()
-        case .softmax: return input.softmax(alongAxis: -1)
-        }
+        return function(input)
     }
 
     /// None.
@@ -47,8 +41,24 @@ public struct Activation<Scalar: TensorScalar>: Module {
     }
 
     /// "Sigmoid", "ReLU", "LeakyReLU(slope)", "Tanh" or "Softmax".
-    public var layerDescription: String {
-        switch function {
+    public var layerDescription: String { function.name }
+}
+
+extension Activation.Function {
+    /// The function applied to `input`.
+    public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
+        switch self {
+        case .sigmoid: input.sigmoid()
+        case .relu: input.relu()
+        case .leakyRelu(let slope): input.leakyRelu(slope: slope)
+        case .tanh: input.tanh()
+        case .softmax: input.softmax(alongAxis: -1)
+        }
+    }
+
+    /// "Sigmoid", "ReLU", "LeakyReLU(slope)", "Tanh" or "Softmax".
+    public var name: String {
+        switch self {
         case .sigmoid: "Sigmoid"
         case .relu: "ReLU"
         case .leakyRelu(let slope): "LeakyReLU(\(slope))"
@@ -56,4 +66,12 @@ public struct Activation<Scalar: TensorScalar>: Module {
         case .softmax: "Softmax"
         }
     }
+}
+
+/// `activation`(x + `bias`), the bias along the last axis; a ReLU is fused with the bias into one
+/// primitive (`addingBias(_:rectified:)`), one pass over the output.
+func addingBias<Scalar>(_ bias: Tensor<Scalar>, to x: Tensor<Scalar>, then activation: Activation<Scalar>.Function?) -> Tensor<Scalar> {
+    if activation == .relu { return x.addingBias(bias, rectified: true) }
+    let z = x.addingBias(bias)
+    return activation?(z) ?? z
 }

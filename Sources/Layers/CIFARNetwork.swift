@@ -8,9 +8,11 @@ extension Sequential {
     /// | block | layers | output |
     /// |---|---|---|
     /// | 1 | conv 5×5×cin×32, pad 2 → max pool 2×2, stride 2 → ReLU | 16×16×32 |
-    /// | 2 | conv 5×5×32×32, pad 2 → ReLU → average pool 2×2, stride 2 | 8×8×32 |
-    /// | 3 | conv 5×5×32×64, pad 2 → ReLU → average pool 2×2, stride 2 | 4×4×64 |
-    /// | 4 | conv 4×4×64×64, no padding → ReLU | 1×1×64 |
+    /// | 2 | conv 5×5×32×32, pad 2, ReLU → average pool 2×2, stride 2 | 8×8×32 |
+    /// | 3 | conv 5×5×32×64, pad 2, ReLU → average pool 2×2, stride 2 | 4×4×64 |
+    /// | 4 | conv 4×4×64×64, no padding, ReLU | 1×1×64 |
+    ///
+    /// A ReLU right after a convolution is the layer's own `activation`, fused with its bias.
     /// | 5 | flatten → dense 64 → 10 | 10 |
     ///
     /// `dropoutRates` gives one rate per block; a block with a positive rate ends with a dropout
@@ -25,15 +27,16 @@ extension Sequential {
             fatalError("cifarCNN: \(dropoutRates.count) dropout rates given, one per block (5) needed",
                                 file: file, line: line)
         }
-        func conv(_ cin: Int, _ cout: Int, _ size: Int, _ padding: PaddingMode) -> Entry {
-            Conv2D(inputChannels: cin, filters: cout, kernelSize: (size, size), padding: padding, using: &generator).named("conv")
+        func conv(_ cin: Int, _ cout: Int, _ size: Int, _ padding: PaddingMode, _ activation: Activation<Scalar>.Function? = nil) -> Entry {
+            Conv2D(inputChannels: cin, filters: cout, kernelSize: (size, size), padding: padding, activation: activation,
+                   using: &generator).named("conv")
         }
         let relu = Activation<Scalar>(.relu).named("relu")
         let blocks: [[Entry]] = [
             [conv(inputChannels, 32, 5, .symmetric(2)), MaxPool2D(size: (2, 2), strides: (2, 2)).named("pool"), relu],
-            [conv(32, 32, 5, .symmetric(2)), relu, AvgPool2D(size: (2, 2), strides: (2, 2)).named("pool")],
-            [conv(32, 64, 5, .symmetric(2)), relu, AvgPool2D(size: (2, 2), strides: (2, 2)).named("pool")],
-            [conv(64, 64, 4, .valid), relu],
+            [conv(32, 32, 5, .symmetric(2), .relu), AvgPool2D(size: (2, 2), strides: (2, 2)).named("pool")],
+            [conv(32, 64, 5, .symmetric(2), .relu), AvgPool2D(size: (2, 2), strides: (2, 2)).named("pool")],
+            [conv(64, 64, 4, .valid, .relu)],
             [Flatten().named("flatten"), Dense(inputSize: 64, outputSize: 10, using: &generator).named("dense")],
         ]
         return Sequential(zip(blocks, dropoutRates).enumerated().map { index, block in

@@ -1,8 +1,9 @@
 import Autograd
 
 /// A 2-D convolution layer over NHWC images: `filters` filters of `kernelSize` × input channels,
-/// each adding its bias, y = conv2d(x, W) + b. `conv2d` is the cross-correlation of deep-learning
-/// frameworks (no filter flip; see MATH.md §0).
+/// each adding its bias, y = conv2d(x, W) + b, then an optional `activation` (a ReLU fused with
+/// the bias: one pass). `conv2d` is the cross-correlation of deep-learning frameworks (no filter
+/// flip; see MATH.md §0).
 ///
 /// The weight is the filter bank [kh, kw, cin, cout] (HWIO), as seed 004 writes "5 × 5 × 3 × 32".
 public struct Conv2D<Scalar: TensorScalar>: Module {
@@ -10,6 +11,8 @@ public struct Conv2D<Scalar: TensorScalar>: Module {
     public var weight: Tensor<Scalar>
     /// One bias per filter, [cout].
     public var bias: Tensor<Scalar>
+    /// The function applied after the bias, if any.
+    public var activation: Activation<Scalar>.Function?
     let window: SlidingWindow
 
     /// The filter size (kh, kw).
@@ -29,7 +32,7 @@ public struct Conv2D<Scalar: TensorScalar>: Module {
         inputChannels: Int, filters: Int, kernelSize: (height: Int, width: Int),
         strides: (height: Int, width: Int) = (1, 1), padding: PaddingMode = .valid,
         weightInitializer: Initializer = .heNormal, biasInitializer: Initializer = .zeros,
-        using generator: inout some RandomNumberGenerator, file: StaticString = #fileID, line: UInt = #line
+        activation: Activation<Scalar>.Function? = nil, using generator: inout some RandomNumberGenerator, file: StaticString = #fileID, line: UInt = #line
     ) {
         let area = kernelSize.height * kernelSize.width
         let weight: Tensor<Scalar> = weightInitializer.makeTensor(
@@ -37,27 +40,29 @@ public struct Conv2D<Scalar: TensorScalar>: Module {
             fanIn: area * inputChannels, fanOut: area * filters, using: &generator)
         let bias: Tensor<Scalar> = biasInitializer.makeTensor([filters], fanIn: area * inputChannels, fanOut: area * filters,
                                                               using: &generator)
-        self.init(weight: weight, bias: bias, strides: strides, padding: padding, file: file, line: line)
+        self.init(weight: weight, bias: bias, strides: strides, padding: padding, activation: activation, file: file, line: line)
     }
 
     /// A layer with the given filters [kh, kw, cin, cout] and biases [cout].
     public init(
         weight: Tensor<Scalar>, bias: Tensor<Scalar>, strides: (height: Int, width: Int) = (1, 1),
-        padding: PaddingMode = .valid, file: StaticString = #fileID, line: UInt = #line
+        padding: PaddingMode = .valid, activation: Activation<Scalar>.Function? = nil,
+        file: StaticString = #fileID, line: UInt = #line
     ) {
         guard weight.rank == 4, bias.shape == [weight.shape[3]] else {
             fatalError("Conv2D(weight:bias:): weight \(weight.shape) must be [kh, kw, cin, cout] and bias \(bias.shape) must be [cout]",
                                 file: file, line: line)
         }
-        (self.weight, self.bias) = (weight, bias)
+        (self.weight, self.bias, self.activation) = (weight, bias, activation)
         window = SlidingWindow("Conv2D", size: (weight.shape[0], weight.shape[1]), strides: strides, padding: padding,
                                file: file, line: line)
     }
 
-    /// conv2d(x, W) + b for images x of shape [N, H, W, cin].
+    /// conv2d(x, W) + b (then the activation) for images x of shape [N, H, W, cin].
     public func callAsFunction(_ input: Tensor<Scalar>, context: inout ForwardContext) -> Tensor<Scalar> {
         _ = checkedOutputShape(forInputShape: input.shape)
-        return conv2d(input, filter: weight, strides: strides, padding: window.resolvedPadding(for: input.shape)) + bias
+        let z = conv2d(input, filter: weight, strides: strides, padding: window.resolvedPadding(for: input.shape))
+        return addingBias(bias, to: z, then: activation)
     }
 
     /// `weight`, then `bias`.
@@ -74,6 +79,9 @@ public struct Conv2D<Scalar: TensorScalar>: Module {
         return output
     }
 
-    /// "Conv2D(5×5, 3 → 32, pad 2)".
-    public var layerDescription: String { window.describe("Conv2D", detail: "\(inputChannels) → \(filters)") }
+    /// "Conv2D(5×5, 3 → 32, pad 2)", with ", ReLU" (say) for an activation.
+    public var layerDescription: String {
+        let description = window.describe("Conv2D", detail: "\(inputChannels) → \(filters)")
+        return activation.map { description.dropLast() + ", \($0.name))" } ?? description
+    }
 }

@@ -5,12 +5,14 @@ import Autograd
 ///
 /// A batch is a matrix [B, fan_in], one point per row, and the layer computes
 /// `matmul(x, W, transposeB: true) + b`, which is (W xᵢ + b)ᵀ row by row. A single point is a
-/// batch of one.
+/// batch of one. An optional `activation` follows the bias (a ReLU fused with it: one pass).
 public struct Dense<Scalar: TensorScalar>: Module {
     /// W, of shape [outputSize, inputSize].
     public var weight: Tensor<Scalar>
     /// b, of shape [outputSize].
     public var bias: Tensor<Scalar>
+    /// The function applied after the bias, if any.
+    public var activation: Activation<Scalar>.Function?
 
     /// The number of inputs (fan_in).
     public var inputSize: Int { weight.shape[1] }
@@ -21,25 +23,27 @@ public struct Dense<Scalar: TensorScalar>: Module {
     public init(
         inputSize: Int, outputSize: Int,
         weightInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
-        using generator: inout some RandomNumberGenerator
+        activation: Activation<Scalar>.Function? = nil, using generator: inout some RandomNumberGenerator
     ) {
+        self.activation = activation
         weight = weightInitializer.makeTensor([outputSize, inputSize], fanIn: inputSize, fanOut: outputSize, using: &generator)
         bias = biasInitializer.makeTensor([outputSize], fanIn: inputSize, fanOut: outputSize, using: &generator)
     }
 
     /// A layer with the given W (fan_out × fan_in) and b (fan_out).
-    public init(weight: Tensor<Scalar>, bias: Tensor<Scalar>, file: StaticString = #fileID, line: UInt = #line) {
+    public init(weight: Tensor<Scalar>, bias: Tensor<Scalar>, activation: Activation<Scalar>.Function? = nil,
+                file: StaticString = #fileID, line: UInt = #line) {
         guard weight.rank == 2, bias.shape == [weight.shape[0]] else {
             fatalError("Dense(weight:bias:): weight \(weight.shape) must be fan_out × fan_in and bias \(bias.shape) must be [fan_out]",
                                 file: file, line: line)
         }
-        (self.weight, self.bias) = (weight, bias)
+        (self.weight, self.bias, self.activation) = (weight, bias, activation)
     }
 
-    /// x Wᵀ + b for a batch x of shape [B, inputSize].
+    /// x Wᵀ + b (then the activation) for a batch x of shape [B, inputSize].
     public func callAsFunction(_ input: Tensor<Scalar>, context: inout ForwardContext) -> Tensor<Scalar> {
         _ = checkedOutputShape(forInputShape: input.shape)
-        return matmul(input, weight, transposeB: true) + bias
+        return addingBias(bias, to: matmul(input, weight, transposeB: true), then: activation)
     }
 
     /// `weight`, then `bias`.
@@ -56,6 +60,6 @@ public struct Dense<Scalar: TensorScalar>: Module {
         return [shape[0], outputSize]
     }
 
-    /// "Dense(inputSize → outputSize)".
-    public var layerDescription: String { "Dense(\(inputSize) → \(outputSize))" }
+    /// "Dense(inputSize → outputSize)", with ", ReLU" (say) for an activation.
+    public var layerDescription: String { "Dense(\(inputSize) → \(outputSize)\(activation.map { ", \($0.name)" } ?? ""))" }
 }

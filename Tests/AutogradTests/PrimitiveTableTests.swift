@@ -45,6 +45,10 @@ let primitiveTable: [PrimitiveCase] = [
     row(.sum, "axes 0 and 2 kept", [[2, 3, 4]]) { $0[0].sum(alongAxes: [0, 2], keepingDimensions: true) },
     row(.sum, "everything", [[2, 3]]) { $0[0].sum() },
     row(.sum, "mean of last axis", [[2, 5]]) { $0[0].mean(alongAxes: [-1]) },
+    row(.addBias, "bias along the last axis of a rank-3 tensor", [[2, 3, 4], [4]]) { $0[0].addingBias($0[1]) },
+    row(.addBias, "11 columns: a partial vector", [[3, 11], [11]]) { $0[0].addingBias($0[1]) },
+    // |x| > 0.3 and |0.1·b| < 0.1 keep x + 0.1·b away from ReLU's kink.
+    row(.addBiasRelu, "away from the kink", [[2, 3, 11], [11]], awayFromZero: 0.3) { $0[0].addingBias($0[1] * 0.1, rectified: true) },
     row(.reshape, "matrix to rank 3", [[4, 6]]) { $0[0].reshaped(to: [2, -1, 3]) },
     row(.transpose, "matrix", [[3, 5]]) { $0[0].transposed() },
     row(.transpose, "rank 4 permutation", [[2, 3, 4, 2]]) { $0[0].transposed(permutation: [0, 3, 1, 2]) },
@@ -57,6 +61,12 @@ let primitiveTable: [PrimitiveCase] = [
     row(.leakyRelu, "slope 0.2", [[3, 2, 2]], awayFromZero: 0.05) { $0[0].leakyRelu(slope: 0.2) },
     row(.leakyReluDerivative, "piecewise constant (zero derivative)", [[4, 3]], awayFromZero: 0.05) {
         $0[0].leakyReluDerivative(slope: 0.1) * $0[0]
+    },
+    row(.reluBackward, "cotangent and input (piecewise constant in the input)", [[4, 3], [4, 3]], awayFromZero: 0.05) {
+        $0[0].reluBackward(input: $0[1])
+    },
+    row(.reluBackward, "as ReLU's recorded pullback", [[3, 4], [3, 4]], awayFromZero: 0.05) { v in
+        recordedPullback(of: { $0[0].relu() }, at: [v[1]], cotangent: v[0])[0]
     },
     row(.softmax, "last axis", [[3, 5]], in: -3..<3) { $0[0].softmax() },
     row(.softmax, "middle axis", [[2, 4, 3]], in: -3..<3) { $0[0].softmax(alongAxis: 1) },

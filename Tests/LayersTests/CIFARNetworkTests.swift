@@ -27,9 +27,9 @@ struct CIFARNetworkTests {
         }
         #expect(blocks == [
             "block1: Conv2D(5×5, 3 → 32, pad 2) → MaxPool2D(2×2, stride 2) → ReLU",
-            "block2: Conv2D(5×5, 32 → 32, pad 2) → ReLU → AvgPool2D(2×2, stride 2)",
-            "block3: Conv2D(5×5, 32 → 64, pad 2) → ReLU → AvgPool2D(2×2, stride 2)",
-            "block4: Conv2D(4×4, 64 → 64) → ReLU",
+            "block2: Conv2D(5×5, 32 → 32, pad 2, ReLU) → AvgPool2D(2×2, stride 2)",
+            "block3: Conv2D(5×5, 32 → 64, pad 2, ReLU) → AvgPool2D(2×2, stride 2)",
+            "block4: Conv2D(4×4, 64 → 64, ReLU)",
             "block5: Flatten → Dense(64 → 10)",
         ])
     }
@@ -91,9 +91,9 @@ struct CIFARNetworkTests {
         let body = rows.filter { $0.count == 4 && $0[0] != "Layer" }.map { [$0[0], $0[2], $0[3]].map(String.init) }
         #expect(body == [
             ["block1.conv", "32 × 32 × 32", "2,432"], ["block1.pool", "16 × 16 × 32", "0"], ["block1.relu", "16 × 16 × 32", "0"],
-            ["block2.conv", "16 × 16 × 32", "25,632"], ["block2.relu", "16 × 16 × 32", "0"], ["block2.pool", "8 × 8 × 32", "0"],
-            ["block3.conv", "8 × 8 × 64", "51,264"], ["block3.relu", "8 × 8 × 64", "0"], ["block3.pool", "4 × 4 × 64", "0"],
-            ["block4.conv", "1 × 1 × 64", "65,600"], ["block4.relu", "1 × 1 × 64", "0"],
+            ["block2.conv", "16 × 16 × 32", "25,632"], ["block2.pool", "8 × 8 × 32", "0"],
+            ["block3.conv", "8 × 8 × 64", "51,264"], ["block3.pool", "4 × 4 × 64", "0"],
+            ["block4.conv", "1 × 1 × 64", "65,600"],
             ["block5.flatten", "64", "0"], ["block5.dense", "10", "650"],
         ])
         #expect(rows.last?.joined() == "Total: 145,578 parameters (145,376 weights, 202 biases)")

@@ -80,20 +80,20 @@ struct DocExamplesTests {
                 Dropout(rate: 0.15).named("dropout")
             }.named("block1")
             Sequential {
-                Conv2D(inputChannels: 32, filters: 32, kernelSize: (5, 5), padding: .symmetric(2), using: &generator).named("conv")
-                Activation(.relu).named("relu")
+                Conv2D(inputChannels: 32, filters: 32, kernelSize: (5, 5), padding: .symmetric(2), activation: .relu,
+                       using: &generator).named("conv")
                 AvgPool2D(size: (2, 2), strides: (2, 2)).named("pool")
                 Dropout(rate: 0.15).named("dropout")
             }.named("block2")
             Sequential {
-                Conv2D(inputChannels: 32, filters: 64, kernelSize: (5, 5), padding: .symmetric(2), using: &generator).named("conv")
-                Activation(.relu).named("relu")
+                Conv2D(inputChannels: 32, filters: 64, kernelSize: (5, 5), padding: .symmetric(2), activation: .relu,
+                       using: &generator).named("conv")
                 AvgPool2D(size: (2, 2), strides: (2, 2)).named("pool")
                 Dropout(rate: 0.15).named("dropout")
             }.named("block3")
             Sequential {
-                Conv2D(inputChannels: 64, filters: 64, kernelSize: (4, 4), padding: .valid, using: &generator).named("conv")
-                Activation(.relu).named("relu")
+                Conv2D(inputChannels: 64, filters: 64, kernelSize: (4, 4), padding: .valid, activation: .relu,
+                       using: &generator).named("conv")
                 Dropout(rate: 0.35).named("dropout")
             }.named("block4")
             Sequential {

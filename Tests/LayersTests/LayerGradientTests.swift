@@ -31,6 +31,16 @@ struct LayerCase: CustomTestStringConvertible, Sendable {
 /// Every layer type, at small shapes; non-zero biases so that their derivatives matter.
 let layerTable: [LayerCase] = [
     LayerCase("Dense", input: [3, 4]) { Dense(inputSize: 4, outputSize: 5, biasInitializer: .gaussian(scale: 1), using: &$0) },
+    LayerCase("Dense with its ReLU fused to the bias", input: [3, 4]) {
+        Dense(inputSize: 4, outputSize: 5, biasInitializer: .gaussian(scale: 1), activation: .relu, using: &$0)
+    },
+    LayerCase("Dense with a tanh activation", input: [3, 4]) {
+        Dense(inputSize: 4, outputSize: 5, biasInitializer: .gaussian(scale: 1), activation: .tanh, using: &$0)
+    },
+    LayerCase("Conv2D with its ReLU fused to the bias", input: [2, 4, 4, 2]) {
+        Conv2D(inputChannels: 2, filters: 3, kernelSize: (3, 3), padding: .same, biasInitializer: .gaussian(scale: 1),
+               activation: .relu, using: &$0)
+    },
     LayerCase("Sigmoid", input: [3, 4]) { _ in Activation(.sigmoid) },
     LayerCase("ReLU", input: [3, 4], awayFromZero: 0.05) { _ in Activation(.relu) },
     LayerCase("LeakyReLU", input: [3, 4], awayFromZero: 0.05) { _ in Activation(.leakyRelu(slope: 0.1)) },
@@ -88,6 +98,29 @@ struct LayerGradientTests {
         let (report, _, everyParameterMatters) = row.check()
         #expect(report.passes, "\(row.label)\n\(report)")
         #expect(everyParameterMatters, "\(row.label): a parameter has a zero gradient")
+    }
+
+    @Test("a fused ReLU gives a separate ReLU layer's values and gradients, bit for bit")
+    func fusedReluMatchesSeparateLayer() {
+        var generator = SeededGenerator(seed: 21)
+        let fused = Conv2D<Float>(inputChannels: 2, filters: 3, kernelSize: (3, 3), padding: .same,
+                                  biasInitializer: .gaussian(scale: 1), activation: .relu, using: &generator)
+        let separate = Sequential<Float> {
+            Conv2D(weight: fused.weight, bias: fused.bias, padding: .same)
+            Activation(.relu)
+        }
+        let x = Tensor<Float>(seededTensor([2, 5, 5, 2], seed: 4).scalars.map(Float.init), shape: [2, 5, 5, 2])
+        let weights = Tensor<Float>(seededTensor([2, 5, 5, 3], seed: 5).scalars.map(Float.init), shape: [2, 5, 5, 3])
+        func loss(_ model: some Module<Float>) -> (Tensor<Float>, [Tensor<Float>]) {
+            let (value, gradient) = model.valueWithGradient { model in
+                var context = ForwardContext.inference
+                return (model(x, context: &context) * weights).sum()
+            }
+            return (value, gradient.map(\.self))
+        }
+        let (fusedValue, fusedGradient) = loss(fused), (separateValue, separateGradient) = loss(separate)
+        #expect(fusedValue == separateValue)
+        #expect(fusedGradient.count == 2 && fusedGradient == separateGradient)
     }
 
     @Test("the Dense check covers its weight and bias")

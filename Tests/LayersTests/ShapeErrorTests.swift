@@ -57,7 +57,7 @@ struct ShapeErrorTests {
             var generator = SeededGenerator(seed: 1)
             _ = Sequential<Float>.cifarCNN(using: &generator).summary(inputShape: [28, 28, 3])
         }
-        expectStop(result, mentions: ["block4.conv", "Conv2D(4×4, 64 → 64)", "at least 4×4", "[1, 3, 3, 64]"])
+        expectStop(result, mentions: ["block4.conv", "Conv2D(4×4, 64 → 64, ReLU)", "at least 4×4", "[1, 3, 3, 64]"])
     }
 
     @Test("a pooling window larger than the image")

@@ -54,6 +54,7 @@ enum ElementwiseKernels<T: VectorKernelScalar> {
         case .subtract: map(a, b, y, count, -)
         case .multiply: map(a, b, y, count, *)
         case .divide: map(a, b, y, count, /)
+        case .reluBackward: map(a, b, y, count) { T.choosing($0, whereAboveZero: $1, otherwise: .zero) }
         }
     }
 

@@ -11,6 +11,9 @@ public final class KernelTable<Scalar: TensorScalar>: Sendable {
     /// `output[i] = lhs[i] ∘ rhs[i]` for `count` elements.
     let binary: @Sendable (_ operation: BinaryKernel, _ lhs: UnsafePointer<Scalar>, _ rhs: UnsafePointer<Scalar>,
                            _ output: UnsafeMutablePointer<Scalar>, _ count: Int) -> Void
+    /// `output[r, c] = input[r, c] + bias[c]` over `rows` rows of `columns`, then max(0, ·) when `rectify`.
+    let addBias: @Sendable (_ input: UnsafePointer<Scalar>, _ bias: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>,
+                            _ rows: Int, _ columns: Int, _ rectify: Bool) -> Void
     /// `C = op(A) · op(B)` (or `C += …` when `accumulate`), row-major, see ``GemmOperands``.
     let gemm: @Sendable (_ operands: GemmOperands<Scalar>) -> Void
     /// Copies `input` (shape `source`, right-aligned and broadcast) into `output` of shape `target`.
@@ -55,6 +58,8 @@ public final class KernelTable<Scalar: TensorScalar>: Sendable {
                           _ output: UnsafeMutablePointer<Scalar>, _ count: Int) -> Void,
         binary: @escaping @Sendable (_ operation: BinaryKernel, _ lhs: UnsafePointer<Scalar>, _ rhs: UnsafePointer<Scalar>,
                            _ output: UnsafeMutablePointer<Scalar>, _ count: Int) -> Void,
+        addBias: @escaping @Sendable (_ input: UnsafePointer<Scalar>, _ bias: UnsafePointer<Scalar>,
+                             _ output: UnsafeMutablePointer<Scalar>, _ rows: Int, _ columns: Int, _ rectify: Bool) -> Void,
         gemm: @escaping @Sendable (_ operands: GemmOperands<Scalar>) -> Void,
         broadcast: @escaping @Sendable (_ input: UnsafePointer<Scalar>, _ source: Shape,
                               _ output: UnsafeMutablePointer<Scalar>, _ target: Shape) -> Void,
@@ -82,6 +87,7 @@ public final class KernelTable<Scalar: TensorScalar>: Sendable {
     ) {
         self.unary = unary
         self.binary = binary
+        self.addBias = addBias
         self.gemm = gemm
         self.broadcast = broadcast
         self.reduceSum = reduceSum
@@ -111,6 +117,8 @@ public enum UnaryKernel<Scalar: TensorScalar>: Sendable {
 /// Element-wise binary kernels.
 public enum BinaryKernel: Sendable {
     case add, subtract, multiply, divide
+    /// lhs where rhs > 0, zero elsewhere: ReLU's pullback ḡ ∘ 1[x > 0] (ReLU′(0) = 0).
+    case reluBackward
 }
 
 /// A row-major matrix product `C = op(A) · op(B)`: `op(A)` is m × k, `op(B)` is k × n, C is m × n.
@@ -194,6 +202,7 @@ extension KernelTable where Scalar: VectorKernelScalar {
         KernelTable(
             unary: ElementwiseKernels<Scalar>.unary,
             binary: ElementwiseKernels<Scalar>.binary,
+            addBias: BiasKernels<Scalar>.addBias,
             gemm: Gemm<Scalar>.multiply,
             broadcast: BroadcastKernels<Scalar>.broadcast,
             reduceSum: BroadcastKernels<Scalar>.reduceSum,

@@ -29,6 +29,17 @@ enum ReferenceKernels<T: KernelScalar> {
         case .subtract: for i in 0..<count { y[i] = a[i] - b[i] }
         case .multiply: for i in 0..<count { y[i] = a[i] * b[i] }
         case .divide: for i in 0..<count { y[i] = a[i] / b[i] }
+        case .reluBackward: for i in 0..<count { y[i] = b[i] > 0 ? a[i] : 0 }
+        }
+    }
+
+    static func addBias(_ x: UnsafePointer<T>, _ bias: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
+                        rows: Int, columns: Int, rectify: Bool) {
+        for row in 0..<rows {
+            for column in 0..<columns {
+                let sum = x[row * columns + column] + bias[column]
+                y[row * columns + column] = rectify && !(sum > 0) ? 0 : sum
+            }
         }
     }
 
@@ -136,6 +147,7 @@ extension KernelTable where Scalar: KernelScalar {
         KernelTable(
             unary: ReferenceKernels<Scalar>.unary,
             binary: ReferenceKernels<Scalar>.binary,
+            addBias: ReferenceKernels<Scalar>.addBias,
             gemm: ReferenceKernels<Scalar>.gemm,
             broadcast: ReferenceKernels<Scalar>.broadcast,
             reduceSum: ReferenceKernels<Scalar>.reduceSum,

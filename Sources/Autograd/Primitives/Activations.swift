@@ -2,7 +2,7 @@
 // output where it is cheaper (σ′ = σ(1 − σ), tanh′ = 1 − tanh²), and as differentiable tensor
 // expressions, so that they can be differentiated again. ReLU′ and leaky ReLU′ are piecewise
 // constant (ReLU′(0) = 0, as seeds 000/004 define ReLU), computed by their own primitive whose
-// derivative is zero.
+// derivative is zero; ReLU's pullback is one primitive of its own, `reluBackward`.
 
 extension Tensor {
     /// The logistic sigmoid σ(x) = 1 / (1 + e^−x). Pullback: ḡ ∘ σ(1 − σ); pushforward: ẋ ∘ σ(1 − σ).
@@ -40,9 +40,30 @@ extension Tensor {
         let forward = Tensor.unaryForward(slope == 0 ? .relu : .leakyRelu(slope: slope), count: elementCount)
         let y = Tensor(shape: shape, evaluating: forward, self)
         guard let tape = Tape.recording(self) else { return y }
+        guard slope != 0 else {
+            return tape.record(primitive, y, inputs: self, forward: forward,
+                pullback: { cotangent, _ in Tangents(cotangent.reluBackward(input: self)) },
+                pushforward: { t, _ in t.first!.reluBackward(input: self) })
+        }
         return tape.record(primitive, y, inputs: self, forward: forward,
             pullback: { cotangent, _ in Tangents(cotangent * self.leakyReluDerivative(slope: slope)) },
             pushforward: { t, _ in t.first! * self.leakyReluDerivative(slope: slope) })
+    }
+
+    /// This tensor as a cotangent ḡ through ReLU at `input`: ḡ ∘ 1[x > 0] (ReLU′(0) = 0), in one
+    /// pass instead of ReLU′(x) and a product. Linear in ḡ, piecewise constant in x.
+    /// Pullback: (ū ∘ 1[x > 0], 0); pushforward: ġ ∘ 1[x > 0].
+    @_specialize(where Scalar == Float)
+    public func reluBackward(input: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        guard shape == input.shape else {
+            Tensor.shapeMismatch("reluBackward", shape, input.shape, "differ (cotangent and input)", file: file, line: line)
+        }
+        let forward = Tensor.binaryForward(.reluBackward, count: elementCount)
+        let y = Tensor(shape: shape, evaluating: forward, self, input)
+        guard let tape = Tape.recording(self, input) else { return y }
+        return tape.record(.reluBackward, y, inputs: self, input, forward: forward,
+            pullback: { cotangent, _ in Tangents(cotangent.reluBackward(input: input), nil) },
+            pushforward: { t, _ in t.first.map { $0.reluBackward(input: input) } ?? Tensor.zeros(input.shape) })
     }
 
     /// The derivative of leaky ReLU as a tensor: 1 where x > 0, `slope` elsewhere (0 at 0, as the

@@ -7,9 +7,13 @@ public enum Primitive: String, CaseIterable, Sendable {
     case add, subtract, negate, scale, multiply, divide
     case matmul
     case broadcast, sum
+    /// A bias along the last axis, y = x + b, and with the ReLU after it, y = relu(x + b).
+    case addBias, addBiasRelu
     case reshape, transpose
     case exp, log
     case sigmoid, tanh, relu, leakyRelu, leakyReluDerivative
+    /// ReLU's pullback ḡ ∘ 1[x > 0] as a primitive of (ḡ, x), so that it can be differentiated again.
+    case reluBackward
     case softmax, logSoftmax
     case softmaxCrossEntropy, quadraticCost
     case maskMultiply

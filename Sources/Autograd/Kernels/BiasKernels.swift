@@ -1,0 +1,47 @@
+/// The `addBias` table entry: `y[r, c] = x[r, c] + b[c]` for `rows` rows of `columns`, then
+/// max(0, ·) when `rectify`. A layer's bias and its ReLU in one pass over the output, in place of
+/// a broadcast copy of the bias, an addition and a ReLU (three passes, two temporaries).
+///
+/// Each row walks its columns one `Vector` at a time, the last partial vector on a zero-padded
+/// copy. Large outputs are split into chunks of rows across ``ComputeThreads/current`` threads
+/// (each element's result cannot depend on the split).
+enum BiasKernels<T: VectorKernelScalar> {
+    typealias Vector = T.Vector
+
+    static func addBias(_ x: UnsafePointer<T>, _ bias: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
+                        rows: Int, columns: Int, rectify: Bool) {
+        let threads = rows * columns >= ElementwiseKernels<T>.parallelCount ? ComputeThreads.current : 1
+        guard threads > 1 else { return addBiasChunk(x, bias, y, rows: 0..<rows, columns: columns, rectify: rectify) }
+        let pointers = Unchecked((x, bias, y))
+        WorkerPool.shared.runChunks(of: rows, threads: threads) { range in
+            let (x, bias, y) = pointers.value
+            addBiasChunk(x, bias, y, rows: range, columns: columns, rectify: rectify)
+        }
+    }
+
+    static func addBiasChunk(_ x: UnsafePointer<T>, _ bias: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
+                             rows: Range<Int>, columns: Int, rectify: Bool) {
+        if rectify {
+            map(x, bias, y, rows: rows, columns: columns) { T.choosing($0, whereAboveZero: $0, otherwise: .zero) }
+        } else {
+            map(x, bias, y, rows: rows, columns: columns) { $0 }
+        }
+    }
+
+    /// `y[r, c] = activation(x[r, c] + b[c])` over `rows`, a vector of columns at a time.
+    @inline(__always)
+    static func map(_ x: UnsafePointer<T>, _ bias: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
+                    rows: Range<Int>, columns: Int, _ activation: (Vector) -> Vector) {
+        let width = Vector.scalarCount, whole = columns / width * width
+        for row in rows {
+            let x = x + row * columns, y = y + row * columns
+            for column in stride(from: 0, to: whole, by: width) {
+                (y + column).storeVector(activation((x + column).loadVector() + (bias + column).loadVector()))
+            }
+            guard whole < columns else { continue }
+            let rest = columns - whole
+            (y + whole).storeVector(activation((x + whole).loadVector(count: rest) + (bias + whole).loadVector(count: rest)),
+                                    count: rest)
+        }
+    }
+}
