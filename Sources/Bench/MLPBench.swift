@@ -50,8 +50,8 @@ enum MLPBench {
     /// One SGD step on `parameters`: the updated parameters.
     static func train(_ parameters: [Tensor<Float>], _ images: Tensor<Float>, _ labels: [Int]) -> [Tensor<Float>] {
         let (_, gradients) = valueWithGradient(at: parameters) { p in
-            let hidden = (matmul(images, p[0]) + p[1]).relu()
-            return softmaxCrossEntropy(logits: matmul(hidden, p[2]) + p[3], labels: labels)
+            let hidden = matmul(images, p[0]).addingBias(p[1], rectified: true)
+            return softmaxCrossEntropy(logits: matmul(hidden, p[2]).addingBias(p[3]), labels: labels)
         }
         return zip(parameters, gradients).map { $0 - learningRate * $1 }
     }
