@@ -2,11 +2,12 @@ import Autograd
 
 extension Sequential {
     /// A fully connected network through the layer widths `widths` (inputs first, outputs
-    /// last): a ``Dense`` layer between each pair of widths, each followed by `activation`
-    /// except the last, which is followed by `outputActivation` when one is given.
+    /// last): a ``Dense`` layer between each pair of widths, each with `activation` except the
+    /// last, which has `outputActivation` when one is given. The activation is the Dense
+    /// layer's own (a ReLU fused with its bias: one pass).
     ///
-    /// The layers are named `dense1`, `activation1`, `dense2`, …, so `dense1.weight` is the
-    /// seeds' W^[2] (their layer 1 is the input).
+    /// The layers are named `dense1`, `dense2`, …, so `dense1.weight` is the seeds' W^[2] (their
+    /// layer 1 is the input).
     public static func multilayerPerceptron(
         widths: [Int], activation: Activation<Scalar>.Function = .relu,
         outputActivation: Activation<Scalar>.Function? = nil,
@@ -22,10 +23,8 @@ extension Sequential {
             for layer in 1..<widths.count {
                 Dense(inputSize: widths[layer - 1], outputSize: widths[layer],
                       weightInitializer: weightInitializer, biasInitializer: biasInitializer,
+                      activation: layer < widths.count - 1 ? activation : outputActivation,
                       using: &generator).named("dense\(layer)")
-                if let function = layer < widths.count - 1 ? activation : outputActivation {
-                    Activation(function).named("activation\(layer)")
-                }
             }
         }
     }

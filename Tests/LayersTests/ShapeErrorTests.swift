@@ -21,7 +21,7 @@ struct ShapeErrorTests {
             let model = Sequential<Float>.multilayerPerceptron(widths: [3, 4, 2], using: &generator)
             _ = model(Tensor<Float>.zeros([5, 7]))
         }
-        expectStop(result, mentions: ["dense1", "Dense(3 → 4)", "[batch, 3]", "[5, 7]"])
+        expectStop(result, mentions: ["dense1", "Dense(3 → 4, ReLU)", "[batch, 3]", "[5, 7]"])
     }
 
     @Test("a layer inside, with a training context")
@@ -84,7 +84,7 @@ struct ShapeErrorTests {
             var generator = SeededGenerator(seed: 1)
             _ = Sequential<Float>.netbp(using: &generator).summary(inputShape: [3])
         }
-        expectStop(result, mentions: ["dense1", "Dense(2 → 2)", "[batch, 2]", "[1, 3]"])
+        expectStop(result, mentions: ["dense1", "Dense(2 → 2, Sigmoid)", "[batch, 2]", "[1, 3]"])
     }
 
     @Test("two layers under one name")
