@@ -14,8 +14,8 @@ import PackageDescription
 ///
 /// `-fno-math-errno`: on Linux, `squareRoot()` is the C library's `sqrtf`, which may set `errno`;
 /// that possibility keeps every loop with a square root scalar (Adam's update: 18 % → 4 % of the
-/// MLP trainer's profile).
-/// Without `errno` the compiler emits `vsqrtps`. No result changes: √ is exact either way.
+/// MLP trainer's profile). Without `errno` the compiler emits `vsqrtps`. No result changes: √ is
+/// exact either way.
 let portable = Context.environment["AUTOGRAD_PORTABLE"] != nil
 var optimisation: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
                                     .unsafeFlags(["-Xcc", "-fno-math-errno"])]

@@ -4,8 +4,8 @@ import Glibc
 #endif
 
 /// The peers' cifar_cnn.py in Swift: the seeds' CIFAR-10 CNN on random NHWC data, written with
-/// Autograd primitives directly (conv2d, then the bias with its ReLU fused, pools, matmul, softmax cross-entropy) and
-/// a small Adam over the parameter tensors.
+/// Autograd primitives directly (conv2d, then the bias with its ReLU fused, pools, matmul,
+/// softmax cross-entropy) and a small Adam over the parameter tensors.
 ///
 ///     conv 5×5 3→32 pad 2 → max pool 2/2 → ReLU                 32×32 → 16×16
 ///     conv 5×5 32→32 pad 2 → ReLU → avg pool 2/2                16×16 → 8×8

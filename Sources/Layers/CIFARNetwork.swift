@@ -11,9 +11,9 @@ extension Sequential {
     /// | 2 | conv 5×5×32×32, pad 2, ReLU → average pool 2×2, stride 2 | 8×8×32 |
     /// | 3 | conv 5×5×32×64, pad 2, ReLU → average pool 2×2, stride 2 | 4×4×64 |
     /// | 4 | conv 4×4×64×64, no padding, ReLU | 1×1×64 |
+    /// | 5 | flatten → dense 64 → 10 | 10 |
     ///
     /// A ReLU right after a convolution is the layer's own `activation`, fused with its bias.
-    /// | 5 | flatten → dense 64 → 10 | 10 |
     ///
     /// `dropoutRates` gives one rate per block; a block with a positive rate ends with a dropout
     /// layer (seed 004's second run: 0.15, 0.15, 0.15, 0.35, 0). Convolution filters are drawn He

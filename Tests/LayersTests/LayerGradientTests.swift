@@ -111,13 +111,15 @@ struct LayerGradientTests {
         }
         let x = Tensor<Float>(seededTensor([2, 5, 5, 2], seed: 4).scalars.map(Float.init), shape: [2, 5, 5, 2])
         let weights = Tensor<Float>(seededTensor([2, 5, 5, 3], seed: 5).scalars.map(Float.init), shape: [2, 5, 5, 3])
-        func loss(_ model: some Module<Float>) -> (Tensor<Float>, [Tensor<Float>]) {
-            let (value, gradient) = model.valueWithGradient { model in
+        func loss(_ model: some Module<Float>) -> (value: Tensor<Float>, gradient: [Tensor<Float>]) {
+            model.valueWithGradient { model in
                 var context = ForwardContext.inference
                 return (model(x, context: &context) * weights).sum()
             }
-            return (value, gradient.map(\.self))
         }
+        var context = ForwardContext.inference
+        let output = fused(x, context: &context).scalars
+        #expect(output.contains(0) && output.contains { $0 > 0 }, "the ReLU must cut some outputs and pass others")
         let (fusedValue, fusedGradient) = loss(fused), (separateValue, separateGradient) = loss(separate)
         #expect(fusedValue == separateValue)
         #expect(fusedGradient.count == 2 && fusedGradient == separateGradient)

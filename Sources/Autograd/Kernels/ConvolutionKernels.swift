@@ -112,6 +112,7 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
             // ȳ packed once, block by block (the blocks shared out among the threads), then
             // every unit sums over the blocks in order.
             let blockCount = (s.batch + blockImages - 1) / blockImages
+            @Sendable func images(of block: Int) -> Range<Int> { block * blockImages..<min(s.batch, (block + 1) * blockImages) }
             let blockLength = min(s.batch, blockImages) * imagePixels * panels * Gemm<T>.nr
             let packed = alignedBuffer(T.self, count: blockCount * blockLength)
             defer { packed.deallocate() }
@@ -119,16 +120,15 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
             WorkerPool.shared.runChunks(of: blockCount, threads: threads) { blocks in
                 let (gy, _, _, packed) = pointers.value
                 for block in blocks {
-                    let images = block * blockImages..<min(s.batch, (block + 1) * blockImages)
-                    let gradient = StridedMatrix(base: gy + images.lowerBound * imagePixels * cout, rowStride: cout, columnStride: 1)
-                    Gemm<T>.packB(gradient, depth: images.count * imagePixels, columns: cout, into: packed + block * blockLength)
+                    let range = images(of: block)
+                    let gradient = StridedMatrix(base: gy + range.lowerBound * imagePixels * cout, rowStride: cout, columnStride: 1)
+                    Gemm<T>.packB(gradient, depth: range.count * imagePixels, columns: cout, into: packed + block * blockLength)
                 }
             }
             WorkerPool.shared.runChunks(of: tiles.count * panels, threads: threads) { units in
                 let (_, gw, offsets, packed) = pointers.value
                 for block in 0..<blockCount {
-                    let images = block * blockImages..<min(s.batch, (block + 1) * blockImages)
-                    direct.filterGradient(units: units, tiles: tiles, offsets: offsets, images: images,
+                    direct.filterGradient(units: units, tiles: tiles, offsets: offsets, images: images(of: block),
                                           packedGradient: packed + block * blockLength, outputs: cout, gw: gw,
                                           adding: block > 0)
                 }

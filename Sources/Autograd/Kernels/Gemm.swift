@@ -154,4 +154,3 @@ enum Gemm<T: VectorKernelScalar> {
         }
     }
 }
-

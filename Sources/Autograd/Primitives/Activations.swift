@@ -27,25 +27,25 @@ extension Tensor {
             pushforward: { t, output in t.first! * (1 - output * output) })
     }
 
-    /// max(0, x). Pullback: ḡ ∘ 1[x > 0]; pushforward: ẋ ∘ 1[x > 0].
+    /// max(0, x). Pullback: ḡ ∘ 1[x > 0]; pushforward: ẋ ∘ 1[x > 0], both one `reluBackward`.
     @_specialize(where Scalar == Float)
-    public func relu() -> Tensor { leakyRelu(slope: 0, primitive: .relu) }
+    public func relu() -> Tensor {
+        let forward = Tensor.unaryForward(.relu, count: elementCount)
+        let y = Tensor(shape: shape, evaluating: forward, self)
+        guard let tape = Tape.recording(self) else { return y }
+        return tape.record(.relu, y, inputs: self, forward: forward,
+            pullback: { cotangent, _ in Tangents(cotangent.reluBackward(input: self)) },
+            pushforward: { t, _ in t.first!.reluBackward(input: self) })
+    }
 
     /// x for x > 0, `slope` · x otherwise (seeds 000/004 use slope 0.01).
     /// Pullback: ḡ ∘ (1 or slope); pushforward alike.
     @_specialize(where Scalar == Float)
-    public func leakyRelu(slope: Scalar = 0.01) -> Tensor { leakyRelu(slope: slope, primitive: .leakyRelu) }
-
-    private func leakyRelu(slope: Scalar, primitive: Primitive) -> Tensor {
-        let forward = Tensor.unaryForward(slope == 0 ? .relu : .leakyRelu(slope: slope), count: elementCount)
+    public func leakyRelu(slope: Scalar = 0.01) -> Tensor {
+        let forward = Tensor.unaryForward(.leakyRelu(slope: slope), count: elementCount)
         let y = Tensor(shape: shape, evaluating: forward, self)
         guard let tape = Tape.recording(self) else { return y }
-        guard slope != 0 else {
-            return tape.record(primitive, y, inputs: self, forward: forward,
-                pullback: { cotangent, _ in Tangents(cotangent.reluBackward(input: self)) },
-                pushforward: { t, _ in t.first!.reluBackward(input: self) })
-        }
-        return tape.record(primitive, y, inputs: self, forward: forward,
+        return tape.record(.leakyRelu, y, inputs: self, forward: forward,
             pullback: { cotangent, _ in Tangents(cotangent * self.leakyReluDerivative(slope: slope)) },
             pushforward: { t, _ in t.first! * self.leakyReluDerivative(slope: slope) })
     }

@@ -19,11 +19,11 @@ extension Tensor {
         let forward: Forward<Scalar> = { inputs, output in kernel(inputs.first, inputs.second, output, rows, columns, rectified) }
         let y = Tensor(shape: shape, evaluating: forward, self, bias)
         guard let tape = Tape.recording(self, bias) else { return y }
-        let (needsInput, needsBias, source) = (isRecorded, bias.isRecorded, shape)
+        let (needsInput, needsBias, source, biasShape) = (isRecorded, bias.isRecorded, shape, bias.shape)
         return tape.record(rectified ? .addBiasRelu : .addBias, y, inputs: self, bias, forward: forward,
             pullback: { cotangent, output in
                 let z = rectified ? cotangent.reluBackward(input: output) : cotangent
-                return Tangents(needsInput ? z : nil, needsBias ? z.summed(toShape: bias.shape) : nil)
+                return Tangents(needsInput ? z : nil, needsBias ? z.summed(toShape: biasShape) : nil)
             },
             pushforward: { t, output in
                 let z = addTangents(t.first, t.second?.broadcast(to: source))

@@ -59,16 +59,6 @@ enum TrainingLoops<T: TensorScalar> {
         return vector
     }
 
-    /// Stores the first n lanes of `vector` at i ..< i + n.
-    @inline(__always)
-    static func store(_ vector: Vector, _ x: UnsafeMutablePointer<T>, _ i: Int, _ n: Int) {
-        if n == Vector.scalarCount {
-            UnsafeMutableRawPointer(x + i).storeBytes(of: vector, as: Vector.self)
-        } else {
-            for lane in 0..<n { x[i + lane] = vector[lane] }
-        }
-    }
-
     /// Consecutive chunks (i, n) of n ≤ 8 elements covering 0..<count. (A sequence rather than a
     /// function taking the loop body as a closure: the optimiser does not inline such closures.)
     static func chunks(_ count: Int) -> some Sequence<(Int, Int)> {
