@@ -65,7 +65,7 @@ public enum Netbp {
                 network.replaceParameters(with: parameters)
                 return quadraticCost(network(sample[0]), sample[1])
             }
-            return (zip(parameters, gradient).map { $0 - $1 * learningRate }, [])
+            return (zip(parameters, gradient).map { $0.adding($1, scaledBy: -learningRate) }, [])
         }
 
         func scaledCost() -> Double {

@@ -34,7 +34,7 @@ struct KernelBiasTests {
         var input: [Float] = seededValues(count, in: -1..<1, seed: 6)
         input[0] = 0
         if count > 2 { input[1] = .nan }
-        func run(_ kernel: (BinaryKernel, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) -> [Float] {
+        func run(_ kernel: (BinaryKernel<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) -> [Float] {
             var y = [Float](repeating: .nan, count: count)
             cotangent.withUnsafeBufferPointer { g in
                 input.withUnsafeBufferPointer { x in

@@ -50,8 +50,10 @@ struct KernelElementwiseTests {
     func binary(_ count: Int) {
         func check<Scalar: VectorKernelScalar>(_: Scalar.Type) {
             let a: [Scalar] = seededValues(count, in: -3..<3, seed: 1), b: [Scalar] = seededValues(count, in: 0.5..<3, seed: 2)
-            for operation in [BinaryKernel.add, .subtract, .multiply, .divide] {
-                func run(_ kernel: (BinaryKernel, UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafeMutablePointer<Scalar>, Int) -> Void) -> [Scalar] {
+            let operations: [BinaryKernel<Scalar>] = [.add, .subtract, .multiply, .divide, .addScaled(-0.3), .reluBackward,
+                                                       .sigmoidBackward, .tanhBackward]
+            for operation in operations {
+                func run(_ kernel: (BinaryKernel<Scalar>, UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafeMutablePointer<Scalar>, Int) -> Void) -> [Scalar] {
                     var y = [Scalar](repeating: .nan, count: count)
                     a.withUnsafeBufferPointer { a in
                         b.withUnsafeBufferPointer { b in
@@ -119,6 +121,41 @@ struct KernelElementwiseTests {
         let sigmoid = applying(ElementwiseKernels.unary, .sigmoid, to: input)
         let reference = applying(ReferenceKernels.unary, .sigmoid, to: input)
         #expect(zip(sigmoid, reference).allSatisfy { abs($0 - $1) <= 2 * $1.ulp })
+    }
+
+    @Test("an element's result does not depend on where it sits: in a whole vector, after the last one, alone")
+    func positionIndependence() {
+        let count = 2 * Float.Vector.scalarCount + 5
+        let x: [Float] = seededValues(count, in: -4..<4, seed: 11), g: [Float] = seededValues(count, in: -2..<2, seed: 12)
+        let positive = x.map { abs($0) + 0.01 }
+        let unary: [(UnaryKernel<Float>, [Float])] = [(.exp, x), (.log, positive), (.sigmoid, x), (.tanh, x), (.negate, x),
+                                                      (.relu, x), (.scale(0.3), x), (.leakyRelu(slope: 0.1), x),
+                                                      (.leakyReluDerivative(slope: 0.1), x)]
+        for (operation, input) in unary {
+            let whole = applying(ElementwiseKernels.unary, operation, to: input)
+            // Shifted by 3, every element moves between a vector's body and the elements after it.
+            let shifted = applying(ElementwiseKernels.unary, operation, to: Array(input[3...]))
+            let alone = input.map { applying(ElementwiseKernels.unary, operation, to: [$0])[0] }
+            #expect(whole == alone && Array(whole[3...]) == shifted, "\(operation)")
+        }
+        let binary: [BinaryKernel<Float>] = [.add, .subtract, .multiply, .divide, .addScaled(-0.7), .reluBackward,
+                                             .sigmoidBackward, .tanhBackward]
+        for operation in binary {
+            func run(_ a: [Float], _ b: [Float]) -> [Float] {
+                var y = [Float](repeating: .nan, count: a.count)
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        y.withUnsafeMutableBufferPointer {
+                            ElementwiseKernels.binary(operation, a.baseAddress!, b.baseAddress!, $0.baseAddress!, a.count)
+                        }
+                    }
+                }
+                return y
+            }
+            let whole = run(g, positive)
+            let alone = zip(g, positive).map { run([$0], [$1])[0] }
+            #expect(whole == alone && Array(whole[3...]) == run(Array(g[3...]), Array(positive[3...])), "\(operation)")
+        }
     }
 
     @Test("large arrays split over threads give the same elements as one thread")

@@ -28,6 +28,8 @@ let primitiveTable: [PrimitiveCase] = [
     row(.add, "column broadcast both ways", [[3, 1], [1, 4]]) { $0[0] + $0[1] },
     row(.subtract, "matrices", [[2, 5], [2, 5]]) { $0[0] - $0[1] },
     row(.subtract, "scalar broadcast", [[2, 3, 2], []]) { $0[0] - $0[1] },
+    row(.addScaled, "matrices, factor −0.3", [[3, 4], [3, 4]]) { $0[0].adding($0[1], scaledBy: -0.3) },
+    row(.addScaled, "broadcast row, factor 2", [[3, 4], [4]]) { $0[0].adding($0[1], scaledBy: 2) },
     row(.negate, "rank 3", [[2, 3, 2]]) { -$0[0] },
     row(.scale, "by 2.5", [[4, 3]]) { $0[0] * 2.5 },
     row(.multiply, "matrices", [[3, 4], [3, 4]]) { $0[0] * $0[1] },
@@ -67,6 +69,18 @@ let primitiveTable: [PrimitiveCase] = [
     },
     row(.reluBackward, "as ReLU's recorded pullback", [[3, 4], [3, 4]], awayFromZero: 0.05) { v in
         recordedPullback(of: { $0[0].relu() }, at: [v[1]], cotangent: v[0])[0]
+    },
+    row(.sigmoidBackward, "cotangent and output σ in (0, 1)", [[3, 4], [3, 4]], in: 0.05..<0.95) {
+        $0[0].sigmoidBackward(output: $0[1])
+    },
+    row(.sigmoidBackward, "as the sigmoid's recorded pullback", [[3, 4], [3, 4]], in: -3..<3) { v in
+        recordedPullback(of: { $0[0].sigmoid() }, at: [v[1]], cotangent: v[0])[0]
+    },
+    row(.tanhBackward, "cotangent and output t in (−1, 1)", [[4, 3], [4, 3]], in: -0.95..<0.95) {
+        $0[0].tanhBackward(output: $0[1])
+    },
+    row(.tanhBackward, "as tanh's recorded pullback", [[2, 5], [2, 5]], in: -2..<2) { v in
+        recordedPullback(of: { $0[0].tanh() }, at: [v[1]], cotangent: v[0])[0]
     },
     row(.softmax, "last axis", [[3, 5]], in: -3..<3) { $0[0].softmax() },
     row(.softmax, "middle axis", [[2, 4, 3]], in: -3..<3) { $0[0].softmax(alongAxis: 1) },

@@ -2,9 +2,9 @@
 /// max(0, ·) when `rectify`. A layer's bias and its ReLU in one pass over the output, in place of
 /// a broadcast copy of the bias, an addition and a ReLU (three passes, two temporaries).
 ///
-/// Each row walks its columns one `Vector` at a time, the last partial vector on a zero-padded
-/// copy. Large outputs are split into chunks of rows across ``ComputeThreads/current`` threads
-/// (each element's result cannot depend on the split).
+/// Each row walks its columns one `Vector` at a time, then element by element (the same formula
+/// on ``ElementwiseLanes``). Large outputs are split into chunks of rows across
+/// ``ComputeThreads/current`` threads (each element's result cannot depend on the split).
 enum BiasKernels<T: VectorKernelScalar> {
     typealias Vector = T.Vector
 
@@ -19,29 +19,36 @@ enum BiasKernels<T: VectorKernelScalar> {
         }
     }
 
+    /// One inlined loop for each value of `rectify`.
     static func addBiasChunk(_ x: UnsafePointer<T>, _ bias: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
                              rows: Range<Int>, columns: Int, rectify: Bool) {
         if rectify {
-            map(x, bias, y, rows: rows, columns: columns) { T.choosing($0, whereAboveZero: $0, otherwise: .zero) }
+            map(x, bias, y, rows: rows, columns: columns, rectify: true)
         } else {
-            map(x, bias, y, rows: rows, columns: columns) { $0 }
+            map(x, bias, y, rows: rows, columns: columns, rectify: false)
         }
     }
 
-    /// `y[r, c] = activation(x[r, c] + b[c])` over `rows`, a vector of columns at a time.
-    @inline(__always)
+    /// `y[r, c] = x[r, c] + b[c]`, rectified or not, over `rows`, a vector of columns at a time.
+    @_transparent
     static func map(_ x: UnsafePointer<T>, _ bias: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
-                    rows: Range<Int>, columns: Int, _ activation: (Vector) -> Vector) {
+                    rows: Range<Int>, columns: Int, rectify: Bool) {
         let width = Vector.scalarCount, whole = columns / width * width
         for row in rows {
             let x = x + row * columns, y = y + row * columns
             for column in stride(from: 0, to: whole, by: width) {
-                (y + column).storeVector(activation((x + column).loadVector() + (bias + column).loadVector()))
+                (y + column).storeVector(biased((x + column).loadVector(), (bias + column).loadVector(), rectify: rectify))
             }
-            guard whole < columns else { continue }
-            let rest = columns - whole
-            (y + whole).storeVector(activation((x + whole).loadVector(count: rest) + (bias + whole).loadVector(count: rest)),
-                                    count: rest)
+            for column in whole..<columns {
+                y[column] = biased(x[column], bias[column], rectify: rectify)
+            }
         }
+    }
+
+    /// x + b, then max(0, ·) when `rectify`.
+    @inline(__always)
+    static func biased<Lanes: ElementwiseLanes>(_ x: Lanes, _ bias: Lanes, rectify: Bool) -> Lanes where Lanes.Element == T {
+        let sum = x + bias
+        return rectify ? Lanes.choosing(sum, whereAboveZero: sum, otherwise: Lanes(repeating: 0)) : sum
     }
 }

@@ -1,10 +1,11 @@
 /// Vectorised element-wise kernels: the `unary` and `binary` table entries.
 ///
-/// Each walks its arrays one `Vector` at a time; the last partial vector is computed on a
-/// zero-padded copy, so every element goes through the same instructions wherever it sits.
-/// Large arrays are split into contiguous chunks across ``ComputeThreads/current`` threads
-/// (element-wise results cannot depend on the split); small ones run directly, without building
-/// the closure a fork/join needs (the netbp step is dozens of 2-element operations).
+/// Each formula is written once, generic over ``ElementwiseLanes``: the kernels run it a `Vector`
+/// at a time through the body of an array and one element at a time after the last whole vector.
+/// Short arrays (every tensor of the netbp step) thus cost a few scalar instructions, with no
+/// partial vector assembled in memory. Large arrays are split into contiguous chunks across
+/// ``ComputeThreads/current`` threads (element-wise results cannot depend on the split); small
+/// ones run directly, without building the closure a fork/join needs.
 enum ElementwiseKernels<T: VectorKernelScalar> {
     typealias Vector = T.Vector
 
@@ -21,7 +22,7 @@ enum ElementwiseKernels<T: VectorKernelScalar> {
         }
     }
 
-    static func binary(_ operation: BinaryKernel, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+    static func binary(_ operation: BinaryKernel<T>, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
                        _ y: UnsafeMutablePointer<T>, _ count: Int) {
         let threads = count >= parallelCount ? ComputeThreads.current : 1
         guard threads > 1 else { return binaryChunk(operation, a, b, y, count) }
@@ -32,65 +33,106 @@ enum ElementwiseKernels<T: VectorKernelScalar> {
         }
     }
 
+    /// Each case hands the loop its own constant operation, so that the inlined loop is compiled
+    /// once per formula, with no dispatch inside it.
     static func unaryChunk(_ operation: UnaryKernel<T>, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ count: Int) {
         switch operation {
-        case .negate: map(x, y, count) { -$0 }
-        case .exp: map(x, y, count) { T.exponential($0) }
-        case .log: map(x, y, count) { T.logarithm($0) }
-        case .sigmoid: map(x, y, count, sigmoid)
-        case .tanh: map(x, y, count) { T.hyperbolicTangent($0) }
-        case .relu: map(x, y, count) { T.choosing($0, whereAboveZero: $0, otherwise: .zero) }
-        case .scale(let factor): map(x, y, count) { $0 * factor }
-        case .leakyRelu(let slope): map(x, y, count) { T.choosing($0, whereAboveZero: $0, otherwise: $0 * slope) }
-        case .leakyReluDerivative(let slope):
-            map(x, y, count) { T.choosing(Vector(repeating: 1), whereAboveZero: $0, otherwise: Vector(repeating: slope)) }
+        case .negate: map(.negate, x, y, count)
+        case .exp: map(.exp, x, y, count)
+        case .log: map(.log, x, y, count)
+        case .sigmoid: map(.sigmoid, x, y, count)
+        case .tanh: map(.tanh, x, y, count)
+        case .relu: map(.relu, x, y, count)
+        case .scale(let factor): map(.scale(factor), x, y, count)
+        case .leakyRelu(let slope): map(.leakyRelu(slope: slope), x, y, count)
+        case .leakyReluDerivative(let slope): map(.leakyReluDerivative(slope: slope), x, y, count)
         }
     }
 
-    static func binaryChunk(_ operation: BinaryKernel, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+    /// As ``unaryChunk(_:_:_:_:)``: one inlined loop per formula.
+    static func binaryChunk(_ operation: BinaryKernel<T>, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
                             _ y: UnsafeMutablePointer<T>, _ count: Int) {
         switch operation {
-        case .add: map(a, b, y, count, +)
-        case .subtract: map(a, b, y, count, -)
-        case .multiply: map(a, b, y, count, *)
-        case .divide: map(a, b, y, count, /)
-        case .reluBackward: map(a, b, y, count) { T.choosing($0, whereAboveZero: $1, otherwise: .zero) }
+        case .add: map(.add, a, b, y, count)
+        case .subtract: map(.subtract, a, b, y, count)
+        case .multiply: map(.multiply, a, b, y, count)
+        case .divide: map(.divide, a, b, y, count)
+        case .addScaled(let factor): map(.addScaled(factor), a, b, y, count)
+        case .reluBackward: map(.reluBackward, a, b, y, count)
+        case .sigmoidBackward: map(.sigmoidBackward, a, b, y, count)
+        case .tanhBackward: map(.tanhBackward, a, b, y, count)
+        }
+    }
+
+    /// `y[i] = operation(x[i])`, a vector at a time, then element by element.
+    @_transparent
+    static func map(_ operation: UnaryKernel<T>, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ count: Int) {
+        let width = Vector.scalarCount
+        var i = 0
+        while i + width <= count {
+            (y + i).storeVector(apply(operation, (x + i).loadVector()))
+            i += width
+        }
+        while i < count {
+            y[i] = apply(operation, x[i])
+            i += 1
+        }
+    }
+
+    /// `y[i] = operation(a[i], b[i])`, a vector at a time, then element by element.
+    @_transparent
+    static func map(_ operation: BinaryKernel<T>, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+                    _ y: UnsafeMutablePointer<T>, _ count: Int) {
+        let width = Vector.scalarCount
+        var i = 0
+        while i + width <= count {
+            (y + i).storeVector(apply(operation, (a + i).loadVector(), (b + i).loadVector()))
+            i += width
+        }
+        while i < count {
+            y[i] = apply(operation, a[i], b[i])
+            i += 1
+        }
+    }
+
+    /// The formula of a unary kernel on lanes.
+    @inline(__always)
+    static func apply<Lanes: ElementwiseLanes>(_ operation: UnaryKernel<T>, _ x: Lanes) -> Lanes where Lanes.Element == T {
+        switch operation {
+        case .negate: -x
+        case .exp: Lanes.exp(x)
+        case .log: Lanes.log(x)
+        case .sigmoid: sigmoid(x)
+        case .tanh: Lanes.tanh(x)
+        case .relu: Lanes.choosing(x, whereAboveZero: x, otherwise: Lanes(repeating: 0))
+        case .scale(let factor): x * Lanes(repeating: factor)
+        case .leakyRelu(let slope): Lanes.choosing(x, whereAboveZero: x, otherwise: x * Lanes(repeating: slope))
+        case .leakyReluDerivative(let slope): Lanes.choosing(Lanes(repeating: 1), whereAboveZero: x, otherwise: Lanes(repeating: slope))
+        }
+    }
+
+    /// The formula of a binary kernel on lanes.
+    @inline(__always)
+    static func apply<Lanes: ElementwiseLanes>(_ operation: BinaryKernel<T>, _ a: Lanes, _ b: Lanes) -> Lanes
+    where Lanes.Element == T {
+        switch operation {
+        case .add: a + b
+        case .subtract: a - b
+        case .multiply: a * b
+        case .divide: a / b
+        case .addScaled(let factor): a + b * Lanes(repeating: factor)
+        case .reluBackward: Lanes.choosing(a, whereAboveZero: b, otherwise: Lanes(repeating: 0))
+        case .sigmoidBackward: a * b * (Lanes(repeating: 1) - b)
+        case .tanhBackward: a * (Lanes(repeating: 1) - b * b)
         }
     }
 
     /// σ(x) = 1 / (1 + e^−x) for x ≥ 0 and e^x / (1 + e^x) below, from e = e^−|x|, which never
     /// overflows: small results keep their relative accuracy (down to subnormals).
     @inline(__always)
-    static func sigmoid(_ x: Vector) -> Vector {
-        let e = T.exponential(T.choosing(x, whereAboveZero: -x, otherwise: -x))
-        let r = 1 / (1 + e)
-        return T.choosing(e * r, whereAboveZero: -x, otherwise: r)
-    }
-
-    /// `y[i] = transform(x[i])`, a vector at a time.
-    @inline(__always)
-    static func map(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ count: Int, _ transform: (Vector) -> Vector) {
-        let width = Vector.scalarCount
-        var i = 0
-        while i + width <= count {
-            (y + i).storeVector(transform((x + i).loadVector()))
-            i += width
-        }
-        if i < count { (y + i).storeVector(transform((x + i).loadVector(count: count - i)), count: count - i) }
-    }
-
-    /// `y[i] = combine(a[i], b[i])`, a vector at a time.
-    @inline(__always)
-    static func map(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ count: Int,
-                    _ combine: (Vector, Vector) -> Vector) {
-        let width = Vector.scalarCount
-        var i = 0
-        while i + width <= count {
-            (y + i).storeVector(combine((a + i).loadVector(), (b + i).loadVector()))
-            i += width
-        }
-        guard i < count else { return }
-        let result = combine((a + i).loadVector(count: count - i), (b + i).loadVector(count: count - i))
-        (y + i).storeVector(result, count: count - i)
+    static func sigmoid<Lanes: ElementwiseLanes>(_ x: Lanes) -> Lanes where Lanes.Element == T {
+        let e = Lanes.exp(Lanes.choosing(x, whereAboveZero: -x, otherwise: -x))
+        let r = Lanes(repeating: 1) / (Lanes(repeating: 1) + e)
+        return Lanes.choosing(e * r, whereAboveZero: -x, otherwise: r)
     }
 }

@@ -9,7 +9,7 @@ public final class KernelTable<Scalar: TensorScalar>: Sendable {
     let unary: @Sendable (_ operation: UnaryKernel<Scalar>, _ input: UnsafePointer<Scalar>,
                           _ output: UnsafeMutablePointer<Scalar>, _ count: Int) -> Void
     /// `output[i] = lhs[i] ∘ rhs[i]` for `count` elements.
-    let binary: @Sendable (_ operation: BinaryKernel, _ lhs: UnsafePointer<Scalar>, _ rhs: UnsafePointer<Scalar>,
+    let binary: @Sendable (_ operation: BinaryKernel<Scalar>, _ lhs: UnsafePointer<Scalar>, _ rhs: UnsafePointer<Scalar>,
                            _ output: UnsafeMutablePointer<Scalar>, _ count: Int) -> Void
     /// `output[r, c] = input[r, c] + bias[c]` over `rows` rows of `columns`, then max(0, ·) when `rectify`.
     let addBias: @Sendable (_ input: UnsafePointer<Scalar>, _ bias: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>,
@@ -56,7 +56,7 @@ public final class KernelTable<Scalar: TensorScalar>: Sendable {
     init(
         unary: @escaping @Sendable (_ operation: UnaryKernel<Scalar>, _ input: UnsafePointer<Scalar>,
                           _ output: UnsafeMutablePointer<Scalar>, _ count: Int) -> Void,
-        binary: @escaping @Sendable (_ operation: BinaryKernel, _ lhs: UnsafePointer<Scalar>, _ rhs: UnsafePointer<Scalar>,
+        binary: @escaping @Sendable (_ operation: BinaryKernel<Scalar>, _ lhs: UnsafePointer<Scalar>, _ rhs: UnsafePointer<Scalar>,
                            _ output: UnsafeMutablePointer<Scalar>, _ count: Int) -> Void,
         addBias: @escaping @Sendable (_ input: UnsafePointer<Scalar>, _ bias: UnsafePointer<Scalar>,
                              _ output: UnsafeMutablePointer<Scalar>, _ rows: Int, _ columns: Int, _ rectify: Bool) -> Void,
@@ -114,11 +114,17 @@ public enum UnaryKernel<Scalar: TensorScalar>: Sendable {
     case leakyReluDerivative(slope: Scalar)
 }
 
-/// Element-wise binary kernels.
-public enum BinaryKernel: Sendable {
+/// Element-wise binary kernels; `parameter`-carrying cases take their constant along.
+public enum BinaryKernel<Scalar: TensorScalar>: Sendable {
     case add, subtract, multiply, divide
+    /// lhs + factor · rhs (two roundings: the product, then the sum).
+    case addScaled(Scalar)
     /// lhs where rhs > 0, zero elsewhere: ReLU's pullback ḡ ∘ 1[x > 0] (ReLU′(0) = 0).
     case reluBackward
+    /// (lhs · rhs) · (1 − rhs): the sigmoid's pullback ḡ ∘ σ(1 − σ) from its output σ.
+    case sigmoidBackward
+    /// lhs · (1 − rhs · rhs): tanh's pullback ḡ ∘ (1 − t²) from its output t.
+    case tanhBackward
 }
 
 /// A row-major matrix product `C = op(A) · op(B)`: `op(A)` is m × k, `op(B)` is k × n, C is m × n.

@@ -3,10 +3,10 @@ enum ReferenceKernels<T: KernelScalar> {
     static func unary(_ operation: UnaryKernel<T>, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ count: Int) {
         switch operation {
         case .negate: for i in 0..<count { y[i] = -x[i] }
-        case .exp: for i in 0..<count { y[i] = T.exponential(x[i]) }
-        case .log: for i in 0..<count { y[i] = T.logarithm(x[i]) }
+        case .exp: for i in 0..<count { y[i] = T.libraryExponential(x[i]) }
+        case .log: for i in 0..<count { y[i] = T.libraryLogarithm(x[i]) }
         case .sigmoid: for i in 0..<count { y[i] = sigmoid(x[i]) }
-        case .tanh: for i in 0..<count { y[i] = T.hyperbolicTangent(x[i]) }
+        case .tanh: for i in 0..<count { y[i] = T.libraryHyperbolicTangent(x[i]) }
         case .relu: for i in 0..<count { y[i] = x[i] > 0 ? x[i] : 0 }
         case .scale(let factor): for i in 0..<count { y[i] = factor * x[i] }
         case .leakyRelu(let slope): for i in 0..<count { y[i] = x[i] > 0 ? x[i] : slope * x[i] }
@@ -17,19 +17,22 @@ enum ReferenceKernels<T: KernelScalar> {
     /// σ(x) = 1 / (1 + e^−x), evaluated so that neither branch overflows.
     @inline(__always)
     static func sigmoid(_ x: T) -> T {
-        if x >= 0 { return 1 / (1 + T.exponential(-x)) }
-        let e = T.exponential(x)
+        if x >= 0 { return 1 / (1 + T.libraryExponential(-x)) }
+        let e = T.libraryExponential(x)
         return e / (1 + e)
     }
 
-    static func binary(_ operation: BinaryKernel, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+    static func binary(_ operation: BinaryKernel<T>, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
                        _ y: UnsafeMutablePointer<T>, _ count: Int) {
         switch operation {
         case .add: for i in 0..<count { y[i] = a[i] + b[i] }
         case .subtract: for i in 0..<count { y[i] = a[i] - b[i] }
         case .multiply: for i in 0..<count { y[i] = a[i] * b[i] }
         case .divide: for i in 0..<count { y[i] = a[i] / b[i] }
+        case .addScaled(let factor): for i in 0..<count { y[i] = a[i] + factor * b[i] }
         case .reluBackward: for i in 0..<count { y[i] = b[i] > 0 ? a[i] : 0 }
+        case .sigmoidBackward: for i in 0..<count { y[i] = a[i] * b[i] * (1 - b[i]) }
+        case .tanhBackward: for i in 0..<count { y[i] = a[i] * (1 - b[i] * b[i]) }
         }
     }
 
@@ -109,12 +112,12 @@ enum ReferenceKernels<T: KernelScalar> {
                 var largest = -T.infinity
                 for i in 0..<size { largest = Swift.max(largest, x[base + i * inner]) }
                 var total: T = 0
-                for i in 0..<size { total += T.exponential(x[base + i * inner] - largest) }
+                for i in 0..<size { total += T.libraryExponential(x[base + i * inner] - largest) }
                 if logarithmic {
-                    let logTotal = T.logarithm(total) + largest
+                    let logTotal = T.libraryLogarithm(total) + largest
                     for i in 0..<size { y[base + i * inner] = x[base + i * inner] - logTotal }
                 } else {
-                    for i in 0..<size { y[base + i * inner] = T.exponential(x[base + i * inner] - largest) / total }
+                    for i in 0..<size { y[base + i * inner] = T.libraryExponential(x[base + i * inner] - largest) / total }
                 }
             }
         }
@@ -127,8 +130,8 @@ enum ReferenceKernels<T: KernelScalar> {
             var largest = -T.infinity
             for k in 0..<classes { largest = Swift.max(largest, z[k]) }
             var sum: T = 0
-            for k in 0..<classes { sum += T.exponential(z[k] - largest) }
-            let logSum = T.logarithm(sum) + largest
+            for k in 0..<classes { sum += T.libraryExponential(z[k] - largest) }
+            let logSum = T.libraryLogarithm(sum) + largest
             for k in 0..<classes where y[k] != 0 { total -= y[k] * (z[k] - logSum) }
         }
         return total

@@ -24,19 +24,19 @@ enum SoftmaxKernels<T: VectorKernelScalar> {
         let shift = Vector(repeating: largest)
         var totals = Vector()
         for i in stride(from: 0, to: whole, by: width) {
-            let e = T.exponential((x + i).loadVector() - shift)
+            let e = Vector.exp((x + i).loadVector() - shift)
             (y + i).storeVector(e)
             totals += e
         }
         if tail > 0 {
-            let e = T.exponential((x + whole).loadVector(count: tail, padding: -.infinity) - shift)
+            let e = Vector.exp((x + whole).loadVector(count: tail, padding: -.infinity) - shift)
             (y + whole).storeVector(e, count: tail)
             totals += e
         }
         let total = BroadcastKernels<T>.laneSum(totals)
 
         if logarithmic {
-            let offset = Vector(repeating: largest + T.logarithm(total))
+            let offset = Vector(repeating: largest + T.libraryLogarithm(total))
             for i in stride(from: 0, to: whole, by: width) { (y + i).storeVector((x + i).loadVector() - offset) }
             if tail > 0 { (y + whole).storeVector((x + whole).loadVector(count: tail) - offset, count: tail) }
         } else {

@@ -1,50 +1,86 @@
 import Foundation
 
-/// A kernel scalar with a SIMD vector type and vector versions of the transcendental functions,
+/// A kernel scalar with a SIMD vector type, both usable as the lanes of element-wise formulas,
 /// so that one generic kernel serves `Float` and `Double` and runs specialised for each.
 ///
 /// `Vector` holds 64 bytes (16 `Float` or 8 `Double`): two 256-bit registers with AVX2, one with
 /// AVX-512. `Float` evaluates exp, log and tanh with polynomials on whole vectors; `Double`
 /// (which runs gradient checks) keeps the C library, one lane at a time.
-protocol VectorKernelScalar: KernelScalar {
-    associatedtype Vector: SIMD where Vector.Scalar == Self
+protocol VectorKernelScalar: KernelScalar, ElementwiseLanes where Element == Self {
+    associatedtype Vector: SIMD & ElementwiseLanes where Vector.Scalar == Self, Vector.Element == Self
+}
 
-    /// e^x for every lane.
-    static func exponential(_ x: Vector) -> Vector
+/// What an element-wise formula computes on: a whole vector of scalars, or a single scalar.
+///
+/// Each formula of ``UnaryKernel`` and ``BinaryKernel`` is written once, generic over its lanes;
+/// the kernels run it on vectors through the body of an array and on single elements after the
+/// last whole vector (all of a netbp tensor). Every operation is lane-wise and a single `Float`'s
+/// exp, log and tanh are lane 0 of the vector functions, so an element's result does not depend
+/// on where it sits.
+protocol ElementwiseLanes {
+    associatedtype Element
+    init(repeating value: Element)
+    static func + (lhs: Self, rhs: Self) -> Self
+    static func - (lhs: Self, rhs: Self) -> Self
+    static func * (lhs: Self, rhs: Self) -> Self
+    static func / (lhs: Self, rhs: Self) -> Self
+    static prefix func - (operand: Self) -> Self
+    /// `positive` where `x` is above zero, `otherwise` elsewhere (NaN and ±0 are not above zero).
+    /// A requirement, so that the comparison is the concrete vector instruction: the generic `.>`
+    /// and `replacing(with:where:)` compile to a loop over lanes.
+    static func choosing(_ positive: Self, whereAboveZero x: Self, otherwise: Self) -> Self
+    /// e^x in every lane.
+    static func exp(_ x: Self) -> Self
     /// The natural logarithm of every lane.
-    static func logarithm(_ x: Vector) -> Vector
+    static func log(_ x: Self) -> Self
     /// The hyperbolic tangent of every lane.
-    static func hyperbolicTangent(_ x: Vector) -> Vector
-    /// `positive`'s lane where `x`'s lane is above zero, `otherwise`'s lane elsewhere (NaN and
-    /// ±0 are not above zero). A requirement, so that the comparison is the concrete vector
-    /// instruction: the generic `.>` and `replacing(with:where:)` compile to a loop over lanes.
-    static func choosing(_ positive: Vector, whereAboveZero x: Vector, otherwise: Vector) -> Vector
+    static func tanh(_ x: Self) -> Self
 }
 
 extension Float: VectorKernelScalar {
     typealias Vector = SIMD16<Float>
-    static func exponential(_ x: Vector) -> Vector { FloatVectorMath.exponential(x) }
-    static func logarithm(_ x: Vector) -> Vector { FloatVectorMath.logarithm(x) }
-    static func hyperbolicTangent(_ x: Vector) -> Vector { FloatVectorMath.hyperbolicTangent(x) }
+    init(repeating value: Float) { self = value }
     @inline(__always)
-    static func choosing(_ positive: Vector, whereAboveZero x: Vector, otherwise: Vector) -> Vector {
+    static func choosing(_ positive: Float, whereAboveZero x: Float, otherwise: Float) -> Float { x > 0 ? positive : otherwise }
+    static func exp(_ x: Float) -> Float { Vector.exp(Vector(repeating: x))[0] }
+    static func log(_ x: Float) -> Float { Vector.log(Vector(repeating: x))[0] }
+    static func tanh(_ x: Float) -> Float { Vector.tanh(Vector(repeating: x))[0] }
+}
+
+extension SIMD16: ElementwiseLanes where Scalar == Float {
+    typealias Element = Float
+    static func exp(_ x: Self) -> Self { FloatVectorMath.exponential(x) }
+    static func log(_ x: Self) -> Self { FloatVectorMath.logarithm(x) }
+    static func tanh(_ x: Self) -> Self { FloatVectorMath.hyperbolicTangent(x) }
+    @inline(__always)
+    static func choosing(_ positive: Self, whereAboveZero x: Self, otherwise: Self) -> Self {
         otherwise.replacing(with: positive, where: x .> 0)
     }
 }
 
 extension Double: VectorKernelScalar {
     typealias Vector = SIMD8<Double>
-    static func exponential(_ x: Vector) -> Vector { laneByLane(x, Foundation.exp) }
-    static func logarithm(_ x: Vector) -> Vector { laneByLane(x, Foundation.log) }
-    static func hyperbolicTangent(_ x: Vector) -> Vector { laneByLane(x, Foundation.tanh) }
+    init(repeating value: Double) { self = value }
     @inline(__always)
-    static func choosing(_ positive: Vector, whereAboveZero x: Vector, otherwise: Vector) -> Vector {
+    static func choosing(_ positive: Double, whereAboveZero x: Double, otherwise: Double) -> Double { x > 0 ? positive : otherwise }
+    static func exp(_ x: Double) -> Double { Foundation.exp(x) }
+    static func log(_ x: Double) -> Double { Foundation.log(x) }
+    static func tanh(_ x: Double) -> Double { Foundation.tanh(x) }
+}
+
+extension SIMD8: ElementwiseLanes where Scalar == Double {
+    typealias Element = Double
+    static func exp(_ x: Self) -> Self { laneByLane(x, Foundation.exp) }
+    static func log(_ x: Self) -> Self { laneByLane(x, Foundation.log) }
+    static func tanh(_ x: Self) -> Self { laneByLane(x, Foundation.tanh) }
+    @inline(__always)
+    static func choosing(_ positive: Self, whereAboveZero x: Self, otherwise: Self) -> Self {
         otherwise.replacing(with: positive, where: x .> 0)
     }
 
     /// `function` applied to each lane (the C library's accuracy, no vector speed).
     @inline(__always)
-    private static func laneByLane(_ x: Vector, _ function: (Double) -> Double) -> Vector {
+    private static func laneByLane(_ x: Self, _ function: (Double) -> Double) -> Self {
         var result = x
         for lane in x.indices { result[lane] = function(x[lane]) }
         return result

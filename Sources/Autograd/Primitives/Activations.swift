@@ -2,29 +2,74 @@
 // output where it is cheaper (σ′ = σ(1 − σ), tanh′ = 1 − tanh²), and as differentiable tensor
 // expressions, so that they can be differentiated again. ReLU′ and leaky ReLU′ are piecewise
 // constant (ReLU′(0) = 0, as seeds 000/004 define ReLU), computed by their own primitive whose
-// derivative is zero; ReLU's pullback is one primitive of its own, `reluBackward`.
+// derivative is zero. The pullbacks of sigmoid, tanh and ReLU are one primitive each
+// (`sigmoidBackward`, `tanhBackward`, `reluBackward`): one pass over the elements.
 
 extension Tensor {
-    /// The logistic sigmoid σ(x) = 1 / (1 + e^−x). Pullback: ḡ ∘ σ(1 − σ); pushforward: ẋ ∘ σ(1 − σ).
+    /// The logistic sigmoid σ(x) = 1 / (1 + e^−x). Pullback: ḡ ∘ σ(1 − σ); pushforward: ẋ ∘ σ(1 − σ),
+    /// both one `sigmoidBackward`.
     @_specialize(where Scalar == Float)
     public func sigmoid() -> Tensor {
         let forward = Tensor.unaryForward(.sigmoid, count: elementCount)
         let y = Tensor(shape: shape, evaluating: forward, self)
         guard let tape = Tape.recording(self) else { return y }
         return tape.record(.sigmoid, y, inputs: self, forward: forward,
-            pullback: { cotangent, output in Tangents(cotangent * output * (1 - output)) },
-            pushforward: { t, output in t.first! * output * (1 - output) })
+            pullback: { cotangent, output in Tangents(cotangent.sigmoidBackward(output: output)) },
+            pushforward: { t, output in t.first!.sigmoidBackward(output: output) })
     }
 
-    /// The hyperbolic tangent. Pullback: ḡ ∘ (1 − tanh²); pushforward: ẋ ∘ (1 − tanh²).
+    /// The hyperbolic tangent. Pullback: ḡ ∘ (1 − tanh²); pushforward: ẋ ∘ (1 − tanh²), both one
+    /// `tanhBackward`.
     @_specialize(where Scalar == Float)
     public func tanh() -> Tensor {
         let forward = Tensor.unaryForward(.tanh, count: elementCount)
         let y = Tensor(shape: shape, evaluating: forward, self)
         guard let tape = Tape.recording(self) else { return y }
         return tape.record(.tanh, y, inputs: self, forward: forward,
-            pullback: { cotangent, output in Tangents(cotangent * (1 - output * output)) },
-            pushforward: { t, output in t.first! * (1 - output * output) })
+            pullback: { cotangent, output in Tangents(cotangent.tanhBackward(output: output)) },
+            pushforward: { t, output in t.first!.tanhBackward(output: output) })
+    }
+
+    /// This tensor as a cotangent ḡ through the sigmoid whose output is σ: ḡ ∘ σ(1 − σ), in one
+    /// pass. Pullback: (ū ∘ σ(1 − σ), ū ∘ ḡ ∘ (1 − 2σ)); pushforward: ġ ∘ σ(1 − σ) + ḡ ∘ (1 − 2σ) ∘ σ̇.
+    @_specialize(where Scalar == Float)
+    public func sigmoidBackward(output: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        activationBackward(.sigmoidBackward, .sigmoidBackward, output: output, file: file, line: line) { g, s in
+            g * (1 - 2 * s)
+        }
+    }
+
+    /// This tensor as a cotangent ḡ through tanh whose output is t: ḡ ∘ (1 − t²), in one pass.
+    /// Pullback: (ū ∘ (1 − t²), −2 ū ∘ ḡ ∘ t); pushforward: ġ ∘ (1 − t²) − 2 ḡ ∘ t ∘ ṫ.
+    @_specialize(where Scalar == Float)
+    public func tanhBackward(output: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        activationBackward(.tanhBackward, .tanhBackward, output: output, file: file, line: line) { g, t in
+            g * t * -2
+        }
+    }
+
+    /// ḡ ∘ f′ for an activation f whose derivative f′ is a function of its output y (the `kernel`).
+    /// `derivativeInOutput(ḡ, y)` is ∂(ḡ ∘ f′)/∂y, a diagonal: it scales ū for the pullback and ẏ
+    /// for the pushforward. Linear in ḡ, so ∂/∂ḡ is the same primitive again.
+    private func activationBackward(
+        _ primitive: Primitive, _ kernel: BinaryKernel<Scalar>, output: Tensor, file: StaticString, line: UInt,
+        derivativeInOutput: @escaping (_ cotangent: Tensor, _ output: Tensor) -> Tensor
+    ) -> Tensor {
+        guard shape == output.shape else {
+            Tensor.shapeMismatch("\(primitive)", shape, output.shape, "differ (cotangent and output)", file: file, line: line)
+        }
+        let forward = Tensor.binaryForward(kernel, count: elementCount)
+        let y = Tensor(shape: shape, evaluating: forward, self, output)
+        guard let tape = Tape.recording(self, output) else { return y }
+        let cotangent = self
+        func again(_ g: Tensor) -> Tensor { g.activationBackward(primitive, kernel, output: output, file: file, line: line,
+                                                                 derivativeInOutput: derivativeInOutput) }
+        return tape.record(primitive, y, inputs: self, output, forward: forward,
+            pullback: { u, _ in Tangents(again(u), u * derivativeInOutput(cotangent, output)) },
+            pushforward: { t, _ in
+                let slope = t.second.map { $0 * derivativeInOutput(cotangent, output) }
+                return addTangents(t.first.map(again), slope)
+            })
     }
 
     /// max(0, x). Pullback: ḡ ∘ 1[x > 0]; pushforward: ẋ ∘ 1[x > 0], both one `reluBackward`.

@@ -40,6 +40,23 @@ extension Tensor {
             })
     }
 
+    /// `self + factor · other` in one pass, broadcasting the operands: a gradient-descent update
+    /// p − η g is `p.adding(g, scaledBy: -η)`. The product is rounded before the sum, so the result
+    /// equals `self + other * factor` bit for bit. Pullback: (ḡ, c ḡ); pushforward: ẋ + c ẏ.
+    @_specialize(where Scalar == Float)
+    public func adding(_ other: Tensor, scaledBy factor: Scalar, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        let (a, b) = broadcastOperands(other, "addScaled", file: file, line: line)
+        let forward = Tensor.binaryForward(.addScaled(factor), count: a.elementCount)
+        let y = Tensor(shape: a.shape, evaluating: forward, a, b)
+        guard let tape = Tape.recording(a, b) else { return y }
+        return tape.record(.addScaled, y, inputs: a, b, forward: forward,
+            pullback: { cotangent, _ in Tangents(cotangent, cotangent.scaled(by: factor)) },
+            pushforward: { t, _ in
+                guard let second = t.second else { return t.first! }
+                return t.first.map { $0.adding(second, scaledBy: factor) } ?? second.scaled(by: factor)
+            })
+    }
+
     /// Element-wise negation. Pullback: −ḡ; pushforward: −ẋ.
     @_specialize(where Scalar == Float)
     public func negated() -> Tensor {

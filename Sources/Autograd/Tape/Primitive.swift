@@ -5,6 +5,8 @@ public enum Primitive: String, CaseIterable, Sendable {
     /// A watched input: the start of differentiation (no rule of its own).
     case variable
     case add, subtract, negate, scale, multiply, divide
+    /// y = a + c · b for a constant c in one pass (a gradient-descent update, for one).
+    case addScaled
     case matmul
     case broadcast, sum
     /// A bias along the last axis, y = x + b, and with the ReLU after it, y = relu(x + b).
@@ -14,6 +16,9 @@ public enum Primitive: String, CaseIterable, Sendable {
     case sigmoid, tanh, relu, leakyRelu, leakyReluDerivative
     /// ReLU's pullback ḡ ∘ 1[x > 0] as a primitive of (ḡ, x), so that it can be differentiated again.
     case reluBackward
+    /// The sigmoid's and tanh's pullbacks ḡ ∘ σ(1 − σ) and ḡ ∘ (1 − t²) from their outputs, as
+    /// primitives of (ḡ, output): one pass instead of three and two.
+    case sigmoidBackward, tanhBackward
     case softmax, logSoftmax
     case softmaxCrossEntropy, quadraticCost
     case maskMultiply

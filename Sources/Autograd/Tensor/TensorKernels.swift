@@ -22,7 +22,7 @@ extension Tensor {
     }
 
     /// The forward rule combining the elements of two tensors of `count` elements pairwise.
-    static func binaryForward(_ operation: BinaryKernel, count: Int) -> Forward<Scalar> {
+    static func binaryForward(_ operation: BinaryKernel<Scalar>, count: Int) -> Forward<Scalar> {
         let kernel = Scalar._kernels.binary
         return { inputs, output in kernel(operation, inputs.first, inputs.second, output, count) }
     }
@@ -33,7 +33,7 @@ extension Tensor {
     }
 
     /// `operation` applied to pairs of elements of two tensors of the same shape (not recorded).
-    func combined(_ operation: BinaryKernel, _ other: Tensor) -> Tensor {
+    func combined(_ operation: BinaryKernel<Scalar>, _ other: Tensor) -> Tensor {
         assert(shape == other.shape)
         return Tensor(shape: shape, evaluating: Tensor.binaryForward(operation, count: elementCount), self, other)
     }

@@ -24,21 +24,22 @@ extension Double: TensorScalar {
 private let floatKernels = KernelTable<Float>.standard()
 private let doubleKernels = KernelTable<Double>.standard()
 
-/// The scalar mathematics the generic kernels need, bound to the C library per type.
+/// The C library's scalar mathematics per type: what the reference kernels compute with (the
+/// fast kernels' own functions are ``ElementwiseLanes``'s).
 protocol KernelScalar: TensorScalar {
-    static func exponential(_ x: Self) -> Self
-    static func logarithm(_ x: Self) -> Self
-    static func hyperbolicTangent(_ x: Self) -> Self
+    static func libraryExponential(_ x: Self) -> Self
+    static func libraryLogarithm(_ x: Self) -> Self
+    static func libraryHyperbolicTangent(_ x: Self) -> Self
 }
 
 extension Float: KernelScalar {
-    static func exponential(_ x: Float) -> Float { Foundation.exp(x) }
-    static func logarithm(_ x: Float) -> Float { Foundation.log(x) }
-    static func hyperbolicTangent(_ x: Float) -> Float { Foundation.tanh(x) }
+    static func libraryExponential(_ x: Float) -> Float { Foundation.exp(x) }
+    static func libraryLogarithm(_ x: Float) -> Float { Foundation.log(x) }
+    static func libraryHyperbolicTangent(_ x: Float) -> Float { Foundation.tanh(x) }
 }
 
 extension Double: KernelScalar {
-    static func exponential(_ x: Double) -> Double { Foundation.exp(x) }
-    static func logarithm(_ x: Double) -> Double { Foundation.log(x) }
-    static func hyperbolicTangent(_ x: Double) -> Double { Foundation.tanh(x) }
+    static func libraryExponential(_ x: Double) -> Double { Foundation.exp(x) }
+    static func libraryLogarithm(_ x: Double) -> Double { Foundation.log(x) }
+    static func libraryHyperbolicTangent(_ x: Double) -> Double { Foundation.tanh(x) }
 }
