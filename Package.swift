@@ -38,7 +38,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "Autograd", swiftSettings: optimisation),
-        .executableTarget(name: "Bench", dependencies: ["Autograd"], exclude: ["tiny_mlp_problem.py"],
+        .executableTarget(name: "Bench", dependencies: ["Autograd", "Train"], exclude: ["tiny_mlp_problem.py"],
                           swiftSettings: optimisation),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .target(name: "Layers", dependencies: ["Autograd"], swiftSettings: optimisation),

@@ -1,11 +1,12 @@
 import Autograd
+import Train
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The peers' cifar_cnn.py in Swift: the seeds' CIFAR-10 CNN on random NHWC data, written with
-/// Autograd primitives directly (conv2d, then the bias with its ReLU fused, pools, matmul,
-/// softmax cross-entropy) and a small Adam over the parameter tensors.
+/// Autograd primitives directly (conv2d with its bias and ReLU fused, pools, matmul,
+/// softmax cross-entropy), trained with Train's Adam.
 ///
 ///     conv 5×5 3→32 pad 2 → max pool 2/2 → ReLU                 32×32 → 16×16
 ///     conv 5×5 32→32 pad 2 → ReLU → avg pool 2/2                16×16 → 8×8
@@ -13,15 +14,12 @@ import Glibc
 ///     conv 4×4 64→64 valid → ReLU → dense 64→10                  4×4 → 1×1
 ///
 /// Each (mode, batch) is timed twice: `tape` runs the step eagerly (recording, backward, update);
-/// `compiled` replays it as a ``CompiledFunction`` traced once.
+/// `compiled` replays the forward and backward passes as a ``CompiledFunction`` traced once.
 enum CNNBench {
     /// Forward multiply-adds × 2 per image, as cifar_cnn.py counts them (MFLOP).
     static let forwardMegaflop = 2e-6 * Double(32 * 32 * 32 * 75 + 16 * 16 * 32 * 800 + 8 * 8 * 64 * 800 + 64 * 1024 + 64 * 10)
     /// A training step: forward, weight gradients (the same) and input gradients of all but conv 1.
     static let trainMegaflop = 3 * forwardMegaflop - 2e-6 * Double(32 * 32 * 32 * 75)
-
-    /// Keras' Adam defaults with learning rate 1e-3.
-    static let (beta1, beta2, epsilon, learningRate): (Float, Float, Float, Float) = (0.9, 0.999, 1e-7, 1e-3)
 
     static func run(_ options: BenchOptions, _ report: Report) {
         for batch in options.batches ?? [32, 128] {
@@ -83,57 +81,44 @@ enum CNNBench {
     /// The logits of `images` ([N, 32, 32, 3]) under `p` (as ``initialParameters(using:)`` orders them).
     static func logits(_ p: [Tensor<Float>], _ images: Tensor<Float>) -> Tensor<Float> {
         let same = Padding.symmetric(2)
-        var h = maxPool2d(conv2d(images, filter: p[0], padding: same).addingBias(p[1]), window: (2, 2), strides: (2, 2)).relu()
-        h = avgPool2d(conv2d(h, filter: p[2], padding: same).addingBias(p[3], rectified: true), window: (2, 2), strides: (2, 2))
-        h = avgPool2d(conv2d(h, filter: p[4], padding: same).addingBias(p[5], rectified: true), window: (2, 2), strides: (2, 2))
-        h = conv2d(h, filter: p[6]).addingBias(p[7], rectified: true)
+        var h = maxPool2d(conv2d(images, filter: p[0], bias: p[1], padding: same), window: (2, 2), strides: (2, 2)).relu()
+        h = avgPool2d(conv2d(h, filter: p[2], bias: p[3], padding: same, rectified: true), window: (2, 2), strides: (2, 2))
+        h = avgPool2d(conv2d(h, filter: p[4], bias: p[5], padding: same, rectified: true), window: (2, 2), strides: (2, 2))
+        h = conv2d(h, filter: p[6], bias: p[7], rectified: true)
         return matmul(h.reshaped(to: [images.shape[0], 64]), p[8]).addingBias(p[9])
     }
 
-    /// The training step on `state` = parameters, Adam's first and second moments (as many
-    /// each) and the two running powers β₁ᵗ, β₂ᵗ: the new state and the loss.
-    static func train(_ state: [Tensor<Float>], _ images: Tensor<Float>, _ labels: [Int]) -> (state: [Tensor<Float>], loss: Tensor<Float>) {
-        let count = (state.count - 2) / 3
-        let parameters = Array(state[..<count])
-        let (loss, gradients) = valueWithGradient(at: parameters) { p in
-            softmaxCrossEntropy(logits: logits(p, images), labels: labels)
-        }
-        let (power1, power2) = (state[3 * count] * beta1, state[3 * count + 1] * beta2)
-        // Adam with bias correction folded into the step size: α = lr·√(1 − β₂ᵗ) / (1 − β₁ᵗ).
-        let alpha = learningRate * squareRoot(1 - power2) / (1 - power1)
-        var updated: [Tensor<Float>] = [], first: [Tensor<Float>] = [], second: [Tensor<Float>] = []
-        for (i, g) in gradients.enumerated() {
-            let m = beta1 * state[count + i] + (1 - beta1) * g
-            let v = beta2 * state[2 * count + i] + (1 - beta2) * (g * g)
-            updated.append(parameters[i] - alpha * m / (squareRoot(v) + epsilon))
-            first.append(m)
-            second.append(v)
-        }
-        return (updated + first + second + [power1, power2], loss)
+    /// The loss of a batch: softmax cross-entropy of the logits against the labels.
+    static func loss(_ p: [Tensor<Float>], _ images: Tensor<Float>, _ labels: [Int]) -> Tensor<Float> {
+        softmaxCrossEntropy(logits: logits(p, images), labels: labels)
     }
 
-    /// √x element-wise, as exp(½ log x) (0 for x = 0).
-    static func squareRoot(_ x: Tensor<Float>) -> Tensor<Float> { (0.5 * x.log()).exp() }
+    /// Adam as Keras sets it up by default (η = 1e-3, ε = 1e-7): Train's optimiser, one fused
+    /// loop per parameter tensor, as the trainers use it.
+    static func adam() -> Adam<Float> { Adam(learningRate: 1e-3, epsilon: 1e-7) }
 
-    /// The initial training state: parameters, zero moments, β powers of one.
-    static func initialState(_ parameters: [Tensor<Float>]) -> [Tensor<Float>] {
-        let zeros = parameters.map { Tensor<Float>.zeros($0.shape) }
-        return parameters + zeros + zeros + [Tensor(1), Tensor(1)]
-    }
-
-    /// An eager training step that carries its state from call to call.
+    /// An eager training step that carries the parameters and Adam's state from call to call:
+    /// the gradient on the tape, then the update.
     static func trainingStep(_ parameters: [Tensor<Float>], _ images: Tensor<Float>, _ labels: [Int]) -> () -> Void {
-        var state = initialState(parameters)
-        return { state = train(state, images, labels).state }
+        var (parameters, optimizer) = (parameters, adam())
+        return {
+            let gradients = gradient(at: parameters) { loss($0, images, labels) }
+            optimizer.update(&parameters, gradients: gradients)
+        }
     }
 
-    /// The training step compiled once and replayed.
+    /// The forward and backward passes compiled once (parameters and images in, gradients and
+    /// loss out) and replayed, then the same update.
     static func compiledTrainingStep(_ parameters: [Tensor<Float>], _ images: Tensor<Float>, _ labels: [Int]) -> () -> Void {
-        let function = CompiledFunction(state: initialState(parameters), inputs: [images]) { state, inputs in
-            let (updated, loss) = train(state, inputs[0], labels)
-            return (updated, [loss])
+        let function = CompiledFunction(state: [], inputs: parameters + [images]) { _, inputs in
+            let (value, gradients) = valueWithGradient(at: Array(inputs.dropLast())) { loss($0, inputs[inputs.count - 1], labels) }
+            return ([], gradients + [value])
         }
-        return { function.run([images]) }
+        var (parameters, optimizer) = (parameters, adam())
+        return {
+            function.run(parameters + [images])
+            optimizer.update(&parameters, gradients: Array(function.outputs.dropLast()))
+        }
     }
 
     /// The eager forward pass (no recording).

@@ -53,7 +53,7 @@ enum MLPBench {
             let hidden = matmul(images, p[0]).addingBias(p[1], rectified: true)
             return softmaxCrossEntropy(logits: matmul(hidden, p[2]).addingBias(p[3]), labels: labels)
         }
-        return zip(parameters, gradients).map { $0 - learningRate * $1 }
+        return zip(parameters, gradients).map { $0.adding($1, scaledBy: -learningRate) }
     }
 
     /// An eager step that carries the parameters from call to call.

@@ -1,9 +1,10 @@
 import Autograd
 
 /// A 2-D convolution layer over NHWC images: `filters` filters of `kernelSize` × input channels,
-/// each adding its bias, y = conv2d(x, W) + b, then an optional `activation` (a ReLU fused with
-/// the bias: one pass). `conv2d` is the cross-correlation of deep-learning frameworks (no filter
-/// flip; see MATH.md §0).
+/// each adding its bias, y = conv2d(x, W) + b, then an optional `activation`. The bias, and a
+/// ReLU, are applied by the convolution itself as it stores its output (no pass of their own);
+/// other activations follow as their own primitive. `conv2d` is the cross-correlation of
+/// deep-learning frameworks (no filter flip; see MATH.md §0).
 ///
 /// The weight is the filter bank [kh, kw, cin, cout] (HWIO), as seed 004 writes "5 × 5 × 3 × 32".
 public struct Conv2D<Scalar: TensorScalar>: Module {
@@ -61,8 +62,9 @@ public struct Conv2D<Scalar: TensorScalar>: Module {
     /// conv2d(x, W) + b (then the activation) for images x of shape [N, H, W, cin].
     public func callAsFunction(_ input: Tensor<Scalar>, context: inout ForwardContext) -> Tensor<Scalar> {
         _ = checkedOutputShape(forInputShape: input.shape)
-        let z = conv2d(input, filter: weight, strides: strides, padding: window.resolvedPadding(for: input.shape))
-        return addingBias(bias, to: z, then: activation)
+        let padding = window.resolvedPadding(for: input.shape), rectified = activation == .relu
+        let z = conv2d(input, filter: weight, bias: bias, strides: strides, padding: padding, rectified: rectified)
+        return rectified ? z : activation?(z) ?? z
     }
 
     /// `weight`, then `bias`.

@@ -72,15 +72,27 @@ struct ConvolutionKernelTests {
     typealias Fast<T> = (UnsafePointer<T>, UnsafePointer<T>, UnsafeMutablePointer<T>, ConvolutionGeometry, Int) -> Void
 
     /// Each fast kernel against its reference on random operands: within `tolerance` (relative
-    /// to the largest reference value), and bit-identical on 1, 2 and 3 threads.
+    /// to the largest reference value), and bit-identical on 1, 2 and 3 threads. The convolution
+    /// runs without a bias, with one, and with one and the ReLU.
     static func compare<T: VectorKernelScalar>(_: T.Type, _ shape: ConvolutionCase, tolerance: T) {
         let g = shape.geometry
         var generator = SeededGenerator(seed: 2024)
         func random(_ shape: Shape) -> [T] { Tensor<T>(randomUniform: shape, in: -1..<1, using: &generator).scalars }
-        let (x, w, gy) = (random(g.inputShape), random(g.filterShape), random(g.outputShape))
+        let (x, w, gy, b) = (random(g.inputShape), random(g.filterShape), random(g.outputShape), random([g.outputChannels]))
+        func convolution(bias: [T]?, rectify: Bool) -> (Reference<T>, Fast<T>) {
+            func withBias(_ body: (UnsafePointer<T>?) -> Void) {
+                guard let bias else { return body(nil) }
+                bias.withUnsafeBufferPointer { body($0.baseAddress) }
+            }
+            return ({ x, w, y, g in withBias { ReferenceKernels<T>.convolution(x, w, $0, rectify, y, g) } },
+                    { x, w, y, g, threads in withBias { ConvolutionKernels<T>.convolution(x, w, $0, rectify, y, g, threads: threads) } })
+        }
+        let (plain, biased, rectified) = (convolution(bias: nil, rectify: false), convolution(bias: b, rectify: false),
+                                          convolution(bias: b, rectify: true))
         let kernels: [(String, [T], [T], Int, Reference<T>, Fast<T>)] = [
-            ("convolution", x, w, g.outputShape.elementCount,
-             ReferenceKernels<T>.convolution, ConvolutionKernels<T>.convolution),
+            ("convolution", x, w, g.outputShape.elementCount, plain.0, plain.1),
+            ("convolution + bias", x, w, g.outputShape.elementCount, biased.0, biased.1),
+            ("convolution + bias + ReLU", x, w, g.outputShape.elementCount, rectified.0, rectified.1),
             ("input gradient", gy, w, g.inputShape.elementCount,
              ReferenceKernels<T>.convolutionInputGradient, ConvolutionKernels<T>.inputGradient),
             ("filter gradient", x, gy, g.filterShape.elementCount,

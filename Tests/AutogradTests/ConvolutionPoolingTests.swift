@@ -191,6 +191,28 @@ struct ConvolutionPoolingTests {
         }
     }
 
+    @Test("conv2d with a fused bias (and ReLU) equals conv2d then addingBias, values and gradients bit for bit")
+    func fusedBiasMatchesSeparateBias() {
+        var generator = SeededGenerator(seed: 8)
+        // 17 filters: a whole vector of output channels and a partial one; an asymmetric padding.
+        let x = Tensor<Float>(randomNormal: [3, 7, 6, 4], using: &generator)
+        let w = Tensor<Float>(randomNormal: [3, 3, 4, 17], using: &generator)
+        let b = Tensor<Float>(randomNormal: [17], using: &generator)
+        let padding = Padding(top: 1, bottom: 0, left: 2, right: 1)
+        let weights = Tensor<Float>(randomNormal: conv2d(x, filter: w, padding: padding).shape, using: &generator)
+        for rectified in [false, true] {
+            let fused = valueWithGradient(at: [x, w, b]) { v in
+                (conv2d(v[0], filter: v[1], bias: v[2], padding: padding, rectified: rectified) * weights).sum()
+            }
+            let separate = valueWithGradient(at: [x, w, b]) { v in
+                (conv2d(v[0], filter: v[1], padding: padding).addingBias(v[2], rectified: rectified) * weights).sum()
+            }
+            #expect(fused.value == separate.value && fused.gradient == separate.gradient, "rectified: \(rectified)")
+        }
+        let output = conv2d(x, filter: w, bias: b, padding: padding, rectified: true).scalars
+        #expect(output.contains(0) && output.contains { $0 > 0 }, "the ReLU must cut some outputs and pass others")
+    }
+
     @Test("bad shapes stop with a message naming the operation, both shapes and the call site")
     func badShapesStop() async {
         let channels = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
@@ -206,11 +228,15 @@ struct ConvolutionPoolingTests {
         let rank = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = conv2d(Tensor<Float>.zeros([4, 4, 3]), filter: .zeros([3, 3, 3, 8]))
         }
+        let bias = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = conv2d(Tensor<Float>.zeros([1, 4, 4, 3]), filter: .zeros([3, 3, 3, 8]), bias: .zeros([3]))
+        }
         let expectations = [
             (channels, "conv2d: shapes [1, 4, 4, 3] and [3, 3, 2, 8]"),
             (window, "maxPool2d: shapes [1, 3, 4, 2] and window [5, 2]"),
             (stride, "avgPool2d: shapes [1, 4, 4, 2] and window [2, 2]"),
             (rank, "conv2d: shapes [4, 4, 3] and [3, 3, 3, 8]"),
+            (bias, "conv2d: shapes [3, 3, 3, 8] and [3] do not match"),
         ]
         for (result, text) in expectations {
             let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)

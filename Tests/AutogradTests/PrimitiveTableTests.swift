@@ -128,8 +128,15 @@ func convolutionFamily(
         conv2d(x, filter: w, strides: strides, padding: padding)
     }
     let output = conv(.zeros(input), .zeros(filter)).shape
+    let bias: Shape = [filter[3]]
     return [
         row(.conv2d, label, [input, filter]) { conv($0[0], $0[1]) },
+        row(.conv2dBias, label, [input, filter, bias]) { conv2d($0[0], filter: $0[1], bias: $0[2], strides: strides, padding: padding) },
+        // Values are 0.7 ≤ |v| < 1.7: |0.02·x·w| < 0.058 over at most 18 window terms stays below
+        // 1.1, and |3·b| ≥ 2.1, so the output stays away from ReLU's kink.
+        row(.conv2dBiasRelu, label, [input, filter, bias], awayFromZero: 0.7) {
+            conv2d($0[0] * 0.02, filter: $0[1], bias: $0[2] * 3, strides: strides, padding: padding, rectified: true)
+        },
         row(.conv2dInputGradient, label, [filter, output]) { v in
             recordedPullback(of: { conv($0[0], $0[1]) }, at: [.zeros(input), v[0]], cotangent: v[1])[0]
         },

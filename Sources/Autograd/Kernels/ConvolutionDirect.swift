@@ -87,9 +87,10 @@ struct DirectConvolution<T: VectorKernelScalar>: @unchecked Sendable {
 
     /// y = the direct convolution with the filter w(i, j, c, o) =
     /// `filter[i·strides.0 + j·strides.1 + c·strides.2 + o·strides.3]` (source channels × `outputs`),
-    /// its tiles split into contiguous ranges over `threads` threads.
-    func forward(filter: UnsafePointer<T>, strides: (Int, Int, Int, Int), outputs: Int, y: UnsafeMutablePointer<T>,
-                 threads: Int) {
+    /// plus `bias` (one per output, then rectified when `rectify`) if given, its tiles split into
+    /// contiguous ranges over `threads` threads.
+    func forward(filter: UnsafePointer<T>, strides: (Int, Int, Int, Int), outputs: Int, bias: UnsafePointer<T>?,
+                 rectify: Bool, y: UnsafeMutablePointer<T>, threads: Int) {
         let nr = Self.nr
         let count = (outputs + nr - 1) / nr * windowHeight * windowRowLength * nr
         let packed = alignedBuffer(T.self, count: count)
@@ -97,17 +98,19 @@ struct DirectConvolution<T: VectorKernelScalar>: @unchecked Sendable {
         Gemm<T>.packFilter(filter, strides: strides, height: windowHeight, width: windowWidth, inputs: source.channels,
                            outputs: outputs, into: packed)
         let (groups, tiles) = pixelGroups()
-        let pointers = Unchecked((UnsafePointer(packed), y))
+        let pointers = Unchecked((UnsafePointer(packed), y, bias))
         WorkerPool.shared.runChunks(of: tiles, threads: threads) { tiles in
-            forward(tiles: tiles, groups: groups, packedFilter: pointers.value.0, outputs: outputs, y: pointers.value.1)
+            let (packedFilter, y, bias) = pointers.value
+            forward(tiles: tiles, groups: groups, packedFilter: packedFilter, outputs: outputs, bias: bias, rectify: rectify, y: y)
         }
     }
 
-    /// y[pixel, o] = Σ_{i, j, c} source[pixel's window (i, j), c] · w(i, j, c, o) for the
-    /// output pixels of `tiles`, with the filter packed by ``Gemm/packFilter(_:strides:height:width:inputs:outputs:into:)``
-    /// and y rows `outputs` wide. Each tile walks only its group's window cells.
+    /// y[pixel, o] = Σ_{i, j, c} source[pixel's window (i, j), c] · w(i, j, c, o) (+ bias[o], then
+    /// rectified when `rectify`, if given) for the output pixels of `tiles`, with the filter packed
+    /// by ``Gemm/packFilter(_:strides:height:width:inputs:outputs:into:)`` and y rows `outputs`
+    /// wide. Each tile walks only its group's window cells.
     func forward(tiles: Range<Int>, groups: [PixelGroup], packedFilter: UnsafePointer<T>, outputs: Int,
-                 y: UnsafeMutablePointer<T>) {
+                 bias: UnsafePointer<T>?, rectify: Bool, y: UnsafeMutablePointer<T>) {
         let (mr, nr) = (Self.mr, Self.nr)
         let (channels, rowPitch) = (source.channels, source.width * source.channels)
         let panelLength = windowHeight * windowRowLength * nr
@@ -139,7 +142,7 @@ struct DirectConvolution<T: VectorKernelScalar>: @unchecked Sendable {
                 Gemm<T>.convolutionKernel(
                     rows: rows, b: filter + panel / nr * panelLength, outer: DepthLoop(count: 1, aStep: 0, bStep: 0),
                     middle: middle, inner: inner, c: y + panel, cOffsets: outputOffsets, storedRows: count,
-                    columns: min(nr, outputs - panel), adding: false)
+                    columns: min(nr, outputs - panel), adding: false, bias: bias.map { $0 + panel }, rectify: rectify)
             }
         }
     }
@@ -239,7 +242,7 @@ struct DirectConvolution<T: VectorKernelScalar>: @unchecked Sendable {
                 middle: DepthLoop(count: tile.rows.count, aStep: strideHeight * rowPitch, bStep: outputWidth * nr),
                 inner: DepthLoop(count: tile.columns.count, aStep: strideWidth * channels, bStep: nr),
                 c: gw + tile.first * outputs + panel * nr, cOffsets: outputOffsets, storedRows: tile.count,
-                columns: min(nr, outputs - panel * nr), adding: adding)
+                columns: min(nr, outputs - panel * nr), adding: adding, bias: nil, rectify: false)
         }
     }
 }

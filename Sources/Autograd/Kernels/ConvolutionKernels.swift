@@ -23,9 +23,9 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
     static var blockPixels: Int { 512 }
 
     /// The table entries: each runs on ``threads(for:)`` threads.
-    static func convolution(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
-                            _ g: ConvolutionGeometry) {
-        convolution(x, w, y, g, threads: threads(for: g))
+    static func convolution(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?, _ rectify: Bool,
+                            _ y: UnsafeMutablePointer<T>, _ g: ConvolutionGeometry) {
+        convolution(x, w, bias, rectify, y, g, threads: threads(for: g))
     }
 
     static func inputGradient(_ gy: UnsafePointer<T>, _ w: UnsafePointer<T>, _ gx: UnsafeMutablePointer<T>,
@@ -38,14 +38,18 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
         filterGradient(x, gy, gw, g, threads: threads(for: g))
     }
 
-    /// y = conv(x, w) on `threads` threads.
-    static func convolution(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
-                            _ g: ConvolutionGeometry, threads: Int) {
+    /// y = conv(x, w), then + b and max(0, ·) when `rectify` if there is a bias, on `threads`
+    /// threads. The direct kernels add the bias (and rectify) as they store each tile: no extra
+    /// pass over y.
+    static func convolution(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?, _ rectify: Bool,
+                            _ y: UnsafeMutablePointer<T>, _ g: ConvolutionGeometry, threads: Int) {
         let (cin, cout) = (g.inputChannels, g.outputChannels)
         if let (rows, depth) = g.matrixProduct {
-            return multiply(GemmOperands(m: rows, n: cout, k: depth, a: x, lda: depth, transposeA: false,
-                                         b: w, ldb: cout, transposeB: false, c: y, ldc: cout, accumulate: false),
-                            threads: threads)
+            multiply(GemmOperands(m: rows, n: cout, k: depth, a: x, lda: depth, transposeA: false,
+                                  b: w, ldb: cout, transposeB: false, c: y, ldc: cout, accumulate: false),
+                     threads: threads)
+            if let bias { BiasKernels<T>.addBias(y, bias, y, rows: rows, columns: cout, rectify: rectify) }
+            return
         }
         let s = g.window
         let direct = DirectConvolution(source: ImageFrames(images: x, g.inputShape), top: s.padding.top, left: s.padding.left,
@@ -53,7 +57,7 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
                                        strideHeight: s.strideHeight, strideWidth: s.strideWidth,
                                        outputHeight: s.outputHeight, outputWidth: s.outputWidth)
         direct.forward(filter: w, strides: (s.windowWidth * cin * cout, cin * cout, cout, 1), outputs: cout,
-                       y: y, threads: threads)
+                       bias: bias, rectify: rectify, y: y, threads: threads)
     }
 
     /// x̄ = convT(ȳ, w) on `threads` threads.
@@ -80,7 +84,7 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
                                            outputHeight: s.inputHeight, outputWidth: s.inputWidth)
             // The flipped filter with its channel axes swapped: w′(i, j, o, c) = w(kh−1−i, kw−1−j, c, o).
             direct.forward(filter: w + (kh * kw - 1) * cin * cout, strides: (-kw * cin * cout, -cin * cout, 1, cout),
-                           outputs: cin, y: gx, threads: threads)
+                           outputs: cin, bias: nil, rectify: false, y: gx, threads: threads)
         }
     }
 

@@ -56,15 +56,21 @@ extension Gemm {
     }
 
     /// ``convolutionTile(rows:b:outer:middle:inner:)``, its first `storedRows` × `columns`
-    /// written to C (added when `adding`), row k at `c + cOffsets[k]`.
+    /// written to C (added when `adding`), row k at `c + cOffsets[k]`. With a `bias` (the
+    /// tile's `columns` values), each row is first added to it and, when `rectify`, replaced by
+    /// max(0, ·): the same operations as a separate bias pass, without reading C again.
     @inline(never)
     static func convolutionKernel(rows: TileRows<T>, b: UnsafePointer<T>, outer: DepthLoop, middle: DepthLoop,
                                   inner: DepthLoop, c: UnsafeMutablePointer<T>, cOffsets: UnsafePointer<Int>,
-                                  storedRows: Int, columns: Int, adding: Bool) {
+                                  storedRows: Int, columns: Int, adding: Bool, bias: UnsafePointer<T>?, rectify: Bool) {
         let t = convolutionTile(rows: rows, b: b, outer: outer, middle: middle, inner: inner)
+        let biasRow = bias.map { columns == nr ? $0.loadVector() : $0.loadVector(count: columns) }
         for k in 0..<storedRows {
             var row = GemmTile<Vector>()
             row.row0 = t[k]
+            if let biasRow {
+                row.row0 = BiasKernels<T>.biased(row.row0, biasRow, rectify: rectify)
+            }
             store(row, to: c + cOffsets[k], ldc: 0, rows: 1, columns: columns, adding: adding)
         }
     }

@@ -34,8 +34,10 @@ public final class KernelTable<Scalar: TensorScalar>: Sendable {
                                  _ rows: Int, _ classes: Int) -> Scalar
     /// Σ (a[i] − b[i])² over `count` elements.
     let squaredDistance: @Sendable (_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ count: Int) -> Scalar
-    /// y = conv(x, w): the cross-correlation of NHWC images with an HWIO filter (zero padding).
+    /// y = conv(x, w): the cross-correlation of NHWC images with an HWIO filter (zero padding);
+    /// with a `bias` (one per output channel), y = conv(x, w) + b, then max(0, ·) when `rectify`.
     let convolution: @Sendable (_ input: UnsafePointer<Scalar>, _ filter: UnsafePointer<Scalar>,
+                                _ bias: UnsafePointer<Scalar>?, _ rectify: Bool,
                                 _ output: UnsafeMutablePointer<Scalar>, _ geometry: ConvolutionGeometry) -> Void
     /// x̄ = convT(ȳ, w), the adjoint of `convolution` in the image: ⟨conv(x, w), ȳ⟩ = ⟨x, convT(ȳ, w)⟩.
     let convolutionInputGradient: @Sendable (_ outputGradient: UnsafePointer<Scalar>, _ filter: UnsafePointer<Scalar>,
@@ -73,6 +75,7 @@ public final class KernelTable<Scalar: TensorScalar>: Sendable {
                                  _ rows: Int, _ classes: Int) -> Scalar,
         squaredDistance: @escaping @Sendable (_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ count: Int) -> Scalar,
         convolution: @escaping @Sendable (_ input: UnsafePointer<Scalar>, _ filter: UnsafePointer<Scalar>,
+                                _ bias: UnsafePointer<Scalar>?, _ rectify: Bool,
                                 _ output: UnsafeMutablePointer<Scalar>, _ geometry: ConvolutionGeometry) -> Void,
         convolutionInputGradient: @escaping @Sendable (_ outputGradient: UnsafePointer<Scalar>, _ filter: UnsafePointer<Scalar>,
                                              _ inputGradient: UnsafeMutablePointer<Scalar>,

@@ -29,9 +29,10 @@ extension SlidingWindow {
 }
 
 extension ReferenceKernels {
-    /// y[n, r, c, o] = Σ_{i, j, k} x[n, r·sh − top + i, c·sw − left + j, k] · w[i, j, k, o] (zeros outside x).
-    static func convolution(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
-                            _ g: ConvolutionGeometry) {
+    /// y[n, r, c, o] = Σ_{i, j, k} x[n, r·sh − top + i, c·sw − left + j, k] · w[i, j, k, o] (zeros outside x),
+    /// then + b[o] and max(0, ·) when `rectify`, if there is a bias.
+    static func convolution(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?, _ rectify: Bool,
+                            _ y: UnsafeMutablePointer<T>, _ g: ConvolutionGeometry) {
         let (cin, cout) = (g.inputChannels, g.outputChannels)
         y.initialize(repeating: 0, count: g.outputShape.elementCount)
         g.window.forEachCell { outputPixel, inputPixel, cell in
@@ -41,6 +42,8 @@ extension ReferenceKernels {
                 for o in 0..<cout { yRow[o] += value * wBlock[k * cout + o] }
             }
         }
+        guard let bias else { return }
+        addBias(y, bias, y, rows: g.outputShape.elementCount / max(1, cout), columns: cout, rectify: rectify)
     }
 
     /// x̄[n, r·sh − top + i, c·sw − left + j, k] += Σ_o ȳ[n, r, c, o] · w[i, j, k, o].

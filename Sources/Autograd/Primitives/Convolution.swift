@@ -57,10 +57,64 @@ public func conv2d<Scalar>(
                                                           outputChannels: filter.shape[3]))
 }
 
+/// conv2d with a bias per output channel, then a ReLU when `rectified`, in one pass: the
+/// convolution adds the bias and rectifies as it stores each output tile. The same values as
+/// `conv2d(input, filter: filter).addingBias(bias, rectified: rectified)`, without a second pass
+/// over the output. `bias` is [Cout].
+/// Pullback: (convT(z̄, w), convF(x, z̄), z̄ summed over N, H, W) with z̄ = ȳ, or ȳ ∘ 1[y > 0]
+/// when rectified; pushforward: conv(ẋ, w) + conv(x, ẇ) + ḃ, masked alike.
+@_specialize(where Scalar == Float)
+public func conv2d<Scalar>(
+    _ input: Tensor<Scalar>, filter: Tensor<Scalar>, bias: Tensor<Scalar>, strides: (height: Int, width: Int) = (1, 1),
+    padding: Padding = .valid, rectified: Bool = false, file: StaticString = #fileID, line: UInt = #line
+) -> Tensor<Scalar> {
+    let problem = "do not fit (input [N, H, W, Cin], filter [kh, kw, Cin, Cout] with the same Cin)"
+    guard input.rank == 4, filter.rank == 4, input.shape[3] == filter.shape[2] else {
+        windowMismatch("conv2d", input.shape, "\(filter.shape)", problem, file: file, line: line)
+    }
+    guard bias.shape == [filter.shape[3]] else {
+        Tensor<Scalar>.shapeMismatch("conv2d", filter.shape, bias.shape, "do not match (the bias needs one element per filter, Cout)",
+                             file: file, line: line)
+    }
+    let window = SlidingWindow("conv2d", over: input.shape, filter: "\(filter.shape)",
+                               size: (filter.shape[0], filter.shape[1]), strides: strides, padding: padding,
+                               file: file, line: line)
+    return biasedConvolution(input, filter, bias, ConvolutionGeometry(window: window, inputChannels: filter.shape[2],
+                                                                      outputChannels: filter.shape[3]),
+                             rectified: rectified)
+}
+
+/// y = conv(x, w) + b, rectified when `rectified`.
+@_specialize(where Scalar == Float)
+func biasedConvolution<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>, _ g: ConvolutionGeometry,
+                               rectified: Bool) -> Tensor<Scalar> {
+    let forward: Forward<Scalar> = { inputs, output in
+        Scalar._kernels.convolution(inputs.first, inputs.second, inputs.third, rectified, output, g)
+    }
+    let y = Tensor(shape: g.outputShape, evaluating: forward, x, w, b)
+    guard let tape = Tape.recording(x, w, b) else { return y }
+    let (needsInput, needsFilter, needsBias, biasShape) = (x.isRecorded, w.isRecorded, b.isRecorded, b.shape)
+    return tape.record(rectified ? .conv2dBiasRelu : .conv2dBias, y, inputs: x, w, b, forward: forward,
+        pullback: { cotangent, output in
+            let z = rectified ? cotangent.reluBackward(input: output) : cotangent
+            return Tangents(needsInput ? convolutionInputGradient(z, w, g) : nil,
+                            needsFilter ? convolutionFilterGradient(x, z, g) : nil,
+                            needsBias ? z.summed(toShape: biasShape) : nil)
+        },
+        pushforward: { t, output in
+            let terms = [t.first.map { convolution($0, w, g) }, t.second.map { convolution(x, $0, g) },
+                         t.third?.broadcast(to: g.outputShape)].compactMap { $0 }
+            let z = terms.dropFirst().reduce(terms[0], +)
+            return rectified ? z.reluBackward(input: output) : z
+        })
+}
+
 /// y = conv(x, w).
 @_specialize(where Scalar == Float)
 func convolution<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: ConvolutionGeometry) -> Tensor<Scalar> {
-    let forward: Forward<Scalar> = { inputs, output in Scalar._kernels.convolution(inputs.first, inputs.second, output, g) }
+    let forward: Forward<Scalar> = { inputs, output in
+        Scalar._kernels.convolution(inputs.first, inputs.second, nil, false, output, g)
+    }
     let y = Tensor(shape: g.outputShape, evaluating: forward, x, w)
     return Tape.recording(x, w)?.recordBilinear(.conv2d, y, x, w, forward, { convolution($0, $1, g) },
         first: { convolutionInputGradient($0, w, g) },

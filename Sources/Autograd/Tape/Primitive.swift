@@ -24,6 +24,9 @@ public enum Primitive: String, CaseIterable, Sendable {
     case maskMultiply
     /// y = conv(x, w) and its two adjoints x̄ = convT(ȳ, w), w̄ = convF(x, ȳ).
     case conv2d, conv2dInputGradient, conv2dFilterGradient
+    /// y = conv(x, w) + b and y = relu(conv(x, w) + b), the bias (and ReLU) applied as the
+    /// convolution stores its output.
+    case conv2dBias, conv2dBiasRelu
     /// Max pooling (also recorded for a gather along fixed routes) and its adjoint, a scatter along them.
     case maxPool2d, maxPool2dBackward
     /// Average pooling and its adjoint.
