@@ -32,6 +32,12 @@ struct PoolingKernelTests {
                     padding: Padding(top: 0, bottom: 1, left: 2, right: 0)),
     ]
 
+    @Test("the cases cover both average-gradient paths: windows that tile the input, and overlapping or padded ones")
+    func casesCoverBothGradientPaths() {
+        let tiling = Self.cases.filter { $0.geometry.window.tilesInput }.map(\.testDescription)
+        #expect(tiling == [Self.cases[0].testDescription, Self.cases[3].testDescription])
+    }
+
     @Test("Float", arguments: cases)
     func float(_ shape: PoolingCase) { Self.compare(Float.self, shape) }
 

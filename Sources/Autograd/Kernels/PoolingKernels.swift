@@ -47,6 +47,7 @@ enum PoolingKernels<T: VectorKernelScalar> {
         let pointers = Unchecked((gy, gx, operation))
         WorkerPool.shared.runChunks(of: g.window.batch, threads: threads) { images in
             let (gy, gx, operation) = pointers.value
+            if case .average = operation, g.window.tilesInput { return averageGradient(gy, gx, g, images) }
             let (inputs, outputs) = (g.inputShape.elementCount / g.window.batch, g.outputShape.elementCount / g.window.batch)
             (gx + images.lowerBound * inputs).update(repeating: 0, count: images.count * inputs)
             switch operation {
@@ -61,6 +62,22 @@ enum PoolingKernels<T: VectorKernelScalar> {
                 }
             case .scatter(let routes):
                 for i in (images.lowerBound * outputs)..<(images.upperBound * outputs) { gx[routes[i]] += gy[i] }
+            }
+        }
+    }
+
+    /// The average-pooling gradient when the windows tile the input (each input cell in exactly
+    /// one window): every cell is written once, with no zeroing pass first. Each value is
+    /// 0 + its one contribution, as the accumulating loop computes it (a −0 contribution gives
+    /// +0). (The max-pooling scatter keeps the zeroing pass: it writes only one cell per window.)
+    static func averageGradient(_ gy: UnsafePointer<T>, _ gx: UnsafeMutablePointer<T>, _ g: PoolingGeometry,
+                                _ images: Range<Int>) {
+        let scale = 1 / T(g.window.area)
+        g.forEachWindow(images) { pixel, cells in
+            let gradient = gy + pixel * g.channels
+            cells.forEach { cell in
+                let target = gx + cell
+                for c in 0..<g.channels { target[c] = 0 + scale * gradient[c] }
             }
         }
     }
@@ -139,6 +156,15 @@ struct WindowCells {
         for i in rows {
             for j in columns { body(origin + i * rowPitch + j * pixelPitch) }
         }
+    }
+}
+
+extension SlidingWindow {
+    /// Whether the windows tile the input: side by side without overlap or padding, covering
+    /// every input cell once (a 2×2 pooling with stride 2 of an even-sized image, say).
+    var tilesInput: Bool {
+        strideHeight == windowHeight && strideWidth == windowWidth && padding == .valid
+            && outputHeight * windowHeight == inputHeight && outputWidth * windowWidth == inputWidth
     }
 }
 
