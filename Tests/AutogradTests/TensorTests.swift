@@ -73,6 +73,22 @@ struct TensorTests {
         #expect(copy[1, 1] == 40)
     }
 
+    @Test("elements start on a cache line, those of large tensors on a page; copies keep the alignment")
+    func storageAlignment() {
+        func address<T: TensorScalar>(_ tensor: Tensor<T>) -> Int { tensor.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) } }
+        for count in [0, 1, 3, 16, 17, 1000, 16_383] {
+            #expect(address(Tensor<Float>.zeros([count])) % 64 == 0, "\(count) Floats")
+            #expect(address(Tensor<Double>.zeros([count])) % 64 == 0, "\(count) Doubles")
+        }
+        for count in [16_384, 100_000] {
+            #expect(address(Tensor<Float>.zeros([count])) % 4_096 == 0, "\(count) Floats")
+        }
+        var copy = Tensor<Float>.zeros([5])
+        let original = copy
+        copy[2] = 1
+        #expect(address(copy) % 64 == 0 && copy.storage !== original.storage)
+    }
+
     @Test("small tensors print as NumPy prints arrays")
     func printing() {
         #expect(Tensor<Double>([1, 2, 3, 4, 5, 6], shape: [2, 3]).description == "[[1., 2., 3.],\n [4., 5., 6.]]")

@@ -161,7 +161,7 @@ private struct ReplayPlan<Scalar: TensorScalar> {
 
     func pointer(of value: Int) -> UnsafeMutablePointer<Scalar> {
         if value < 0 {
-            return constants[-1 - value].storage.withUnsafeMutablePointerToElements { $0 }
+            return constants[-1 - value].storage.withBuffer { $0.baseAddress! }
         }
         return buffers[bufferOfValue[value]!].baseAddress!
     }
