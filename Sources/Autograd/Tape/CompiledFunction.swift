@@ -216,7 +216,8 @@ private struct ReplayPlan<Scalar: TensorScalar> {
                 freeAt[reusable] = last
                 return reusable
             }
-            buffers.append(.allocate(capacity: Swift.max(count, 1)))
+            // Aligned to a cache line, as tensor storage is (vector loads never straddle two lines).
+            buffers.append(UnsafeMutableBufferPointer(start: alignedBuffer(Scalar.self, count: count), count: Swift.max(count, 1)))
             freeAt.append(last)
             return buffers.count - 1
         }
