@@ -23,12 +23,18 @@ public struct ChannelNormalization: Hashable, Sendable {
         let pixels = Double(max(dataset.images.elementCount / max(channels, 1), 1))
         var means = [Double](repeating: 0, count: channels)
         var variances = [Double](repeating: 0, count: channels)
+        // Sums into the arrays' buffers: through the arrays themselves, every addition checked
+        // their uniqueness and bounds (about 0.3 s for MNIST's 43 M values).
         dataset.images.withUnsafeBufferPointer { values in
-            forEachElement(count: values.count, channels: channels) { c, i in means[c] += Double(values[i]) }
-            means = means.map { $0 / pixels }
-            forEachElement(count: values.count, channels: channels) { c, i in
-                let deviation = Double(values[i]) - means[c]
-                variances[c] += deviation * deviation
+            means.withUnsafeMutableBufferPointer { means in
+                forEachElement(count: values.count, channels: channels) { c, i in means[c] += Double(values[i]) }
+                for c in means.indices { means[c] /= pixels }
+                variances.withUnsafeMutableBufferPointer { variances in
+                    forEachElement(count: values.count, channels: channels) { c, i in
+                        let deviation = Double(values[i]) - means[c]
+                        variances[c] += deviation * deviation
+                    }
+                }
             }
         }
         self.init(mean: means.map(Float.init), standardDeviation: variances.map { variance in
@@ -46,8 +52,12 @@ public struct ChannelNormalization: Hashable, Sendable {
         var result = images
         let scale = standardDeviation.map { 1 / $0 }
         result.withUnsafeMutableBufferPointer { values in
-            forEachElement(count: values.count, channels: mean.count) { c, i in
-                values[i] = (values[i] - mean[c]) * scale[c]
+            mean.withUnsafeBufferPointer { mean in
+                scale.withUnsafeBufferPointer { scale in
+                    forEachElement(count: values.count, channels: mean.count) { c, i in
+                        values[i] = (values[i] - mean[c]) * scale[c]
+                    }
+                }
             }
         }
         return result
