@@ -68,10 +68,11 @@ extension Activation.Function {
     }
 }
 
-/// `activation`(x + `bias`), the bias along the last axis; a ReLU is fused with the bias into one
-/// primitive (`addingBias(_:rectified:)`), one pass over the output.
-func addingBias<Scalar>(_ bias: Tensor<Scalar>, to x: Tensor<Scalar>, then activation: Activation<Scalar>.Function?) -> Tensor<Scalar> {
-    if activation == .relu { return x.addingBias(bias, rectified: true) }
-    let z = x.addingBias(bias)
+/// `activation` after a layer's biased output, `biased(rectified)`: a ReLU is fused into the
+/// primitive that adds the bias (`biased(true)`), any other activation is applied to `biased(false)`.
+/// The one place Dense and Conv2D decide what fuses.
+func activated<Scalar>(_ activation: Activation<Scalar>.Function?, _ biased: (_ rectified: Bool) -> Tensor<Scalar>) -> Tensor<Scalar> {
+    if activation == .relu { return biased(true) }
+    let z = biased(false)
     return activation?(z) ?? z
 }

@@ -62,9 +62,8 @@ public struct Conv2D<Scalar: TensorScalar>: Module {
     /// conv2d(x, W) + b (then the activation) for images x of shape [N, H, W, cin].
     public func callAsFunction(_ input: Tensor<Scalar>, context: inout ForwardContext) -> Tensor<Scalar> {
         _ = checkedOutputShape(forInputShape: input.shape)
-        let padding = window.resolvedPadding(for: input.shape), rectified = activation == .relu
-        let z = conv2d(input, filter: weight, bias: bias, strides: strides, padding: padding, rectified: rectified)
-        return rectified ? z : activation?(z) ?? z
+        let padding = window.resolvedPadding(for: input.shape)
+        return activated(activation) { conv2d(input, filter: weight, bias: bias, strides: strides, padding: padding, rectified: $0) }
     }
 
     /// `weight`, then `bias`.

@@ -43,7 +43,8 @@ public struct Dense<Scalar: TensorScalar>: Module {
     /// x Wᵀ + b (then the activation) for a batch x of shape [B, inputSize].
     public func callAsFunction(_ input: Tensor<Scalar>, context: inout ForwardContext) -> Tensor<Scalar> {
         _ = checkedOutputShape(forInputShape: input.shape)
-        return addingBias(bias, to: matmul(input, weight, transposeB: true), then: activation)
+        let product = matmul(input, weight, transposeB: true)
+        return activated(activation) { product.addingBias(bias, rectified: $0) }
     }
 
     /// `weight`, then `bias`.

@@ -46,15 +46,8 @@ public func conv2d<Scalar>(
     _ input: Tensor<Scalar>, filter: Tensor<Scalar>, strides: (height: Int, width: Int) = (1, 1),
     padding: Padding = .valid, file: StaticString = #fileID, line: UInt = #line
 ) -> Tensor<Scalar> {
-    let problem = "do not fit (input [N, H, W, Cin], filter [kh, kw, Cin, Cout] with the same Cin)"
-    guard input.rank == 4, filter.rank == 4, input.shape[3] == filter.shape[2] else {
-        windowMismatch("conv2d", input.shape, "\(filter.shape)", problem, file: file, line: line)
-    }
-    let window = SlidingWindow("conv2d", over: input.shape, filter: "\(filter.shape)",
-                               size: (filter.shape[0], filter.shape[1]), strides: strides, padding: padding,
-                               file: file, line: line)
-    return convolution(input, filter, ConvolutionGeometry(window: window, inputChannels: filter.shape[2],
-                                                          outputChannels: filter.shape[3]))
+    convolution(input, filter, ConvolutionGeometry(conv2d: input.shape, filter: filter.shape, strides: strides,
+                                                   padding: padding, file: file, line: line))
 }
 
 /// conv2d with a bias per output channel, then a ReLU when `rectified`, in one pass: the
@@ -68,20 +61,13 @@ public func conv2d<Scalar>(
     _ input: Tensor<Scalar>, filter: Tensor<Scalar>, bias: Tensor<Scalar>, strides: (height: Int, width: Int) = (1, 1),
     padding: Padding = .valid, rectified: Bool = false, file: StaticString = #fileID, line: UInt = #line
 ) -> Tensor<Scalar> {
-    let problem = "do not fit (input [N, H, W, Cin], filter [kh, kw, Cin, Cout] with the same Cin)"
-    guard input.rank == 4, filter.rank == 4, input.shape[3] == filter.shape[2] else {
-        windowMismatch("conv2d", input.shape, "\(filter.shape)", problem, file: file, line: line)
-    }
-    guard bias.shape == [filter.shape[3]] else {
+    let geometry = ConvolutionGeometry(conv2d: input.shape, filter: filter.shape, strides: strides, padding: padding,
+                                       file: file, line: line)
+    guard bias.shape == [geometry.outputChannels] else {
         Tensor<Scalar>.shapeMismatch("conv2d", filter.shape, bias.shape, "do not match (the bias needs one element per filter, Cout)",
-                             file: file, line: line)
+                                     file: file, line: line)
     }
-    let window = SlidingWindow("conv2d", over: input.shape, filter: "\(filter.shape)",
-                               size: (filter.shape[0], filter.shape[1]), strides: strides, padding: padding,
-                               file: file, line: line)
-    return biasedConvolution(input, filter, bias, ConvolutionGeometry(window: window, inputChannels: filter.shape[2],
-                                                                      outputChannels: filter.shape[3]),
-                             rectified: rectified)
+    return biasedConvolution(input, filter, bias, geometry, rectified: rectified)
 }
 
 /// y = conv(x, w) + b, rectified when `rectified`.
@@ -143,6 +129,21 @@ func convolutionFilterGradient<Scalar>(_ x: Tensor<Scalar>, _ gy: Tensor<Scalar>
     return Tape.recording(x, gy)?.recordBilinear(.conv2dFilterGradient, gw, x, gy, forward, { convolutionFilterGradient($0, $1, g) },
         first: { convolutionInputGradient(gy, $0, g) },
         second: { convolution(x, $0, g) }) ?? gw
+}
+
+extension ConvolutionGeometry {
+    /// The geometry of conv2d over NHWC images of shape `input` with an HWIO `filter`, or a stop
+    /// naming conv2d, both shapes and the caller's location when they do not fit.
+    init(conv2d input: Shape, filter: Shape, strides: (height: Int, width: Int), padding: Padding,
+         file: StaticString, line: UInt) {
+        let problem = "do not fit (input [N, H, W, Cin], filter [kh, kw, Cin, Cout] with the same Cin)"
+        guard input.rank == 4, filter.rank == 4, input[3] == filter[2] else {
+            windowMismatch("conv2d", input, "\(filter)", problem, file: file, line: line)
+        }
+        let window = SlidingWindow("conv2d", over: input, filter: "\(filter)", size: (filter[0], filter[1]),
+                                   strides: strides, padding: padding, file: file, line: line)
+        self.init(window: window, inputChannels: filter[2], outputChannels: filter[3])
+    }
 }
 
 extension SlidingWindow {
