@@ -104,7 +104,8 @@ enum PoolingKernels<T: VectorKernelScalar> {
     /// The running maximum and winner move between two buffers, cell by cell (each step reads
     /// one and writes the other), arranged so that the last step writes `y`. Updated in place,
     /// `best[c] = wins ? value : best[c]` compiles to a masked store (`vmaskmovps`), slow on AMD
-    /// cores: the kernel's hottest instruction in a profile, when max pooling took 5 % of a step.
+    /// cores: in a profile, when max pooling took 5 % of a step, half of the kernel's samples fell
+    /// on the instruction right after it.
     static func maximum(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ routes: UnsafeMutablePointer<Int>,
                         _ g: PoolingGeometry, _ images: Range<Int>) {
         let channels = g.channels
