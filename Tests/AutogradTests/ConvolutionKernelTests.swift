@@ -48,7 +48,32 @@ struct ConvolutionKernelTests {
         // 192 output pixels per image: the filter gradient sums over image blocks of two
         // (ConvolutionKernels.blockPixels = 512), the last one partial.
         ConvolutionCase(batch: 5, height: 16, width: 12, inputs: 2, outputs: 5, window: (3, 3), padding: .symmetric(1)),
+    ] + winogradCases
+
+    /// Shapes the Winograd kernel computes (5×5 window, unit strides, whole vectors of channels
+    /// for Float and Double): odd output sizes (partial tiles), asymmetric and no padding, a
+    /// batch of nine (five image groups for the filter gradient, the last partial) and a batch
+    /// whose tiles span several blocks.
+    static let winogradCases: [ConvolutionCase] = [
+        ConvolutionCase(batch: 3, height: 7, width: 9, inputs: 16, outputs: 32, window: (5, 5), padding: .symmetric(2)),
+        ConvolutionCase(batch: 2, height: 6, width: 5, inputs: 32, outputs: 16, window: (5, 5),
+                        padding: Padding(top: 1, bottom: 3, left: 0, right: 2)),
+        ConvolutionCase(batch: 9, height: 8, width: 8, inputs: 16, outputs: 16, window: (5, 5), padding: .symmetric(2)),
+        ConvolutionCase(batch: 1, height: 9, width: 10, inputs: 16, outputs: 16, window: (5, 5)),
+        ConvolutionCase(batch: 3, height: 16, width: 16, inputs: 16, outputs: 16, window: (5, 5), padding: .symmetric(2)),
     ]
+
+    @Test("The Winograd cases take the Winograd kernel, spanning several blocks")
+    func winogradCasesApply() {
+        for shape in Self.winogradCases {
+            #expect(WinogradConvolution<Float>.applies(to: shape.geometry), "\(shape.testDescription)")
+            #expect(WinogradConvolution<Double>.applies(to: shape.geometry), "\(shape.testDescription)")
+        }
+        let large = Self.winogradCases[4].geometry
+        let convolution = WinogradConvolution<Float>(source: ImageFrames(images: UnsafePointer(bitPattern: 64)!, large.inputShape),
+                                                     top: 2, left: 2, outputHeight: 16, outputWidth: 16, outputs: 16)
+        #expect(convolution.imageTiles * 3 > convolution.blockTiles)
+    }
 
     @Test("One case spans several image blocks of the filter gradient")
     func severalFilterGradientBlocks() {

@@ -110,7 +110,8 @@ func recordedPullback(
 }
 
 /// conv2d and its two adjoints at several configurations: batch > 1, Cin and Cout > 1,
-/// non-square images and filters, strides 1 and 2, symmetric and asymmetric padding.
+/// non-square images and filters, strides 1 and 2, symmetric and asymmetric padding, and a 5×5
+/// filter over eight channels in and out, which the Winograd kernel computes.
 let convolutionRows: [PrimitiveCase] =
     convolutionFamily("3×2 filter, valid, batch 2", input: [2, 5, 4, 3], filter: [3, 2, 3, 2], strides: (1, 1), padding: .valid)
     + convolutionFamily("3×3 filter, stride 2, padding 1", input: [1, 6, 7, 2], filter: [3, 3, 2, 3], strides: (2, 2),
@@ -119,6 +120,11 @@ let convolutionRows: [PrimitiveCase] =
                       strides: (2, 1), padding: Padding(top: 0, bottom: 1, left: 2, right: 1))
     + convolutionFamily("1×4 filter, strides 1×2, right padding only", input: [2, 2, 9, 1], filter: [1, 4, 1, 2],
                       strides: (1, 2), padding: Padding(top: 0, bottom: 0, left: 0, right: 1))
+    // Its 1600 filter entries make the whole family slow to difference (ninety seconds in a
+    // debug build); conv2d's row runs, and ConvolutionKernelTests holds all three Winograd
+    // passes to the reference loops within 1e-13 in Double.
+    + convolutionFamily("5×5 filter, padding 2, 8 channels (Winograd)", input: [1, 2, 3, 8], filter: [5, 5, 8, 8],
+                        strides: (1, 1), padding: .symmetric(2)).filter { $0.primitive == .conv2d }
 
 /// Rows for conv2d, conv2dInputGradient and conv2dFilterGradient at one configuration.
 func convolutionFamily(

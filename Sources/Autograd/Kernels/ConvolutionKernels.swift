@@ -52,6 +52,12 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
             return
         }
         let s = g.window
+        if WinogradConvolution<T>.applies(to: g) {
+            return WinogradConvolution(source: ImageFrames(images: x, g.inputShape), top: s.padding.top, left: s.padding.left,
+                                       outputHeight: s.outputHeight, outputWidth: s.outputWidth, outputs: cout)
+                .forward(filter: w, strides: (s.windowWidth * cin * cout, cin * cout, cout, 1), bias: bias, rectify: rectify,
+                         y: y, threads: threads)
+        }
         let direct = DirectConvolution(source: ImageFrames(images: x, g.inputShape), top: s.padding.top, left: s.padding.left,
                                        windowHeight: s.windowHeight, windowWidth: s.windowWidth,
                                        strideHeight: s.strideHeight, strideWidth: s.strideWidth,
@@ -71,6 +77,14 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
         }
         let s = g.window
         let (kh, kw) = (s.windowHeight, s.windowWidth)
+        // The flipped filter with its channel axes swapped: w′(i, j, o, c) = w(kh−1−i, kw−1−j, c, o).
+        let (flipped, flippedStrides) = (w + (kh * kw - 1) * cin * cout, (-kw * cin * cout, -cin * cout, 1, cout))
+        if WinogradConvolution<T>.applies(to: g) {
+            return WinogradConvolution(source: ImageFrames(images: gy, g.outputShape), top: kh - 1 - s.padding.top,
+                                       left: kw - 1 - s.padding.left, outputHeight: s.inputHeight, outputWidth: s.inputWidth,
+                                       outputs: cin)
+                .forward(filter: flipped, strides: flippedStrides, bias: nil, rectify: false, y: gx, threads: threads)
+        }
         // x̄[r, c] = Σ_{i, j} ȳ[(r + top − i) / sh, (c + left − j) / sw] · w(i, j) over the
         // divisible terms: ȳ spaced by the strides, read by windows starting (kh − 1 − top,
         // kw − 1 − left) before each input pixel, against the flipped filter.
@@ -82,9 +96,8 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
             let direct = DirectConvolution(source: source, top: spaced ? 0 : placement.top, left: spaced ? 0 : placement.left,
                                            windowHeight: kh, windowWidth: kw, strideHeight: 1, strideWidth: 1,
                                            outputHeight: s.inputHeight, outputWidth: s.inputWidth)
-            // The flipped filter with its channel axes swapped: w′(i, j, o, c) = w(kh−1−i, kw−1−j, c, o).
-            direct.forward(filter: w + (kh * kw - 1) * cin * cout, strides: (-kw * cin * cout, -cin * cout, 1, cout),
-                           outputs: cin, bias: nil, rectify: false, y: gx, threads: threads)
+            direct.forward(filter: flipped, strides: flippedStrides, outputs: cin, bias: nil, rectify: false, y: gx,
+                           threads: threads)
         }
     }
 
@@ -99,6 +112,11 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
                             threads: threads)
         }
         let s = g.window
+        if WinogradConvolution<T>.applies(to: g) {
+            return WinogradConvolution(source: ImageFrames(images: x, g.inputShape), top: s.padding.top, left: s.padding.left,
+                                       outputHeight: s.outputHeight, outputWidth: s.outputWidth, outputs: cout)
+                .filterGradient(gy, gw, threads: threads)
+        }
         let placement = FramePlacement(height: s.inputHeight + s.padding.top + s.padding.bottom,
                                        width: s.inputWidth + s.padding.left + s.padding.right,
                                        top: s.padding.top, left: s.padding.left, rowSpacing: 1, columnSpacing: 1)

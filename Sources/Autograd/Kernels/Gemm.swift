@@ -146,7 +146,7 @@ enum Gemm<T: VectorKernelScalar> {
                     panel = packA(a.offset(row: ir, column: 0), rows: height - ir, depth: depth, into: edgePanel)
                 }
                 for jr in stride(from: 0, to: width, by: nr) {
-                    kernel(depth: depth, a: panel, b: packedB + jr * depth, c: c + ir * ldc + jr,
+                    kernel(depth: depth, a: panel, b: packedB + jr * depth, bRowStride: nr, c: c + ir * ldc + jr,
                            ldc: ldc, rows: min(mr, height - ir), columns: min(nr, width - jr), adding: adding)
                 }
                 panel.base += panelStride

@@ -21,9 +21,11 @@ struct GemmTile<Vector: SIMD> {
 
 extension Gemm {
     /// The tile Σₚ A(i, p) B(p, ·) over `depth` steps, with A(i, p) at `a[i·rowStride + p·step]`
-    /// and B's row p at `b + p·nr` (packed). Explicit FMAs, accumulated from zero in p order.
+    /// and B's row p at `b + p·bRowStride` (`nr` when packed). Explicit FMAs, accumulated from
+    /// zero in p order.
     @inline(__always)
-    static func tile(depth: Int, a: UnsafePointer<T>, rowStride: Int, step: Int, b: UnsafePointer<T>) -> GemmTile<Vector> {
+    static func tile(depth: Int, a: UnsafePointer<T>, rowStride: Int, step: Int, b: UnsafePointer<T>,
+                     bRowStride: Int) -> GemmTile<Vector> {
         var t = GemmTile<Vector>()
         var a = a, b = b
         for _ in 0..<depth {
@@ -35,17 +37,18 @@ extension Gemm {
             t.row4 = t.row4.addingProduct(Vector(repeating: a[4 * rowStride]), row)
             t.row5 = t.row5.addingProduct(Vector(repeating: a[5 * rowStride]), row)
             a += step
-            b += nr
+            b += bRowStride
         }
         return t
     }
 
     /// The micro-kernel: six rows of A (a packed panel or A itself, through the view's strides)
-    /// times a packed B panel; writes or adds the first `rows` × `columns` of the tile to C.
+    /// times one vector of B's columns (a packed panel, or rows `bRowStride` apart); writes or
+    /// adds the first `rows` × `columns` of the tile to C.
     @inline(never)
-    static func kernel(depth: Int, a: StridedMatrix<T>, b: UnsafePointer<T>, c: UnsafeMutablePointer<T>,
-                       ldc: Int, rows: Int, columns: Int, adding: Bool) {
-        let t = tile(depth: depth, a: a.base, rowStride: a.rowStride, step: a.columnStride, b: b)
+    static func kernel(depth: Int, a: StridedMatrix<T>, b: UnsafePointer<T>, bRowStride: Int,
+                       c: UnsafeMutablePointer<T>, ldc: Int, rows: Int, columns: Int, adding: Bool) {
+        let t = tile(depth: depth, a: a.base, rowStride: a.rowStride, step: a.columnStride, b: b, bRowStride: bRowStride)
         store(t, to: c, ldc: ldc, rows: rows, columns: columns, adding: adding)
     }
 

@@ -1,0 +1,376 @@
+// Winograd's minimal filtering F(2×2, 5×5) for 5×5 convolutions with unit strides (Lavin and
+// Gray, "Fast Algorithms for Convolutional Neural Networks", 2016), with the interpolation
+// points 0, ±1, ±2 and ∞. A 2×2 tile of output pixels is Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A for the 6×6
+// input patch d under it and the 5×5 filter g of each channel pair. Summed over the input
+// channels, the 36 element-wise products become 36 matrix products (tiles × C)·(C × K): 36
+// multiply-adds per tile and channel pair where the direct kernel does 4·25 = 100 (2.78 times
+// fewer), for transforms costing O(C + K) per tile.
+//
+// One kernel serves the three passes. The input gradient is the forward pass run on the output
+// gradient with the flipped filter, as for the direct kernels. The filter gradient is the
+// adjoint in the filter, Gᵀ[Σ_tiles (Bᵀ d B) ⊙ (A ȳ Aᵀ)]G: 36 products (C × tiles)·(tiles × K).
+//
+// Tiles are taken in blocks whose transformed patches and products stay in L2 while the
+// products run, with the micro-kernel of ``Gemm`` reading the blocks in place.
+
+/// The 6 × 5 filter transform G: row a evaluates the filter polynomial at the point a
+/// (0, 1, −1, 2, −2, then ∞, the leading coefficient), scaled so that Bᵀ has integer entries.
+let winogradFilterTransform: [[Double]] = [
+    [1.0 / 4, 0, 0, 0, 0],
+    [-1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6],
+    [-1.0 / 6, 1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6],
+    [1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 3, 2.0 / 3],
+    [1.0 / 24, -1.0 / 12, 1.0 / 6, -1.0 / 3, 2.0 / 3],
+    [0, 0, 0, 0, 1],
+]
+
+/// One F(2×2, 5×5) convolution: output pixel (r, c) has its 5×5 window's top-left cell on
+/// source pixel (r − `top`, c − `left`), zeros outside the source images.
+struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
+    typealias Vector = T.Vector
+    /// One column or row of a 6×6 patch, a vector of channels per cell.
+    typealias Six = (Vector, Vector, Vector, Vector, Vector, Vector)
+
+    let source: ImageFrames<T>
+    let top: Int, left: Int
+    let outputHeight: Int, outputWidth: Int
+    /// Output channels (K).
+    let outputs: Int
+
+    static var mr: Int { Gemm<T>.mr }
+    static var nr: Int { Gemm<T>.nr }
+    /// The 6 × 6 transformed values of a patch.
+    static var points: Int { 36 }
+
+    /// Whether `g` is a convolution this kernel computes: a 5×5 window, unit strides, and
+    /// channel counts that are whole vectors.
+    static func applies(to g: ConvolutionGeometry) -> Bool {
+        let s = g.window
+        return s.windowHeight == 5 && s.windowWidth == 5 && s.strideHeight == 1 && s.strideWidth == 1
+            && g.inputChannels % nr == 0 && g.outputChannels % nr == 0 && s.outputHeight > 0 && s.outputWidth > 0
+    }
+
+    var channels: Int { source.channels }
+    var tileRows: Int { (outputHeight + 1) / 2 }
+    var tileColumns: Int { (outputWidth + 1) / 2 }
+    var imageTiles: Int { tileRows * tileColumns }
+    /// Tiles per block: a whole number of micro-tile rows whose transformed patches and products
+    /// (36 · tiles · (C + K) scalars) take about 512 KiB.
+    var blockTiles: Int {
+        max(Self.mr, 524_288 / (Self.points * (channels + outputs) * MemoryLayout<T>.stride) / Self.mr * Self.mr)
+    }
+
+    /// y = the convolution with the filter w(i, j, c, o) = `filter[i·strides.0 + j·strides.1 +
+    /// c·strides.2 + o·strides.3]` (C × K), plus `bias` (then rectified when `rectify`) if
+    /// given; blocks of tiles split over `threads` threads.
+    func forward(filter: UnsafePointer<T>, strides: (Int, Int, Int, Int), bias: UnsafePointer<T>?, rectify: Bool,
+                 y: UnsafeMutablePointer<T>, threads: Int) {
+        let transformed = alignedBuffer(T.self, count: Self.points * channels * outputs)
+        defer { transformed.deallocate() }
+        transformFilter(filter, strides: strides, into: transformed)
+        let (tb, tiles) = (blockTiles, source.batch * imageTiles)
+        let pointers = Unchecked((UnsafePointer(transformed), y, bias))
+        WorkerPool.shared.runChunks(of: (tiles + tb - 1) / tb, threads: threads) { blocks in
+            let (transformed, y, bias) = pointers.value
+            let scratch = Scratch(self)
+            defer { scratch.deallocate() }
+            for block in blocks {
+                let range = block * tb..<min(tiles, (block + 1) * tb)
+                transformPatches(range, into: scratch)
+                multiplyPatches(count: range.count, by: transformed, scratch)
+                transformProducts(range, scratch, bias: bias, rectify: rectify, y: y)
+            }
+        }
+    }
+
+    /// w̄(i, j, c, k) = Σ over the batch's tiles of the adjoint of the forward pass in the
+    /// filter, for the output gradient `gy` (NHWC, K channels). The sum runs over groups of
+    /// images fixed by the batch size (at most eight), each group's blocks in order, then over
+    /// the groups in order: the result does not depend on `threads`.
+    func filterGradient(_ gy: UnsafePointer<T>, _ gw: UnsafeMutablePointer<T>, threads: Int) {
+        let batch = source.batch
+        let groupImages = (batch + 7) / 8, groups = (batch + groupImages - 1) / groupImages
+        let (tb, length) = (blockTiles, Self.points * channels * outputs)
+        let sums = alignedBuffer(T.self, count: groups * length)
+        defer { sums.deallocate() }
+        let pointers = Unchecked((gy, sums))
+        WorkerPool.shared.runChunks(of: groups, threads: threads) { groupRange in
+            let (gy, sums) = pointers.value
+            let scratch = Scratch(self)
+            defer { scratch.deallocate() }
+            for group in groupRange {
+                let tiles = group * groupImages * imageTiles..<min(batch, (group + 1) * groupImages) * imageTiles
+                for start in stride(from: tiles.lowerBound, to: tiles.upperBound, by: tb) {
+                    let range = start..<min(tiles.upperBound, start + tb)
+                    transformPatches(range, into: scratch)
+                    transformGradients(range, gy, into: scratch)
+                    multiplyGradients(count: range.count, scratch, into: sums + group * length,
+                                      adding: start > tiles.lowerBound)
+                }
+            }
+        }
+        for group in 1..<groups {
+            let part = sums + group * length
+            for index in 0..<length { sums[index] += part[index] }
+        }
+        Self.transform2D(Self.transposed(winogradFilterTransform), sums, gw, pairs: channels * outputs)
+    }
+
+    // MARK: Transforms
+
+    /// U[ξ][c][k] = (G w(·, ·, c, k) Gᵀ)[ξ] for the 36 points ξ = 6a + b.
+    func transformFilter(_ filter: UnsafePointer<T>, strides: (Int, Int, Int, Int),
+                         into transformed: UnsafeMutablePointer<T>) {
+        let (c, k) = (channels, outputs)
+        let gathered = alignedBuffer(T.self, count: 25 * c * k)
+        defer { gathered.deallocate() }
+        var target = gathered
+        for i in 0..<5 {
+            for j in 0..<5 {
+                for input in 0..<c {
+                    let row = filter + i * strides.0 + j * strides.1 + input * strides.2
+                    for output in 0..<k { target[output] = row[output * strides.3] }
+                    target += k
+                }
+            }
+        }
+        Self.transform2D(winogradFilterTransform, gathered, transformed, pairs: c * k)
+    }
+
+    /// output[a][b][·] = Σ_{i, j} matrix[a][i] · matrix[b][j] · input[i][j][·] for `input` of
+    /// columns × columns planes of `pairs` values and `output` of rows × rows planes (the
+    /// 2-D transform M X Mᵀ of every channel pair): along the first axis, then the second.
+    static func transform2D(_ matrix: [[Double]], _ input: UnsafePointer<T>, _ output: UnsafeMutablePointer<T>,
+                            pairs: Int) {
+        let (rows, columns) = (matrix.count, matrix[0].count)
+        let half = alignedBuffer(T.self, count: rows * columns * pairs)
+        defer { half.deallocate() }
+        combine(matrix, input, half, planes: 1, length: columns * pairs)
+        combine(matrix, half, output, planes: rows, length: pairs)
+    }
+
+    /// out[p][r][·] = Σ_c matrix[r][c] · in[p][c][·] for `planes` planes of rows `length` long.
+    static func combine(_ matrix: [[Double]], _ input: UnsafePointer<T>, _ output: UnsafeMutablePointer<T>,
+                        planes: Int, length: Int) {
+        let (rows, columns) = (matrix.count, matrix[0].count)
+        for p in 0..<planes {
+            for r in 0..<rows {
+                let target = output + (p * rows + r) * length
+                target.update(repeating: 0, count: length)
+                for c in 0..<columns where matrix[r][c] != 0 {
+                    let coefficient = T(matrix[r][c]), row = input + (p * columns + c) * length
+                    for index in 0..<length { target[index] += coefficient * row[index] }
+                }
+            }
+        }
+    }
+
+    /// The transpose of a matrix given by rows.
+    static func transposed(_ matrix: [[Double]]) -> [[Double]] {
+        (0..<matrix[0].count).map { column in matrix.map { $0[column] } }
+    }
+}
+
+extension WinogradConvolution {
+    /// A thread's buffers for one block of `stride` tiles: the transformed patches D[ξ][t][c]
+    /// (`mr` scalars to spare, read past by the filter gradient's last micro-tile), the products
+    /// M[ξ][t][k] (or the transformed output gradients) and a 6×6 patch of vectors.
+    struct Scratch {
+        let patches: UnsafeMutablePointer<T>, products: UnsafeMutablePointer<T>, work: UnsafeMutablePointer<T>
+        let stride: Int
+
+        init(_ convolution: WinogradConvolution) {
+            stride = convolution.blockTiles
+            let length = points * stride * convolution.channels
+            patches = alignedBuffer(T.self, count: length + mr)
+            (patches + length).update(repeating: 0, count: mr)
+            products = alignedBuffer(T.self, count: points * stride * convolution.outputs)
+            work = alignedBuffer(T.self, count: points * nr)
+        }
+
+        func deallocate() {
+            patches.deallocate()
+            products.deallocate()
+            work.deallocate()
+        }
+    }
+
+    /// (image, tile row, tile column) of a tile of the batch.
+    @inline(__always)
+    func place(_ tile: Int) -> (image: Int, row: Int, column: Int) {
+        let (image, rest) = tile.quotientAndRemainder(dividingBy: imageTiles)
+        let (row, column) = rest.quotientAndRemainder(dividingBy: tileColumns)
+        return (image, row, column)
+    }
+
+    /// The output pixels of a tile: the first one's index in the batch, and how many of its
+    /// two rows and two columns lie on the output.
+    @inline(__always)
+    func outputPixels(of tile: Int) -> (first: Int, rows: Int, columns: Int) {
+        let (image, row, column) = place(tile)
+        return (((image * outputHeight + 2 * row) * outputWidth + 2 * column),
+                min(2, outputHeight - 2 * row), min(2, outputWidth - 2 * column))
+    }
+
+    /// D[ξ][t][·] = (Bᵀ d B)[ξ] for the block's tiles `tiles` (t counted from the first), d the
+    /// tile's 6×6 source patch with zeros outside the images. The rows a micro-tile reads past
+    /// the last tile are zeroed.
+    func transformPatches(_ tiles: Range<Int>, into scratch: Scratch) {
+        let (c, tb, nr, work) = (channels, scratch.stride, Self.nr, scratch.work)
+        let pitch = source.width * c
+        for (t, tile) in tiles.enumerated() {
+            let (image, tileRow, tileColumn) = place(tile)
+            let (firstRow, firstColumn) = (2 * tileRow - top, 2 * tileColumn - left)
+            let rows = max(0, -firstRow)..<max(0, min(6, source.height - firstRow))
+            let columns = max(0, -firstColumn)..<max(0, min(6, source.width - firstColumn))
+            let corner = (image * source.height + firstRow) * pitch + firstColumn * c
+            for channel in stride(from: 0, to: c, by: nr) {
+                for q in 0..<6 {
+                    let inColumn = columns.contains(q)
+                    @inline(__always) func cell(_ p: Int) -> Vector {
+                        inColumn && rows.contains(p) ? (source.base + (corner + p * pitch + q * c + channel)).loadVector() : .zero
+                    }
+                    Self.store(Self.inputTransform((cell(0), cell(1), cell(2), cell(3), cell(4), cell(5))),
+                               work + q * nr, stride: 6 * nr)
+                }
+                for p in 0..<6 {
+                    Self.store(Self.inputTransform(Self.load(work + 6 * p * nr, stride: nr)),
+                               scratch.patches + (6 * p * tb + t) * c + channel, stride: tb * c)
+                }
+            }
+        }
+        let (count, mr) = (tiles.count, Self.mr)
+        let end = min(tb, (count + mr - 1) / mr * mr + 1)
+        guard end > count else { return }
+        for xi in 0..<Self.points {
+            (scratch.patches + (xi * tb + count) * c).update(repeating: 0, count: (end - count) * c)
+        }
+    }
+
+    /// M[ξ] = D[ξ]·U[ξ] for the block's first `count` tiles, with U[ξ][c][k] at `transformed`.
+    func multiplyPatches(count: Int, by transformed: UnsafePointer<T>, _ scratch: Scratch) {
+        let (c, k, tb, mr, nr) = (channels, outputs, scratch.stride, Self.mr, Self.nr)
+        for xi in 0..<Self.points {
+            let (d, u, m) = (UnsafePointer(scratch.patches) + xi * tb * c, transformed + xi * c * k, scratch.products + xi * tb * k)
+            for panel in stride(from: 0, to: k, by: nr) {
+                for row in stride(from: 0, to: count, by: mr) {
+                    Gemm<T>.kernel(depth: c, a: StridedMatrix(base: d + row * c, rowStride: c, columnStride: 1),
+                                   b: u + panel, bRowStride: k, c: m + row * k + panel, ldc: k,
+                                   rows: min(mr, count - row), columns: nr, adding: false)
+                }
+            }
+        }
+    }
+
+    /// y = Aᵀ M A for each tile of the block (+ bias, then rectified when `rectify`), the
+    /// pixels past the output's last row or column dropped.
+    func transformProducts(_ tiles: Range<Int>, _ scratch: Scratch, bias: UnsafePointer<T>?, rectify: Bool,
+                           y: UnsafeMutablePointer<T>) {
+        let (k, tb, nr, work) = (outputs, scratch.stride, Self.nr, scratch.work)
+        for (t, tile) in tiles.enumerated() {
+            let (first, rows, columns) = outputPixels(of: tile)
+            let out = y + first * k
+            for channel in stride(from: 0, to: k, by: nr) {
+                let m = UnsafePointer(scratch.products) + t * k + channel
+                for q in 0..<6 {
+                    let (z0, z1) = Self.outputTransform(Self.load(m + q * tb * k, stride: 6 * tb * k))
+                    (work + q * nr).storeVector(z0)
+                    (work + (6 + q) * nr).storeVector(z1)
+                }
+                let biasVector = bias.map { ($0 + channel).loadVector() }
+                @inline(__always) func write(_ value: Vector, _ r: Int, _ s: Int) {
+                    let value = biasVector.map { BiasKernels<T>.biased(value, $0, rectify: rectify) } ?? value
+                    (out + (r * outputWidth + s) * k + channel).storeVector(value)
+                }
+                for r in 0..<rows {
+                    let (v0, v1) = Self.outputTransform(Self.load(work + 6 * r * nr, stride: nr))
+                    write(v0, r, 0)
+                    if columns == 2 { write(v1, r, 1) }
+                }
+            }
+        }
+    }
+
+    /// M̄[ξ][t][·] = (A ȳ Aᵀ)[ξ] for each tile of the block, ȳ its 2×2 output gradient (NHWC
+    /// at `gy`, zeros past the output's last row or column).
+    func transformGradients(_ tiles: Range<Int>, _ gy: UnsafePointer<T>, into scratch: Scratch) {
+        let (k, tb, nr, work) = (outputs, scratch.stride, Self.nr, scratch.work)
+        for (t, tile) in tiles.enumerated() {
+            let (first, rows, columns) = outputPixels(of: tile)
+            let g = gy + first * k
+            for channel in stride(from: 0, to: k, by: nr) {
+                @inline(__always) func value(_ r: Int, _ s: Int) -> Vector {
+                    r < rows && s < columns ? (g + (r * outputWidth + s) * k + channel).loadVector() : .zero
+                }
+                Self.store(Self.gradientTransform(value(0, 0), value(1, 0)), work, stride: nr)
+                Self.store(Self.gradientTransform(value(0, 1), value(1, 1)), work + 6 * nr, stride: nr)
+                for p in 0..<6 {
+                    Self.store(Self.gradientTransform(UnsafePointer(work + p * nr).loadVector(),
+                                                     UnsafePointer(work + (6 + p) * nr).loadVector()),
+                               scratch.products + (6 * p * tb + t) * k + channel, stride: tb * k)
+                }
+            }
+        }
+    }
+
+    /// Ū[ξ] (+)= D[ξ]ᵀ·M̄[ξ] over the block's first `count` tiles, Ū[ξ][c][k] at `sums`.
+    func multiplyGradients(count: Int, _ scratch: Scratch, into sums: UnsafeMutablePointer<T>, adding: Bool) {
+        let (c, k, tb, mr, nr) = (channels, outputs, scratch.stride, Self.mr, Self.nr)
+        for xi in 0..<Self.points {
+            let (d, m, u) = (UnsafePointer(scratch.patches) + xi * tb * c, UnsafePointer(scratch.products) + xi * tb * k, sums + xi * c * k)
+            for panel in stride(from: 0, to: k, by: nr) {
+                for row in stride(from: 0, to: c, by: mr) {
+                    Gemm<T>.kernel(depth: count, a: StridedMatrix(base: d + row, rowStride: 1, columnStride: c),
+                                   b: m + panel, bRowStride: k, c: u + row * k + panel, ldc: k,
+                                   rows: min(mr, c - row), columns: nr, adding: adding)
+                }
+            }
+        }
+    }
+
+    // MARK: One-dimensional transforms, a vector of channels per cell
+
+    /// Bᵀ·(d₀ … d₅).
+    @inline(__always)
+    static func inputTransform(_ d: Six) -> Six {
+        let (d0, d1, d2, d3, d4, d5) = d
+        let (two, four, five) = (Vector(repeating: 2), Vector(repeating: 4), Vector(repeating: 5))
+        let (a, b) = (d4 - four * d2, d3 - four * d1)
+        let (c, e) = (d4 - d2, two * (d3 - d1))
+        return (four * d0 - five * d2 + d4, a + b, a - b, c + e, c - e, four * d1 - five * d3 + d5)
+    }
+
+    /// Aᵀ·(m₀ … m₅): the two output values.
+    @inline(__always)
+    static func outputTransform(_ m: Six) -> (Vector, Vector) {
+        let (m0, m1, m2, m3, m4, m5) = m
+        let two = Vector(repeating: 2)
+        return (m0 + m1 + m2 + m3 + m4, m1 - m2 + two * (m3 - m4) + m5)
+    }
+
+    /// A·(y₀, y₁), the adjoint of ``outputTransform(_:)``.
+    @inline(__always)
+    static func gradientTransform(_ y0: Vector, _ y1: Vector) -> Six {
+        let twice = y1 + y1
+        return (y0, y0 + y1, y0 - y1, y0 + twice, y0 - twice, y1)
+    }
+
+    @inline(__always)
+    static func load(_ p: UnsafePointer<T>, stride: Int) -> Six {
+        (p.loadVector(), (p + stride).loadVector(), (p + 2 * stride).loadVector(), (p + 3 * stride).loadVector(),
+         (p + 4 * stride).loadVector(), (p + 5 * stride).loadVector())
+    }
+
+    @inline(__always)
+    static func load(_ p: UnsafeMutablePointer<T>, stride: Int) -> Six { load(UnsafePointer(p), stride: stride) }
+
+    @inline(__always)
+    static func store(_ v: Six, _ p: UnsafeMutablePointer<T>, stride: Int) {
+        p.storeVector(v.0)
+        (p + stride).storeVector(v.1)
+        (p + 2 * stride).storeVector(v.2)
+        (p + 3 * stride).storeVector(v.3)
+        (p + 4 * stride).storeVector(v.4)
+        (p + 5 * stride).storeVector(v.5)
+    }
+}
