@@ -224,14 +224,20 @@ extension WinogradConvolution {
             let rows = max(0, -firstRow)..<max(0, min(6, source.height - firstRow))
             let columns = max(0, -firstColumn)..<max(0, min(6, source.width - firstColumn))
             let corner = (image * source.height + firstRow) * pitch + firstColumn * c
+            let whole = rows.count == 6 && columns.count == 6
             for channel in stride(from: 0, to: c, by: nr) {
                 for q in 0..<6 {
-                    let inColumn = columns.contains(q)
-                    @inline(__always) func cell(_ p: Int) -> Vector {
-                        inColumn && rows.contains(p) ? (source.base + (corner + p * pitch + q * c + channel)).loadVector() : .zero
+                    let column: Six
+                    if whole {
+                        column = Self.load(source.base + (corner + q * c + channel), stride: pitch)
+                    } else {
+                        let inColumn = columns.contains(q)
+                        @inline(__always) func cell(_ p: Int) -> Vector {
+                            inColumn && rows.contains(p) ? (source.base + (corner + p * pitch + q * c + channel)).loadVector() : .zero
+                        }
+                        column = (cell(0), cell(1), cell(2), cell(3), cell(4), cell(5))
                     }
-                    Self.store(Self.inputTransform((cell(0), cell(1), cell(2), cell(3), cell(4), cell(5))),
-                               work + q * nr, stride: 6 * nr)
+                    Self.store(Self.inputTransform(column), work + q * nr, stride: 6 * nr)
                 }
                 for p in 0..<6 {
                     Self.store(Self.inputTransform(Self.load(work + 6 * p * nr, stride: nr)),
