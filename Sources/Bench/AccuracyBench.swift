@@ -4,7 +4,8 @@ import Foundation
 /// The error of the `Float` element-wise kernels against the `Double` C library, over sweeps
 /// of inputs: the largest error in units in the last place (of the correctly rounded Float),
 /// the largest relative and absolute errors, and the same figures for the C library's Float
-/// functions for comparison.
+/// functions for comparison. Then the error of `Float` convolutions (the CIFAR network's
+/// Winograd layers) against the same computation in `Double`.
 enum AccuracyBench {
     struct Function {
         let name: String
@@ -48,6 +49,38 @@ enum AccuracyBench {
             ], threads: 1, load: nil,
             summary: "\(function.name) on \(function.range): max \(fixed(ours.ulp, 2)) ulp, relative \(ours.relative), "
                 + "absolute \(ours.absolute) (C library Float: \(fixed(library.ulp, 2)) ulp)")
+        }
+        convolutionErrors(report)
+    }
+
+    /// conv2d and its two gradients in `Float` against `Double` on the CIFAR network's second and
+    /// third layers (5×5, padding 2: the Winograd kernel), batch 8, inputs and cotangents
+    /// uniform in [−1, 1): the largest difference relative to the largest `Double` value.
+    static func convolutionErrors(_ report: Report) {
+        var generator = SeededGenerator(seed: 5)
+        for (size, inputs, outputs) in [(16, 32, 32), (8, 32, 64)] {
+            let x = Tensor<Double>(randomUniform: [8, size, size, inputs], in: -1..<1, using: &generator)
+            let w = Tensor<Double>(randomUniform: [5, 5, inputs, outputs], in: -1..<1, using: &generator)
+            let cotangent = Tensor<Double>(randomUniform: [8, size, size, outputs], in: -1..<1, using: &generator)
+            func results<T: TensorScalar>(_: T.Type) -> [[Double]] {
+                withGradientTape(of: T.self) { tape in
+                    let (input, filter) = (tape.watch(Tensor<T>(x)), tape.watch(Tensor<T>(w)))
+                    let y = conv2d(input, filter: filter, strides: (1, 1), padding: .symmetric(2))
+                    let gradients = tape.pullback(of: y, cotangent: Tensor<T>(cotangent), withRespectTo: [input, filter])
+                    return [y, gradients[0], gradients[1]].map { Tensor<Double>($0).scalars }
+                }
+            }
+            let (single, double) = (results(Float.self), results(Double.self))
+            for (name, (ours, exact)) in zip(["forward", "input gradient", "filter gradient"], zip(single, double)) {
+                let scale = exact.map(abs).max() ?? 1
+                let error = zip(ours, exact).map { abs($0 - $1) }.max() ?? 0
+                let layer = "\(size)×\(size)×\(inputs) → \(outputs)"
+                report.emit([
+                    ("bench", .string("convolution_accuracy")), ("framework", .string("swift")),
+                    ("layer", .string(layer)), ("pass", .string(name)), ("max_error_over_max_value", .number(error / scale)),
+                ], threads: ComputeThreads.current, load: nil,
+                summary: "conv2d \(layer), 5×5, \(name): largest Float error \(error / scale) of the largest value")
+            }
         }
     }
 
