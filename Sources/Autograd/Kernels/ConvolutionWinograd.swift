@@ -31,7 +31,9 @@ struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
     /// One column or row of a 6×6 patch, a vector of channels per cell.
     typealias Six = (Vector, Vector, Vector, Vector, Vector, Vector)
 
+    /// The images read (C channels): the input, or ȳ for the input gradient.
     let source: ImageFrames<T>
+    /// Where each output pixel's window starts on the source (see the type's description).
     let top: Int, left: Int
     let outputHeight: Int, outputWidth: Int
     /// Output channels (K).
@@ -50,7 +52,9 @@ struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
             && g.inputChannels % nr == 0 && g.outputChannels % nr == 0 && s.outputHeight > 0 && s.outputWidth > 0
     }
 
+    /// Input channels (C).
     var channels: Int { source.channels }
+    /// 2×2 output tiles down and across an image (the last ones partial for odd sizes), and per image.
     var tileRows: Int { (outputHeight + 1) / 2 }
     var tileColumns: Int { (outputWidth + 1) / 2 }
     var imageTiles: Int { tileRows * tileColumns }
@@ -361,15 +365,18 @@ extension WinogradConvolution {
         return (y0, y0 + y1, y0 - y1, y0 + twice, y0 - twice, y1)
     }
 
+    /// The six vectors at `p`, `p + stride`, … `p + 5·stride`.
     @inline(__always)
     static func load(_ p: UnsafePointer<T>, stride: Int) -> Six {
         (p.loadVector(), (p + stride).loadVector(), (p + 2 * stride).loadVector(), (p + 3 * stride).loadVector(),
          (p + 4 * stride).loadVector(), (p + 5 * stride).loadVector())
     }
 
+    /// ``load(_:stride:)`` from a mutable pointer.
     @inline(__always)
     static func load(_ p: UnsafeMutablePointer<T>, stride: Int) -> Six { load(UnsafePointer(p), stride: stride) }
 
+    /// Writes six vectors to `p`, `p + stride`, … `p + 5·stride`.
     @inline(__always)
     static func store(_ v: Six, _ p: UnsafeMutablePointer<T>, stride: Int) {
         p.storeVector(v.0)
