@@ -22,7 +22,10 @@ enum FloatVectorMath {
     /// e^x. Overflow gives +∞, underflow is gradual (subnormal) then 0, NaN stays NaN.
     @inline(__always)
     static func exponential(_ x: Vector) -> Vector {
-        let z = pointwiseMax(pointwiseMin(x, splat(exponentialLimit)), splat(-103.97208))
+        // Clamped with compares and blends: the standard library's pointwiseMin/pointwiseMax
+        // compiled to an out-of-line loop over lanes where this was inlined. NaN passes through.
+        let z = x.replacing(with: splat(exponentialLimit), where: x .> splat(exponentialLimit))
+            .replacing(with: splat(-103.97208), where: x .< splat(-103.97208))
         // n = round(z / ln 2) by the 1.5 · 2²³ trick: the sum's low mantissa bits hold n.
         let magic = splat(12_582_912)
         let shifted = magic.addingProduct(z, splat(1.442_695_04))

@@ -14,9 +14,12 @@ enum SoftmaxKernels<T: VectorKernelScalar> {
         let width = Vector.scalarCount
         let tail = count % width, whole = count - tail
 
+        // The lane-wise maximum (NaNs never win: a NaN difference is not above zero), with
+        // `choosing`: the standard library's pointwiseMax compiled to a loop over lanes here.
+        @inline(__always) func larger(_ a: Vector, _ b: Vector) -> Vector { Vector.choosing(b, whereAboveZero: b - a, otherwise: a) }
         var largestLanes = Vector(repeating: -.infinity)
-        for i in stride(from: 0, to: whole, by: width) { largestLanes = pointwiseMax(largestLanes, (x + i).loadVector()) }
-        if tail > 0 { largestLanes = pointwiseMax(largestLanes, (x + whole).loadVector(count: tail, padding: -.infinity)) }
+        for i in stride(from: 0, to: whole, by: width) { largestLanes = larger(largestLanes, (x + i).loadVector()) }
+        if tail > 0 { largestLanes = larger(largestLanes, (x + whole).loadVector(count: tail, padding: -.infinity)) }
         var largest = -T.infinity
         for lane in largestLanes.indices { largest = Swift.max(largest, largestLanes[lane]) }
 
