@@ -89,12 +89,13 @@ struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
 
     /// w̄(i, j, c, k) = Σ over the batch's tiles of the adjoint of the forward pass in the
     /// filter, for the output gradient `gy` (NHWC, K channels). The sum runs over groups of
-    /// images fixed by the batch size (at most eight), each group's blocks in order, then over
-    /// the groups in order: the result does not depend on `threads`.
+    /// images fixed by the shape (at most eight, and no more than keep their partial sums within
+    /// 64 MiB), each group's blocks in order, then over the groups in order: the result does not
+    /// depend on `threads`.
     func filterGradient(_ gy: UnsafePointer<T>, _ gw: UnsafeMutablePointer<T>, threads: Int) {
-        let batch = source.batch
-        let groupImages = (batch + 7) / 8, groups = (batch + groupImages - 1) / groupImages
-        let (tb, length) = (blockTiles, Self.points * channels * outputs)
+        let (tb, length, batch) = (blockTiles, Self.points * channels * outputs, source.batch)
+        let groupLimit = min(8, max(1, (64 << 20) / (length * MemoryLayout<T>.stride)))
+        let groupImages = (batch + groupLimit - 1) / groupLimit, groups = (batch + groupImages - 1) / groupImages
         let sums = alignedBuffer(T.self, count: groups * length)
         defer { sums.deallocate() }
         let pointers = Unchecked((gy, sums))
