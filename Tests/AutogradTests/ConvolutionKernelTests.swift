@@ -70,9 +70,12 @@ struct ConvolutionKernelTests {
             #expect(WinogradConvolution<Double>.applies(to: shape.geometry), "\(shape.testDescription)")
         }
         let large = Self.winogradCases[4].geometry
-        let convolution = WinogradConvolution<Float>(source: ImageFrames(images: UnsafePointer(bitPattern: 64)!, large.inputShape),
-                                                     top: 2, left: 2, outputHeight: 16, outputWidth: 16, outputs: 16)
-        #expect(convolution.imageTiles * 3 > convolution.blockTiles)
+        let images = [Float](repeating: 0, count: large.inputShape.elementCount)
+        let (imageTiles, blockTiles) = images.withUnsafeBufferPointer { images in
+            let convolution = WinogradConvolution(images: images.baseAddress!, large)
+            return (convolution.imageTiles, convolution.blockTiles)
+        }
+        #expect(imageTiles * 3 > blockTiles)
     }
 
     @Test("One case spans several image blocks of the filter gradient")

@@ -191,14 +191,18 @@ struct ConvolutionPoolingTests {
         }
     }
 
-    @Test("conv2d with a fused bias (and ReLU) equals conv2d then addingBias, values and gradients bit for bit")
-    func fusedBiasMatchesSeparateBias() {
+    @Test("conv2d with a fused bias (and ReLU) equals conv2d then addingBias, values and gradients bit for bit",
+          arguments: [
+              // 17 filters: a whole vector of output channels and a partial one; an asymmetric padding (direct kernel).
+              ([3, 7, 6, 4], [3, 3, 4, 17], Padding(top: 1, bottom: 0, left: 2, right: 1)),
+              // 5×5 over 16 channels in and out, odd sizes: the Winograd kernel.
+              ([2, 7, 5, 16], [5, 5, 16, 16], Padding.symmetric(2)),
+          ] as [(Shape, Shape, Padding)])
+    func fusedBiasMatchesSeparateBias(input: Shape, filter: Shape, padding: Padding) {
         var generator = SeededGenerator(seed: 8)
-        // 17 filters: a whole vector of output channels and a partial one; an asymmetric padding.
-        let x = Tensor<Float>(randomNormal: [3, 7, 6, 4], using: &generator)
-        let w = Tensor<Float>(randomNormal: [3, 3, 4, 17], using: &generator)
-        let b = Tensor<Float>(randomNormal: [17], using: &generator)
-        let padding = Padding(top: 1, bottom: 0, left: 2, right: 1)
+        let x = Tensor<Float>(randomNormal: input, using: &generator)
+        let w = Tensor<Float>(randomNormal: filter, using: &generator)
+        let b = Tensor<Float>(randomNormal: [filter[3]], using: &generator)
         let weights = Tensor<Float>(randomNormal: conv2d(x, filter: w, padding: padding).shape, using: &generator)
         for rectified in [false, true] {
             let fused = valueWithGradient(at: [x, w, b]) { v in

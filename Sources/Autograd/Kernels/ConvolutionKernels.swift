@@ -52,18 +52,16 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
             return
         }
         let s = g.window
+        let filterStrides = (s.windowWidth * cin * cout, cin * cout, cout, 1)
         if WinogradConvolution<T>.applies(to: g) {
-            return WinogradConvolution(source: ImageFrames(images: x, g.inputShape), top: s.padding.top, left: s.padding.left,
-                                       outputHeight: s.outputHeight, outputWidth: s.outputWidth, outputs: cout)
-                .forward(filter: w, strides: (s.windowWidth * cin * cout, cin * cout, cout, 1), bias: bias, rectify: rectify,
-                         y: y, threads: threads)
+            return WinogradConvolution(images: x, g)
+                .forward(filter: w, strides: filterStrides, bias: bias, rectify: rectify, y: y, threads: threads)
         }
         let direct = DirectConvolution(source: ImageFrames(images: x, g.inputShape), top: s.padding.top, left: s.padding.left,
                                        windowHeight: s.windowHeight, windowWidth: s.windowWidth,
                                        strideHeight: s.strideHeight, strideWidth: s.strideWidth,
                                        outputHeight: s.outputHeight, outputWidth: s.outputWidth)
-        direct.forward(filter: w, strides: (s.windowWidth * cin * cout, cin * cout, cout, 1), outputs: cout,
-                       bias: bias, rectify: rectify, y: y, threads: threads)
+        direct.forward(filter: w, strides: filterStrides, outputs: cout, bias: bias, rectify: rectify, y: y, threads: threads)
     }
 
     /// x̄ = convT(ȳ, w) on `threads` threads.
@@ -112,11 +110,7 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
                             threads: threads)
         }
         let s = g.window
-        if WinogradConvolution<T>.applies(to: g) {
-            return WinogradConvolution(source: ImageFrames(images: x, g.inputShape), top: s.padding.top, left: s.padding.left,
-                                       outputHeight: s.outputHeight, outputWidth: s.outputWidth, outputs: cout)
-                .filterGradient(gy, gw, threads: threads)
-        }
+        if WinogradConvolution<T>.applies(to: g) { return WinogradConvolution(images: x, g).filterGradient(gy, gw, threads: threads) }
         let placement = FramePlacement(height: s.inputHeight + s.padding.top + s.padding.bottom,
                                        width: s.inputWidth + s.padding.left + s.padding.right,
                                        top: s.padding.top, left: s.padding.left, rowSpacing: 1, columnSpacing: 1)

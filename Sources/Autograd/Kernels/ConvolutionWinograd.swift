@@ -24,6 +24,9 @@ let winogradFilterTransform: [[Double]] = [
     [0, 0, 0, 0, 1],
 ]
 
+/// Gᵀ, for the filter gradient's adjoint transform.
+let winogradFilterAdjoint: [[Double]] = (0..<5).map { column in winogradFilterTransform.map { $0[column] } }
+
 /// One F(2×2, 5×5) convolution: output pixel (r, c) has its 5×5 window's top-left cell on
 /// source pixel (r − `top`, c − `left`), zeros outside the source images.
 struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
@@ -43,6 +46,21 @@ struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
     static var nr: Int { Gemm<T>.nr }
     /// The 6 × 6 transformed values of a patch.
     static var points: Int { 36 }
+
+    /// The convolution `g` itself, over `images` (its input): the forward pass and the filter
+    /// gradient. (The input gradient is a forward pass over ȳ with other offsets.)
+    init(images: UnsafePointer<T>, _ g: ConvolutionGeometry) {
+        let s = g.window
+        self.init(source: ImageFrames(images: images, g.inputShape), top: s.padding.top, left: s.padding.left,
+                  outputHeight: s.outputHeight, outputWidth: s.outputWidth, outputs: g.outputChannels)
+    }
+
+    /// The convolution of `source` whose output pixel (r, c) has its window's top-left cell on
+    /// source pixel (r − `top`, c − `left`), `outputs` channels out.
+    init(source: ImageFrames<T>, top: Int, left: Int, outputHeight: Int, outputWidth: Int, outputs: Int) {
+        (self.source, self.top, self.left) = (source, top, left)
+        (self.outputHeight, self.outputWidth, self.outputs) = (outputHeight, outputWidth, outputs)
+    }
 
     /// Whether `g` is a convolution this kernel computes: a 5×5 window, unit strides, and
     /// channel counts that are whole vectors.
@@ -115,10 +133,9 @@ struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
             }
         }
         for group in 1..<groups {
-            let part = sums + group * length
-            for index in 0..<length { sums[index] += part[index] }
+            ElementwiseKernels<T>.binary(.add, sums, sums + group * length, sums, length)
         }
-        Self.transform2D(Self.transposed(winogradFilterTransform), sums, gw, pairs: channels * outputs)
+        Self.transform2D(winogradFilterAdjoint, sums, gw, pairs: channels * outputs)
     }
 
     // MARK: Transforms
@@ -163,16 +180,11 @@ struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
                 let target = output + (p * rows + r) * length
                 target.update(repeating: 0, count: length)
                 for c in 0..<columns where matrix[r][c] != 0 {
-                    let coefficient = T(matrix[r][c]), row = input + (p * columns + c) * length
-                    for index in 0..<length { target[index] += coefficient * row[index] }
+                    ElementwiseKernels<T>.binary(.addScaled(T(matrix[r][c])), target, input + (p * columns + c) * length,
+                                                 target, length)
                 }
             }
         }
-    }
-
-    /// The transpose of a matrix given by rows.
-    static func transposed(_ matrix: [[Double]]) -> [[Double]] {
-        (0..<matrix[0].count).map { column in matrix.map { $0[column] } }
     }
 }
 
