@@ -1,38 +1,44 @@
-// Winograd's minimal filtering F(2×2, 5×5) for 5×5 convolutions with unit strides (Lavin and
+// Winograd's minimal filtering F(4×4, 5×5) for 5×5 convolutions with unit strides (Lavin and
 // Gray, "Fast Algorithms for Convolutional Neural Networks", 2016), with the interpolation
-// points 0, ±1, ±2 and ∞. A 2×2 tile of output pixels is Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A for the 6×6
-// input patch d under it and the 5×5 filter g of each channel pair. Summed over the input
-// channels, the 36 element-wise products become 36 matrix products (tiles × C)·(C × K): 36
-// multiply-adds per tile and channel pair where the direct kernel does 4·25 = 100 (2.78 times
+// points 0, ±1, ±2, ±1/2 and ∞. A 4×4 tile of output pixels is Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A for the
+// 8×8 input patch d under it and the 5×5 filter g of each channel pair. Summed over the input
+// channels, the 64 element-wise products become 64 matrix products (tiles × C)·(C × K): 64
+// multiply-adds per tile and channel pair where the direct kernel does 16·25 = 400 (6.25 times
 // fewer), for transforms costing O(C + K) per tile.
 //
 // One kernel serves the three passes. The input gradient is the forward pass run on the output
 // gradient with the flipped filter, as for the direct kernels. The filter gradient is the
-// adjoint in the filter, Gᵀ[Σ_tiles (Bᵀ d B) ⊙ (A ȳ Aᵀ)]G: 36 products (C × tiles)·(tiles × K).
+// adjoint in the filter, Gᵀ[Σ_tiles (Bᵀ d B) ⊙ (A ȳ Aᵀ)]G: 64 products (C × tiles)·(tiles × K).
 //
 // Tiles are taken in blocks whose transformed patches and products stay in L2 while the
 // products run, with the micro-kernel of ``Gemm`` reading the blocks in place.
 
-/// The 6 × 5 filter transform G: row a evaluates the filter polynomial at the point a
-/// (0, 1, −1, 2, −2, then ∞, the leading coefficient), scaled so that Bᵀ has integer entries.
+/// The 8 × 5 filter transform G: row a evaluates the filter polynomial at the point a
+/// (0, 1, −1, 2, −2, 1/2, −1/2, then ∞, the leading coefficient), divided by the product of
+/// the point's distances to the other finite points (the Lagrange denominators), so that the
+/// output transform Aᵀ holds the points' powers.
 let winogradFilterTransform: [[Double]] = [
-    [1.0 / 4, 0, 0, 0, 0],
-    [-1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6],
-    [-1.0 / 6, 1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6],
-    [1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 3, 2.0 / 3],
-    [1.0 / 24, -1.0 / 12, 1.0 / 6, -1.0 / 3, 2.0 / 3],
+    [1, 0, 0, 0, 0],
+    [-2.0 / 9, -2.0 / 9, -2.0 / 9, -2.0 / 9, -2.0 / 9],
+    [-2.0 / 9, 2.0 / 9, -2.0 / 9, 2.0 / 9, -2.0 / 9],
+    [1.0 / 90, 1.0 / 45, 2.0 / 45, 4.0 / 45, 8.0 / 45],
+    [1.0 / 90, -1.0 / 45, 2.0 / 45, -4.0 / 45, 8.0 / 45],
+    [32.0 / 45, 16.0 / 45, 8.0 / 45, 4.0 / 45, 2.0 / 45],
+    [32.0 / 45, -16.0 / 45, 8.0 / 45, -4.0 / 45, 2.0 / 45],
     [0, 0, 0, 0, 1],
 ]
 
 /// Gᵀ, for the filter gradient's adjoint transform.
 let winogradFilterAdjoint: [[Double]] = (0..<5).map { column in winogradFilterTransform.map { $0[column] } }
 
-/// One F(2×2, 5×5) convolution: output pixel (r, c) has its 5×5 window's top-left cell on
+/// One F(4×4, 5×5) convolution: output pixel (r, c) has its 5×5 window's top-left cell on
 /// source pixel (r − `top`, c − `left`), zeros outside the source images.
 struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
     typealias Vector = T.Vector
-    /// One column or row of a 6×6 patch, a vector of channels per cell.
-    typealias Six = (Vector, Vector, Vector, Vector, Vector, Vector)
+    /// One column or row of an 8×8 patch, a vector of channels per cell.
+    typealias Eight = (Vector, Vector, Vector, Vector, Vector, Vector, Vector, Vector)
+    /// One column or row of a 4×4 output tile.
+    typealias Four = (Vector, Vector, Vector, Vector)
 
     /// The images read (C channels): the input, or ȳ for the input gradient.
     let source: ImageFrames<T>
@@ -44,8 +50,11 @@ struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
 
     static var mr: Int { Gemm<T>.mr }
     static var nr: Int { Gemm<T>.nr }
-    /// The 6 × 6 transformed values of a patch.
-    static var points: Int { 36 }
+    /// Output pixels along a tile's side, and input pixels along a patch's side.
+    static var tile: Int { 4 }
+    static var patch: Int { 8 }
+    /// The 8 × 8 transformed values of a patch.
+    static var points: Int { 64 }
 
     /// The convolution `g` itself, over `images` (its input): the forward pass and the filter
     /// gradient. (The input gradient is a forward pass over ȳ with other offsets.)
@@ -72,12 +81,13 @@ struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
 
     /// Input channels (C).
     var channels: Int { source.channels }
-    /// 2×2 output tiles down and across an image (the last ones partial for odd sizes), and per image.
-    var tileRows: Int { (outputHeight + 1) / 2 }
-    var tileColumns: Int { (outputWidth + 1) / 2 }
+    /// 4×4 output tiles down and across an image (the last ones partial unless the size is a
+    /// multiple of four), and per image.
+    var tileRows: Int { (outputHeight + Self.tile - 1) / Self.tile }
+    var tileColumns: Int { (outputWidth + Self.tile - 1) / Self.tile }
     var imageTiles: Int { tileRows * tileColumns }
     /// Tiles per block: a whole number of micro-tile rows whose transformed patches and products
-    /// (36 · tiles · (C + K) scalars) take about 512 KiB.
+    /// (64 · tiles · (C + K) scalars) take about 512 KiB.
     var blockTiles: Int {
         max(Self.mr, 524_288 / (Self.points * (channels + outputs) * MemoryLayout<T>.stride) / Self.mr * Self.mr)
     }
@@ -140,7 +150,7 @@ struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
 
     // MARK: Transforms
 
-    /// U[ξ][c][k] = (G w(·, ·, c, k) Gᵀ)[ξ] for the 36 points ξ = 6a + b.
+    /// U[ξ][c][k] = (G w(·, ·, c, k) Gᵀ)[ξ] for the 64 points ξ = 8a + b.
     func transformFilter(_ filter: UnsafePointer<T>, strides: (Int, Int, Int, Int),
                          into transformed: UnsafeMutablePointer<T>) {
         let (c, k) = (channels, outputs)
@@ -191,7 +201,7 @@ struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
 extension WinogradConvolution {
     /// A thread's buffers for one block of `stride` tiles: the transformed patches D[ξ][t][c]
     /// (`mr` scalars to spare, read past by the filter gradient's last micro-tile), the products
-    /// M[ξ][t][k] (or the transformed output gradients) and a 6×6 patch of vectors.
+    /// M[ξ][t][k] (or the transformed output gradients) and an 8×8 patch of vectors.
     struct Scratch {
         let patches: UnsafeMutablePointer<T>, products: UnsafeMutablePointer<T>, work: UnsafeMutablePointer<T>
         let stride: Int
@@ -221,30 +231,31 @@ extension WinogradConvolution {
     }
 
     /// The output pixels of a tile: the first one's index in the batch, and how many of its
-    /// two rows and two columns lie on the output.
+    /// four rows and four columns lie on the output.
     @inline(__always)
     func outputPixels(of tile: Int) -> (first: Int, rows: Int, columns: Int) {
         let (image, row, column) = place(tile)
-        return (((image * outputHeight + 2 * row) * outputWidth + 2 * column),
-                min(2, outputHeight - 2 * row), min(2, outputWidth - 2 * column))
+        let (top, left) = (Self.tile * row, Self.tile * column)
+        return ((image * outputHeight + top) * outputWidth + left,
+                min(Self.tile, outputHeight - top), min(Self.tile, outputWidth - left))
     }
 
     /// D[ξ][t][·] = (Bᵀ d B)[ξ] for the block's tiles `tiles` (t counted from the first), d the
-    /// tile's 6×6 source patch with zeros outside the images. The rows a micro-tile reads past
+    /// tile's 8×8 source patch with zeros outside the images. The rows a micro-tile reads past
     /// the last tile are zeroed.
     func transformPatches(_ tiles: Range<Int>, into scratch: Scratch) {
-        let (c, tb, nr, work) = (channels, scratch.stride, Self.nr, scratch.work)
+        let (c, tb, nr, work, side) = (channels, scratch.stride, Self.nr, scratch.work, Self.patch)
         let pitch = source.width * c
         for (t, tile) in tiles.enumerated() {
             let (image, tileRow, tileColumn) = place(tile)
-            let (firstRow, firstColumn) = (2 * tileRow - top, 2 * tileColumn - left)
-            let rows = max(0, -firstRow)..<max(0, min(6, source.height - firstRow))
-            let columns = max(0, -firstColumn)..<max(0, min(6, source.width - firstColumn))
+            let (firstRow, firstColumn) = (Self.tile * tileRow - top, Self.tile * tileColumn - left)
+            let rows = max(0, -firstRow)..<max(0, min(side, source.height - firstRow))
+            let columns = max(0, -firstColumn)..<max(0, min(side, source.width - firstColumn))
             let corner = (image * source.height + firstRow) * pitch + firstColumn * c
-            let whole = rows.count == 6 && columns.count == 6
+            let whole = rows.count == side && columns.count == side
             for channel in stride(from: 0, to: c, by: nr) {
-                for q in 0..<6 {
-                    let column: Six
+                for q in 0..<side {
+                    let column: Eight
                     if whole {
                         column = Self.load(source.base + (corner + q * c + channel), stride: pitch)
                     } else {
@@ -252,13 +263,13 @@ extension WinogradConvolution {
                         @inline(__always) func cell(_ p: Int) -> Vector {
                             inColumn && rows.contains(p) ? (source.base + (corner + p * pitch + q * c + channel)).loadVector() : .zero
                         }
-                        column = (cell(0), cell(1), cell(2), cell(3), cell(4), cell(5))
+                        column = (cell(0), cell(1), cell(2), cell(3), cell(4), cell(5), cell(6), cell(7))
                     }
-                    Self.store(Self.inputTransform(column), work + q * nr, stride: 6 * nr)
+                    Self.store(Self.inputTransform(column), work + q * nr, stride: side * nr)
                 }
-                for p in 0..<6 {
-                    Self.store(Self.inputTransform(Self.load(work + 6 * p * nr, stride: nr)),
-                               scratch.patches + (6 * p * tb + t) * c + channel, stride: tb * c)
+                for p in 0..<side {
+                    Self.store(Self.inputTransform(Self.load(work + side * p * nr, stride: nr)),
+                               scratch.patches + (side * p * tb + t) * c + channel, stride: tb * c)
                 }
             }
         }
@@ -289,16 +300,15 @@ extension WinogradConvolution {
     /// pixels past the output's last row or column dropped.
     func transformProducts(_ tiles: Range<Int>, _ scratch: Scratch, bias: UnsafePointer<T>?, rectify: Bool,
                            y: UnsafeMutablePointer<T>) {
-        let (k, tb, nr, work) = (outputs, scratch.stride, Self.nr, scratch.work)
+        let (k, tb, nr, work, side) = (outputs, scratch.stride, Self.nr, scratch.work, Self.patch)
         for (t, tile) in tiles.enumerated() {
             let (first, rows, columns) = outputPixels(of: tile)
             let out = y + first * k
             for channel in stride(from: 0, to: k, by: nr) {
                 let m = UnsafePointer(scratch.products) + t * k + channel
-                for q in 0..<6 {
-                    let (z0, z1) = Self.outputTransform(Self.load(m + q * tb * k, stride: 6 * tb * k))
-                    (work + q * nr).storeVector(z0)
-                    (work + (6 + q) * nr).storeVector(z1)
+                for q in 0..<side {
+                    Self.store(Self.outputTransform(Self.load(m + q * tb * k, stride: side * tb * k)), work + q * nr,
+                               stride: side * nr)
                 }
                 let biasVector = bias.map { ($0 + channel).loadVector() }
                 @inline(__always) func write(_ value: Vector, _ r: Int, _ s: Int) {
@@ -306,18 +316,20 @@ extension WinogradConvolution {
                     (out + (r * outputWidth + s) * k + channel).storeVector(value)
                 }
                 for r in 0..<rows {
-                    let (v0, v1) = Self.outputTransform(Self.load(work + 6 * r * nr, stride: nr))
+                    let (v0, v1, v2, v3) = Self.outputTransform(Self.load(work + side * r * nr, stride: nr))
                     write(v0, r, 0)
-                    if columns == 2 { write(v1, r, 1) }
+                    if columns > 1 { write(v1, r, 1) }
+                    if columns > 2 { write(v2, r, 2) }
+                    if columns > 3 { write(v3, r, 3) }
                 }
             }
         }
     }
 
-    /// M̄[ξ][t][·] = (A ȳ Aᵀ)[ξ] for each tile of the block, ȳ its 2×2 output gradient (NHWC
+    /// M̄[ξ][t][·] = (A ȳ Aᵀ)[ξ] for each tile of the block, ȳ its 4×4 output gradient (NHWC
     /// at `gy`, zeros past the output's last row or column).
     func transformGradients(_ tiles: Range<Int>, _ gy: UnsafePointer<T>, into scratch: Scratch) {
-        let (k, tb, nr, work) = (outputs, scratch.stride, Self.nr, scratch.work)
+        let (k, tb, nr, work, side) = (outputs, scratch.stride, Self.nr, scratch.work, Self.patch)
         for (t, tile) in tiles.enumerated() {
             let (first, rows, columns) = outputPixels(of: tile)
             let g = gy + first * k
@@ -325,12 +337,13 @@ extension WinogradConvolution {
                 @inline(__always) func value(_ r: Int, _ s: Int) -> Vector {
                     r < rows && s < columns ? (g + (r * outputWidth + s) * k + channel).loadVector() : .zero
                 }
-                Self.store(Self.gradientTransform(value(0, 0), value(1, 0)), work, stride: nr)
-                Self.store(Self.gradientTransform(value(0, 1), value(1, 1)), work + 6 * nr, stride: nr)
-                for p in 0..<6 {
-                    Self.store(Self.gradientTransform(UnsafePointer(work + p * nr).loadVector(),
-                                                     UnsafePointer(work + (6 + p) * nr).loadVector()),
-                               scratch.products + (6 * p * tb + t) * k + channel, stride: tb * k)
+                for s in 0..<Self.tile {
+                    Self.store(Self.gradientTransform((value(0, s), value(1, s), value(2, s), value(3, s))),
+                               work + side * s * nr, stride: nr)
+                }
+                for p in 0..<side {
+                    Self.store(Self.gradientTransform(Self.load(UnsafePointer(work + p * nr), stride: side * nr)),
+                               scratch.products + (side * p * tb + t) * k + channel, stride: tb * k)
                 }
             }
         }
@@ -353,50 +366,75 @@ extension WinogradConvolution {
 
     // MARK: One-dimensional transforms, a vector of channels per cell
 
-    /// Bᵀ·(d₀ … d₅).
+    /// Bᵀ·(d₀ … d₇), pairing the terms that the points ±p share.
     @inline(__always)
-    static func inputTransform(_ d: Six) -> Six {
-        let (d0, d1, d2, d3, d4, d5) = d
-        let (two, four, five) = (Vector(repeating: 2), Vector(repeating: 4), Vector(repeating: 5))
-        let (a, b) = (d4 - four * d2, d3 - four * d1)
-        let (c, e) = (d4 - d2, two * (d3 - d1))
-        return (four * d0 - five * d2 + d4, a + b, a - b, c + e, c - e, four * d1 - five * d3 + d5)
+    static func inputTransform(_ d: Eight) -> Eight {
+        let (d0, d1, d2, d3, d4, d5, d6, d7) = d
+        @inline(__always) func constant(_ value: T) -> Vector { Vector(repeating: value) }
+        let (c525, c425, c125, c25) = (constant(5.25), constant(4.25), constant(1.25), constant(2.5))
+        let (half, quarter, two, four, five) = (constant(0.5), constant(0.25), constant(2), constant(4), constant(5))
+        let (even1, odd1) = (d2 + d6 - c425 * d4, d1 + d5 - c425 * d3)
+        let (even2, odd2) = (quarter * d2 - c125 * d4 + d6, half * d1 - c25 * d3 + two * d5)
+        let (even3, odd3) = (four * d2 - five * d4 + d6, two * d1 - c25 * d3 + half * d5)
+        return (d0 - d6 + c525 * (d4 - d2), even1 + odd1, even1 - odd1, even2 + odd2, even2 - odd2,
+                even3 + odd3, even3 - odd3, d7 - d1 + c525 * (d3 - d5))
     }
 
-    /// Aᵀ·(m₀ … m₅): the two output values.
+    /// Aᵀ·(m₀ … m₇): the four output values.
     @inline(__always)
-    static func outputTransform(_ m: Six) -> (Vector, Vector) {
-        let (m0, m1, m2, m3, m4, m5) = m
-        let two = Vector(repeating: 2)
-        return (m0 + m1 + m2 + m3 + m4, m1 - m2 + two * (m3 - m4) + m5)
+    static func outputTransform(_ m: Eight) -> Four {
+        let (m0, m1, m2, m3, m4, m5, m6, m7) = m
+        @inline(__always) func constant(_ value: T) -> Vector { Vector(repeating: value) }
+        let (sum1, difference1) = (m1 + m2, m1 - m2)
+        let (sum2, difference2) = (m3 + m4, m3 - m4)
+        let (sum3, difference3) = (m5 + m6, m5 - m6)
+        return (m0 + sum1 + sum2 + sum3,
+                difference1 + constant(2) * difference2 + constant(0.5) * difference3,
+                sum1 + constant(4) * sum2 + constant(0.25) * sum3,
+                difference1 + constant(8) * difference2 + constant(0.125) * difference3 + m7)
     }
 
-    /// A·(y₀, y₁), the adjoint of ``outputTransform(_:)``.
+    /// A·(y₀ … y₃), the adjoint of ``outputTransform(_:)``.
     @inline(__always)
-    static func gradientTransform(_ y0: Vector, _ y1: Vector) -> Six {
-        let twice = y1 + y1
-        return (y0, y0 + y1, y0 - y1, y0 + twice, y0 - twice, y1)
+    static func gradientTransform(_ y: Four) -> Eight {
+        let (y0, y1, y2, y3) = y
+        @inline(__always) func constant(_ value: T) -> Vector { Vector(repeating: value) }
+        let (even1, odd1) = (y0 + y2, y1 + y3)
+        let (even2, odd2) = (y0 + constant(4) * y2, constant(2) * y1 + constant(8) * y3)
+        let (even3, odd3) = (y0 + constant(0.25) * y2, constant(0.5) * y1 + constant(0.125) * y3)
+        return (y0, even1 + odd1, even1 - odd1, even2 + odd2, even2 - odd2, even3 + odd3, even3 - odd3, y3)
     }
 
-    /// The six vectors at `p`, `p + stride`, … `p + 5·stride`.
+    /// The four vectors at `p`, `p + stride`, … `p + 3·stride`.
     @inline(__always)
-    static func load(_ p: UnsafePointer<T>, stride: Int) -> Six {
-        (p.loadVector(), (p + stride).loadVector(), (p + 2 * stride).loadVector(), (p + 3 * stride).loadVector(),
-         (p + 4 * stride).loadVector(), (p + 5 * stride).loadVector())
+    static func load(_ p: UnsafePointer<T>, stride: Int) -> Four {
+        (p.loadVector(), (p + stride).loadVector(), (p + 2 * stride).loadVector(), (p + 3 * stride).loadVector())
+    }
+
+    /// The eight vectors at `p`, `p + stride`, … `p + 7·stride`.
+    @inline(__always)
+    static func load(_ p: UnsafePointer<T>, stride: Int) -> Eight {
+        let (low, high): (Four, Four) = (load(p, stride: stride), load(p + 4 * stride, stride: stride))
+        return (low.0, low.1, low.2, low.3, high.0, high.1, high.2, high.3)
     }
 
     /// ``load(_:stride:)`` from a mutable pointer.
     @inline(__always)
-    static func load(_ p: UnsafeMutablePointer<T>, stride: Int) -> Six { load(UnsafePointer(p), stride: stride) }
+    static func load(_ p: UnsafeMutablePointer<T>, stride: Int) -> Eight { load(UnsafePointer(p), stride: stride) }
 
-    /// Writes six vectors to `p`, `p + stride`, … `p + 5·stride`.
+    /// Writes four vectors to `p`, `p + stride`, … `p + 3·stride`.
     @inline(__always)
-    static func store(_ v: Six, _ p: UnsafeMutablePointer<T>, stride: Int) {
+    static func store(_ v: Four, _ p: UnsafeMutablePointer<T>, stride: Int) {
         p.storeVector(v.0)
         (p + stride).storeVector(v.1)
         (p + 2 * stride).storeVector(v.2)
         (p + 3 * stride).storeVector(v.3)
-        (p + 4 * stride).storeVector(v.4)
-        (p + 5 * stride).storeVector(v.5)
+    }
+
+    /// Writes eight vectors to `p`, `p + stride`, … `p + 7·stride`.
+    @inline(__always)
+    static func store(_ v: Eight, _ p: UnsafeMutablePointer<T>, stride: Int) {
+        store((v.0, v.1, v.2, v.3), p, stride: stride)
+        store((v.4, v.5, v.6, v.7), p + 4 * stride, stride: stride)
     }
 }
