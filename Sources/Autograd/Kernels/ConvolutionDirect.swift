@@ -215,17 +215,24 @@ struct DirectConvolution<T: VectorKernelScalar>: @unchecked Sendable {
         }
     }
 
+    /// Where the filter gradient reads ȳ for a block of images: the vector of output channels
+    /// panel·nr ..< (panel + 1)·nr of the block's pixel p at `base + panel·panelStride + p·pixelStride`.
+    /// Packed by ``Gemm/packB(_:depth:columns:into:)``, or ȳ itself when its rows are whole
+    /// vectors.
+    struct GradientLayout {
+        var base: UnsafePointer<T>, panelStride: Int, pixelStride: Int
+    }
+
     /// w̄(f, o) = Σ_{pixels} source[pixel's window at filter row f] · ȳ[pixel, o] for the
     /// (filter tile, panel) units `units` (tile-major) of `tiles` (with their row offsets at
-    /// `offsets`, see ``filterTiles(offsets:)``), over the images `images` whose ȳ is packed by
-    /// ``Gemm/packB(_:depth:columns:into:)`` at `packedGradient`; the sum over these images is
-    /// added to w̄ when `adding`.
+    /// `offsets`, see ``filterTiles(offsets:)``), over the images `images` whose ȳ lies as
+    /// `gradient` says; the sum over these images is added to w̄ when `adding`.
     func filterGradient(units: Range<Int>, tiles: [FilterTile], offsets: UnsafePointer<Int>, images: Range<Int>,
-                        packedGradient: UnsafePointer<T>, outputs: Int, gw: UnsafeMutablePointer<T>, adding: Bool) {
-        let (mr, nr) = (Self.mr, Self.nr)
+                        gradient: GradientLayout, outputs: Int, gw: UnsafeMutablePointer<T>, adding: Bool) {
+        let (mr, nr, pixel) = (Self.mr, Self.nr, gradient.pixelStride)
         let panels = (outputs + nr - 1) / nr
         let (imagePixels, rowPitch, channels) = (outputHeight * outputWidth, source.width * source.channels, source.channels)
-        let outer = DepthLoop(count: images.count, aStep: source.height * rowPitch, bStep: imagePixels * nr)
+        let outer = DepthLoop(count: images.count, aStep: source.height * rowPitch, bStep: imagePixels * pixel)
         let outputOffsets = UnsafeMutablePointer<Int>.allocate(capacity: mr)
         defer { outputOffsets.deallocate() }
         for k in 0..<mr { outputOffsets[k] = k * outputs }
@@ -236,11 +243,11 @@ struct DirectConvolution<T: VectorKernelScalar>: @unchecked Sendable {
                 + tile.columns.lowerBound * strideWidth * channels
             Gemm<T>.convolutionKernel(
                 rows: TileRows(source.base + start, offsets + index * mr),
-                b: packedGradient + (panel * images.count * imagePixels + tile.rows.lowerBound * outputWidth
-                                     + tile.columns.lowerBound) * nr,
+                b: gradient.base + panel * gradient.panelStride
+                    + (tile.rows.lowerBound * outputWidth + tile.columns.lowerBound) * pixel,
                 outer: outer,
-                middle: DepthLoop(count: tile.rows.count, aStep: strideHeight * rowPitch, bStep: outputWidth * nr),
-                inner: DepthLoop(count: tile.columns.count, aStep: strideWidth * channels, bStep: nr),
+                middle: DepthLoop(count: tile.rows.count, aStep: strideHeight * rowPitch, bStep: outputWidth * pixel),
+                inner: DepthLoop(count: tile.columns.count, aStep: strideWidth * channels, bStep: pixel),
                 c: gw + tile.first * outputs + panel * nr, cOffsets: outputOffsets, storedRows: tile.count,
                 columns: min(nr, outputs - panel * nr), adding: adding, bias: nil, rectify: false)
         }

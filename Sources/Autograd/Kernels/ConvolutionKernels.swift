@@ -1,14 +1,17 @@
 /// Fast convolution kernels: the `convolution`, `convolutionInputGradient` and
 /// `convolutionFilterGradient` table entries (NHWC images, HWIO filters).
 ///
-/// Two paths, chosen by shape only:
+/// Three paths, chosen by shape only:
 /// - a convolution that is a plain matrix product (the window covers the whole unpadded image,
 ///   or a 1×1 window with unit strides) goes to ``Gemm``;
+/// - a 5×5 window with unit strides over whole vectors of channels goes to
+///   ``WinogradConvolution``;
 /// - every other one runs the direct kernels of ``DirectConvolution``. The forward pass reads
 ///   the images in place. The input gradient is the direct convolution of the output gradient
 ///   with the flipped filter, the window moved back by the padding; with strides above 1 the
 ///   output gradient is first spread into zero frames. The filter gradient reads images copied
-///   into zero frames and the output gradient packed in blocks of images.
+///   into zero frames and the output gradient in blocks of images, in place when its rows
+///   are whole vectors (packed otherwise).
 ///
 /// Threads split output pixels (forward, input gradient) or (filter-row tile, output-channel
 /// panel) units of the filter gradient, whose sum over the batch runs over image blocks fixed by
@@ -125,28 +128,41 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
             let offsets = UnsafeMutablePointer<Int>.allocate(capacity: direct.filterRowTiles * Gemm<T>.mr)
             defer { offsets.deallocate() }
             let tiles = direct.filterTiles(offsets: offsets)
-            // ȳ packed once, block by block (the blocks shared out among the threads), then
-            // every unit sums over the blocks in order.
+            // ȳ is read in place when its rows are whole vectors; otherwise it is packed once,
+            // block by block (the blocks shared out among the threads). Then every unit sums
+            // over the blocks in order.
             let blockCount = (s.batch + blockImages - 1) / blockImages
             @Sendable func images(of block: Int) -> Range<Int> { block * blockImages..<min(s.batch, (block + 1) * blockImages) }
-            let blockLength = min(s.batch, blockImages) * imagePixels * panels * Gemm<T>.nr
+            let inPlace = cout % Gemm<T>.nr == 0
+            let blockLength = inPlace ? 0 : min(s.batch, blockImages) * imagePixels * panels * Gemm<T>.nr
             let packed = alignedBuffer(T.self, count: blockCount * blockLength)
             defer { packed.deallocate() }
             let pointers = Unchecked((gy, gw, UnsafePointer(offsets), packed))
-            WorkerPool.shared.runChunks(of: blockCount, threads: threads) { blocks in
-                let (gy, _, _, packed) = pointers.value
-                for block in blocks {
-                    let range = images(of: block)
-                    let gradient = StridedMatrix(base: gy + range.lowerBound * imagePixels * cout, rowStride: cout, columnStride: 1)
-                    Gemm<T>.packB(gradient, depth: range.count * imagePixels, columns: cout, into: packed + block * blockLength)
+            if !inPlace {
+                WorkerPool.shared.runChunks(of: blockCount, threads: threads) { blocks in
+                    let (gy, _, _, packed) = pointers.value
+                    for block in blocks {
+                        let range = images(of: block)
+                        let gradient = StridedMatrix(base: gy + range.lowerBound * imagePixels * cout, rowStride: cout,
+                                                     columnStride: 1)
+                        Gemm<T>.packB(gradient, depth: range.count * imagePixels, columns: cout,
+                                      into: packed + block * blockLength)
+                    }
                 }
             }
+            @Sendable func layout(of block: Int) -> DirectConvolution<T>.GradientLayout {
+                let (gy, _, _, packed) = pointers.value
+                return inPlace
+                    ? .init(base: gy + images(of: block).lowerBound * imagePixels * cout, panelStride: Gemm<T>.nr,
+                            pixelStride: cout)
+                    : .init(base: packed + block * blockLength, panelStride: images(of: block).count * imagePixels * Gemm<T>.nr,
+                            pixelStride: Gemm<T>.nr)
+            }
             WorkerPool.shared.runChunks(of: tiles.count * panels, threads: threads) { units in
-                let (_, gw, offsets, packed) = pointers.value
+                let (_, gw, offsets, _) = pointers.value
                 for block in 0..<blockCount {
                     direct.filterGradient(units: units, tiles: tiles, offsets: offsets, images: images(of: block),
-                                          packedGradient: packed + block * blockLength, outputs: cout, gw: gw,
-                                          adding: block > 0)
+                                          gradient: layout(of: block), outputs: cout, gw: gw, adding: block > 0)
                 }
             }
         }

@@ -47,7 +47,12 @@ enum PoolingKernels<T: VectorKernelScalar> {
         let pointers = Unchecked((gy, gx, operation))
         WorkerPool.shared.runChunks(of: g.window.batch, threads: threads) { images in
             let (gy, gx, operation) = pointers.value
-            if case .average = operation, g.window.tilesInput { return averageGradient(gy, gx, g, images) }
+            if g.window.tilesInput {
+                switch operation {
+                case .average: return averageGradient(gy, gx, g, images)
+                case .scatter(let routes): return scatterGradient(gy, gx, routes, g, images)
+                }
+            }
             let (inputs, outputs) = (g.inputShape.elementCount / g.window.batch, g.outputShape.elementCount / g.window.batch)
             (gx + images.lowerBound * inputs).update(repeating: 0, count: images.count * inputs)
             switch operation {
@@ -69,7 +74,7 @@ enum PoolingKernels<T: VectorKernelScalar> {
     /// The average-pooling gradient when the windows tile the input (each input cell in exactly
     /// one window): every cell is written once, with no zeroing pass first. Each value is
     /// 0 + its one contribution, as the accumulating loop computes it (a −0 contribution gives
-    /// +0). (The max-pooling scatter keeps the zeroing pass: it writes only one cell per window.)
+    /// +0).
     static func averageGradient(_ gy: UnsafePointer<T>, _ gx: UnsafeMutablePointer<T>, _ g: PoolingGeometry,
                                 _ images: Range<Int>) {
         let scale = 1 / T(g.window.area)
@@ -78,6 +83,20 @@ enum PoolingKernels<T: VectorKernelScalar> {
             cells.forEach { cell in
                 let target = gx + cell
                 for c in 0..<g.channels { target[c] = 0 + scale * gradient[c] }
+            }
+        }
+    }
+
+    /// The max-pooling gradient when the windows tile the input: every cell is written once,
+    /// 0 + ȳ where it won its window's channel and 0 elsewhere, the values of the zeroing pass
+    /// followed by the scatter, without a pass over memory for each.
+    static func scatterGradient(_ gy: UnsafePointer<T>, _ gx: UnsafeMutablePointer<T>, _ routes: UnsafePointer<Int>,
+                                _ g: PoolingGeometry, _ images: Range<Int>) {
+        g.forEachWindow(images) { pixel, cells in
+            let (gradient, route) = (gy + pixel * g.channels, routes + pixel * g.channels)
+            cells.forEach { cell in
+                let target = gx + cell
+                for c in 0..<g.channels { target[c] = route[c] == cell &+ c ? 0 + gradient[c] : 0 }
             }
         }
     }

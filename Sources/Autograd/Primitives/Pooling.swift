@@ -53,9 +53,8 @@ final class PoolingRoutes: @unchecked Sendable {
 
     init(geometry: PoolingGeometry) {
         self.geometry = geometry
-        let count = Swift.max(geometry.outputShape.elementCount, 1)
-        offsets = .allocate(capacity: count)
-        offsets.initialize(repeating: 0, count: count)
+        // Left unset: the forward rule writes every route, and runs when the output is created.
+        offsets = .allocate(capacity: Swift.max(geometry.outputShape.elementCount, 1))
     }
 
     deinit { offsets.deallocate() }
