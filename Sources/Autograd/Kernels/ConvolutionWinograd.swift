@@ -15,8 +15,8 @@
 
 /// The 8 × 5 filter transform G: row a evaluates the filter polynomial at the point a
 /// (0, 1, −1, 2, −2, 1/2, −1/2, then ∞, the leading coefficient), divided by the product of
-/// the point's distances to the other finite points (the Lagrange denominators), so that the
-/// output transform Aᵀ holds the points' powers.
+/// the point's distances to the other finite points (the Lagrange denominators; row 0's sign,
+/// −1, moved into Bᵀ), so that the output transform Aᵀ holds the points' powers.
 let winogradFilterTransform: [[Double]] = [
     [1, 0, 0, 0, 0],
     [-2.0 / 9, -2.0 / 9, -2.0 / 9, -2.0 / 9, -2.0 / 9],
