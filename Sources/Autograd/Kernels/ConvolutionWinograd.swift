@@ -50,11 +50,12 @@ struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
 
     static var mr: Int { Gemm<T>.mr }
     static var nr: Int { Gemm<T>.nr }
-    /// Output pixels along a tile's side, and input pixels along a patch's side.
+    /// Output pixels along a tile's side.
     static var tile: Int { 4 }
-    static var patch: Int { 8 }
+    /// Input pixels along a patch's side: a tile's windows, 5 wide, span tile + 4.
+    static var patch: Int { tile + 4 }
     /// The 8 × 8 transformed values of a patch.
-    static var points: Int { 64 }
+    static var points: Int { patch * patch }
 
     /// The convolution `g` itself, over `images` (its input): the forward pass and the filter
     /// gradient. (The input gradient is a forward pass over ȳ with other offsets.)
