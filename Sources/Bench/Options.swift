@@ -4,7 +4,7 @@ import Autograd
 struct BenchOptions {
     /// A measurement family; `all` on the command line selects every one.
     enum Mode: String, CaseIterable {
-        case peak, gemm, tiny, overhead, accuracy, cnn, mlp
+        case peak, gemm, tiny, overhead, accuracy, cnn, mlp, placement
     }
 
     /// What a `cnn` measurement times: a training step or a forward pass.

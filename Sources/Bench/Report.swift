@@ -45,10 +45,21 @@ struct Report {
         if let tag { record.append(("tag", .string(tag))) }
         record.append(("foreign_load", load.map { .rounded($0.foreign, 3) } ?? .null))
         record.append(("own_cpu", load.map { .rounded($0.own, 3) } ?? .null))
+        if let load { record += Self.placementFields(load.placement) }
         record.append(("cpu", .string(machine.model)))
         record.append(("cpu_mhz", .number(machine.megahertz)))
         print("{" + record.map { "\"\($0.0)\": \($0.1.text)" }.joined(separator: ", ") + "}")
         fflush(nil)
+    }
+
+    /// The core round trips before and after a measurement, and whether the two CPUs shared
+    /// an L3 cache throughout (null when the placement changed or is unknown).
+    static func placementFields(_ placement: (before: CorePlacement, after: CorePlacement)) -> [(String, JSONValue)] {
+        let (before, after) = placement
+        func nanoseconds(_ p: CorePlacement) -> JSONValue { p.roundTrip.map { .rounded($0, 1) } ?? .null }
+        let shared: JSONValue = if let b = before.sharesL3, b == after.sharesL3 { .bool(b) } else { .null }
+        return [("core_round_trip_ns_before", nanoseconds(before)), ("core_round_trip_ns_after", nanoseconds(after)),
+                ("cores_share_l3", shared)]
     }
 
     /// The nominal FP32 peak the peers report: cpuinfo clock × 32 FLOP per cycle per core.

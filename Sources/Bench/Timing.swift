@@ -65,19 +65,22 @@ enum Timing {
     }
 }
 
-/// CPU time used by other processes while we measure (from /proc/stat), as common.py's
-/// LoadMeter: 0 is an idle machine, 1 one busy core elsewhere.
+/// What the machine did besides our measurement: CPU time used by other processes (from
+/// /proc/stat, as common.py's LoadMeter: 0 is an idle machine, 1 one busy core elsewhere), and
+/// where the host placed our CPUs just before and just after (``CorePlacement``).
 struct LoadMeter {
-    /// CPUs' worth of time used by others (`foreign`) and by this process (`own`).
-    struct Reading { let foreign: Double, own: Double }
+    /// CPUs' worth of time used by others (`foreign`) and by this process (`own`), and the
+    /// placements before and after.
+    struct Reading { let foreign: Double, own: Double, placement: (before: CorePlacement, after: CorePlacement) }
 
+    let placementBefore = CorePlacement()
     let start = now(), busyStart = LoadMeter.systemBusySeconds(), ownStart = LoadMeter.ownSeconds()
 
     func reading() -> Reading {
         let wall = max(now() - start, 1e-9)
         let own = Self.ownSeconds() - ownStart
         let other = Self.systemBusySeconds() - busyStart - own
-        return Reading(foreign: max(0, other / wall), own: own / wall)
+        return Reading(foreign: max(0, other / wall), own: own / wall, placement: (placementBefore, CorePlacement()))
     }
 
     /// Busy seconds of every CPU since boot (all columns but idle and iowait, guests excluded).

@@ -8,7 +8,7 @@ import Glibc
 /// Glibc module does not export them. Elsewhere every query answers "unknown" and pinning does
 /// nothing. Pinning a pool worker keeps it off the core the caller runs on; the caller itself
 /// is never pinned (threads it creates later would inherit the mask).
-enum Affinity {
+public enum Affinity {
     private typealias AffinityCall = @convention(c) (Int32, Int, UnsafeMutableRawPointer) -> Int32
     /// Enough 64-bit words for 1024 CPUs (glibc's `cpu_set_t`).
     private static let maskWords = 16
@@ -23,7 +23,7 @@ enum Affinity {
     }
 
     /// The CPU numbers in the calling thread's affinity mask, or nil when it cannot be read.
-    static func allowedCPUs() -> [Int]? {
+    public static func allowedCPUs() -> [Int]? {
         guard let call = lookUp("sched_getaffinity") else { return nil }
         var mask = [UInt64](repeating: 0, count: maskWords)
         let status = mask.withUnsafeMutableBytes { call(0, $0.count, $0.baseAddress!) }
@@ -33,7 +33,7 @@ enum Affinity {
 
     /// Restricts the calling thread to `cpu`; returns whether that succeeded.
     @discardableResult
-    static func pinCurrentThread(to cpu: Int) -> Bool {
+    public static func pinCurrentThread(to cpu: Int) -> Bool {
         guard let call = lookUp("sched_setaffinity"), cpu >= 0, cpu < maskWords * 64 else { return false }
         var mask = [UInt64](repeating: 0, count: maskWords)
         mask[cpu / 64] = 1 << UInt64(cpu % 64)

@@ -1,0 +1,80 @@
+import Autograd
+import Foundation
+import Synchronization
+
+/// Where the host has put our first two CPUs, read off the time a cache line takes to go from
+/// one to the other and back.
+///
+/// On the 2-vCPU cloud machines we measure on, that round trip is bimodal: about 55–90 ns when
+/// the two vCPUs run on cores that share an L3 cache (one CCX of an AMD EPYC), about 330–360 ns
+/// when they run on different ones, and the host switches between the two every few seconds.
+/// In the split placement every value one thread writes and the other reads crosses between
+/// L3 caches, and the MLP benchmark loses about 40 % of its speed (Docs/Performance.md). So
+/// every measurement records the placement before and after it.
+struct CorePlacement {
+    /// Round trips above this many nanoseconds mean the two CPUs do not share an L3 cache.
+    static let splitThreshold = 200.0
+
+    /// Nanoseconds per round trip of one cache line between the first two allowed CPUs (one
+    /// thread pinned to each, neither of them the caller), or nil with fewer than two CPUs.
+    let roundTrip: Double?
+
+    /// Whether the two CPUs share an L3 cache, judged by ``roundTrip``.
+    var sharesL3: Bool? { roundTrip.map { $0 < Self.splitThreshold } }
+
+    /// Measures `trips` round trips (20,000 take 1–7 ms).
+    init(trips: Int = 20_000) {
+        guard let cpus = Affinity.allowedCPUs(), cpus.count >= 2 else {
+            roundTrip = nil
+            return
+        }
+        roundTrip = Self.measure(between: cpus[0], and: cpus[1], trips: trips)
+    }
+
+    /// `bench placement`: one measurement, for scripts that run other benchmarks in between.
+    static func run(_ options: BenchOptions, _ report: Report) {
+        let placement = CorePlacement()
+        let text = placement.roundTrip.map { "\(fixed($0, 1)) ns" } ?? "unknown (one CPU)"
+        let shared = placement.sharesL3.map { $0 ? "share an L3 cache" : "do not share an L3 cache" } ?? ""
+        report.emit([("bench", .string("core_placement")), ("framework", .string("swift")),
+                     ("round_trip_ns", placement.roundTrip.map { .rounded($0, 1) } ?? .null),
+                     ("cores_share_l3", placement.sharesL3.map { .bool($0) } ?? .null)],
+                    threads: 2, load: nil, summary: "core round trip \(text): the first two CPUs \(shared)")
+    }
+
+    /// Two threads pass a counter back and forth: the first writes odd values, the second
+    /// answers each with the next even one.
+    private static func measure(between first: Int, and second: Int, trips: Int) -> Double {
+        let counter = Counter()
+        let finished = DispatchSemaphore(value: 0)
+        let answerer = Thread {
+            Affinity.pinCurrentThread(to: second)
+            for trip in 0..<trips {
+                while counter.value.load(ordering: .acquiring) != 2 * trip + 1 {}
+                counter.value.store(2 * trip + 2, ordering: .releasing)
+            }
+            finished.signal()
+        }
+        let seconds = Mutex<Double>(0)
+        let asker = Thread {
+            Affinity.pinCurrentThread(to: first)
+            let start = now()
+            for trip in 0..<trips {
+                counter.value.store(2 * trip + 1, ordering: .releasing)
+                while counter.value.load(ordering: .acquiring) != 2 * trip + 2 {}
+            }
+            seconds.withLock { $0 = now() - start }
+            finished.signal()
+        }
+        answerer.start()
+        asker.start()
+        finished.wait()
+        finished.wait()
+        return seconds.withLock { $0 } / Double(trips) * 1e9
+    }
+
+    /// The counter both threads read and write.
+    private final class Counter: Sendable {
+        let value = Atomic<Int>(0)
+    }
+}
