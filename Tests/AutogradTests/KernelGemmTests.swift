@@ -147,12 +147,12 @@ struct KernelGemmTests {
         }
     }
 
-    @Test("Tall products share one packed B between their row bands; others pack their own")
-    func sharedPackedB() {
+    @Test("Tall products whose B is one block pack it once per thread; others pack it per band")
+    func packedBPerThread() {
         func shares(_ problem: GemmCase<Float>) -> Bool {
-            problem.withOperands { Gemm<Float>.sharesPackedB(GemmProblem($0)) }.0
+            problem.withOperands { Gemm<Float>.packsBPerThread(GemmProblem($0)) }.0
         }
-        // (100, 20, 20) and (30, 10, 130) of the thread-count test above take the shared path.
+        // (100, 20, 20) and (30, 10, 130) of the thread-count test above take the per-thread path.
         #expect(shares(GemmCase(100, 20, 20)) && shares(GemmCase(30, 10, 130, transposeA: true)))
         #expect(!shares(GemmCase(19, 21, 520)))                     // column bands
         #expect(!shares(GemmCase(600, 20, Gemm<Float>.kc + 1)))     // B spans two depth blocks

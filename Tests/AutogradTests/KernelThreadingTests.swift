@@ -1,6 +1,9 @@
 import Synchronization
 import Testing
 @testable import Autograd
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Counts calls per part from several threads.
 final class PartCounter: Sendable {
@@ -19,6 +22,22 @@ struct KernelThreadingTests {
             for _ in 0..<20 { WorkerPool.shared.run(parts: parts, threads: threads) { counter.record($0) } }
         }
         #expect(counter.values == [Int](repeating: 60, count: parts))
+    }
+
+    @Test("participant numbers: 0 for the caller, one number per thread, below the thread limit")
+    func participantNumbers() {
+        let caller = pthread_self()
+        let seen = Mutex<[Int: Set<pthread_t>]>([:])
+        for _ in 0..<50 {
+            WorkerPool.shared.run(parts: 16, threads: 3) { _, participant in
+                seen.withLock { _ = $0[participant, default: []].insert(pthread_self()) }
+            }
+        }
+        let threads = seen.withLock { $0 }
+        #expect(threads.keys.allSatisfy { (0..<WorkerPool.shared.threadLimit).contains($0) })
+        #expect(threads[0] == [caller])
+        #expect(threads.values.allSatisfy { $0.count == 1 })
+        #expect(Set(threads.values.flatMap { $0 }).count == threads.count)
     }
 
     @Test("a part that uses the pool again completes (no deadlock)")

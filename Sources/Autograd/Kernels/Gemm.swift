@@ -49,21 +49,34 @@ enum Gemm<T: VectorKernelScalar> {
         let dots = prefersDots(problem)
         guard threads > 1 else { return dots ? multiplyDots(problem) : multiplyBlocked(problem) }
         let parts = bands(of: problem, threads: threads)
-        guard !dots, parts.count > 1, sharesPackedB(problem) else {
+        guard !dots, parts.count > 1, packsBPerThread(problem) else {
             return WorkerPool.shared.run(parts: parts.count, threads: threads) {
                 dots ? multiplyDots(parts[$0]) : multiplyBlocked(parts[$0])
             }
         }
-        // Row bands all read the whole of B, which is one block: pack it once for all of them.
-        let packed = alignedBuffer(T.self, count: problem.k * roundedUp(problem.n, nr))
-        defer { packed.deallocate() }
-        packB(problem.b, depth: problem.k, columns: problem.n, into: packed)
-        let shared = Unchecked(UnsafePointer(packed))
-        WorkerPool.shared.run(parts: parts.count, threads: threads) { multiplyBlocked(parts[$0], packedB: shared.value) }
+        // Row bands all read the whole of B, which is one block: each thread packs it once, into
+        // a buffer of its own, for all the bands it runs. (One packing shared by the threads is
+        // read across cores, which is slow when the host runs them on cores with separate L3
+        // caches; Docs/Performance.md.)
+        let length = problem.k * roundedUp(problem.n, nr), participants = WorkerPool.shared.threadLimit
+        let buffers = alignedBuffer(T.self, count: length * participants)
+        let isPacked = UnsafeMutableBufferPointer<Bool>.allocate(capacity: participants)
+        isPacked.initialize(repeating: false)
+        defer { buffers.deallocate(); isPacked.deallocate() }
+        let scratch = Unchecked((buffers, isPacked))
+        WorkerPool.shared.run(parts: parts.count, threads: threads) { part, participant in
+            let (buffers, isPacked) = scratch.value, packed = buffers + participant * length
+            if !isPacked[participant] {
+                packB(problem.b, depth: problem.k, columns: problem.n, into: packed)
+                isPacked[participant] = true
+            }
+            multiplyBlocked(parts[part], packedB: packed)
+        }
     }
 
-    /// Whether the bands of `problem` are row bands over a B that is a single packed block.
-    static func sharesPackedB(_ problem: GemmProblem<T>) -> Bool {
+    /// Whether the bands of `problem` are row bands over a B that is a single packed block, which
+    /// each thread then packs once for all its bands.
+    static func packsBPerThread(_ problem: GemmProblem<T>) -> Bool {
         splitsByRows(problem) && problem.k <= kc && problem.n <= nc
     }
 

@@ -31,7 +31,7 @@ final class WorkerPool: Sendable {
 
     /// A pool with one worker pinned to each CPU of `cpus` after the first.
     init(cpus: [Int]) {
-        workers = cpus.dropFirst().map { Worker(cpu: $0) }
+        workers = cpus.dropFirst().enumerated().map { Worker(cpu: $1, participant: $0 + 1) }
     }
 
     /// The largest useful number of threads: the workers plus the calling thread.
@@ -40,14 +40,21 @@ final class WorkerPool: Sendable {
     /// Runs `body(part)` for every part in `0..<parts` on up to `threads` threads (the caller and
     /// `threads − 1` workers) and returns when all parts have finished.
     func run(parts: Int, threads: Int, _ body: @escaping @Sendable (_ part: Int) -> Void) {
+        run(parts: parts, threads: threads) { part, _ in body(part) }
+    }
+
+    /// Runs `body(part, participant)` as ``run(parts:threads:_:)`` runs `body(part)`, telling each
+    /// part which thread runs it: participant 0 is the caller, 1..<``threadLimit`` the workers.
+    /// A thread can then keep scratch of its own across the parts it claims.
+    func run(parts: Int, threads: Int, _ body: @escaping @Sendable (_ part: Int, _ participant: Int) -> Void) {
         let helpers = min(threads, threadLimit, parts) - 1
         guard helpers > 0 else {
-            for part in 0..<parts { body(part) }
+            for part in 0..<parts { body(part, 0) }
             return
         }
         let job = Job(parts: parts, body: body)
         for worker in workers.prefix(helpers) { worker.offer(job) }
-        job.work()
+        job.work(as: 0)
         job.waitUntilComplete()
     }
 
@@ -87,18 +94,18 @@ struct Unchecked<Value>: @unchecked Sendable {
 /// finished ones. Once every part is claimed, a latecomer finds nothing to do.
 private final class Job: Sendable {
     let parts: Int
-    let body: @Sendable (Int) -> Void
+    let body: @Sendable (_ part: Int, _ participant: Int) -> Void
     let next = Atomic<Int>(0)
     let completed = Atomic<Int>(0)
 
-    init(parts: Int, body: @escaping @Sendable (Int) -> Void) { (self.parts, self.body) = (parts, body) }
+    init(parts: Int, body: @escaping @Sendable (Int, Int) -> Void) { (self.parts, self.body) = (parts, body) }
 
-    /// Runs parts until none is left to claim.
-    func work() {
+    /// Runs parts on behalf of `participant` until none is left to claim.
+    func work(as participant: Int) {
         while true {
             let part = next.wrappingAdd(1, ordering: .relaxed).oldValue
             guard part < parts else { return }
-            body(part)
+            body(part, participant)
             completed.wrappingAdd(1, ordering: .releasing)
         }
     }
@@ -122,13 +129,15 @@ private final class Worker: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let wakeUp: UnsafeMutablePointer<pthread_cond_t>
     private let cpu: Int
+    /// This worker's participant number in a job: 1 for the first worker, and so on.
+    private let participant: Int
 
     /// How long an idle worker spins before yielding, and yields before sleeping (nanoseconds).
     private static let spinNanoseconds: UInt64 = 50_000
     private static let yieldNanoseconds: UInt64 = 2_000_000
 
-    init(cpu: Int) {
-        self.cpu = cpu
+    init(cpu: Int, participant: Int) {
+        (self.cpu, self.participant) = (cpu, participant)
         mutex = .allocate(capacity: 1)
         wakeUp = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
@@ -161,7 +170,7 @@ private final class Worker: @unchecked Sendable {
         while true {
             waitForOffer()
             if let taken = slot.exchange(nil, ordering: .acquiringAndReleasing) {
-                Unmanaged<Job>.fromOpaque(taken).takeRetainedValue().work()
+                Unmanaged<Job>.fromOpaque(taken).takeRetainedValue().work(as: participant)
             }
         }
     }
