@@ -28,12 +28,19 @@ struct KernelThreadingTests {
     func participantNumbers() {
         let caller = pthread_self()
         let seen = Mutex<[Int: Set<pthread_t>]>([:])
-        for _ in 0..<50 {
+        let expected = min(3, WorkerPool.shared.threadLimit)
+        // Jobs until every thread has taken part (a busy machine can keep a worker away for a
+        // while), at most 2000 of them.
+        for _ in 0..<2_000 where seen.withLock({ $0.count }) < expected {
             WorkerPool.shared.run(parts: 16, threads: 3) { _, participant in
                 seen.withLock { _ = $0[participant, default: []].insert(pthread_self()) }
+                // Long enough parts that the workers take some before the caller has claimed all.
+                let start = ContinuousClock.now
+                while ContinuousClock.now - start < .microseconds(50) {}
             }
         }
         let threads = seen.withLock { $0 }
+        #expect(threads.count == expected)
         #expect(threads.keys.allSatisfy { (0..<WorkerPool.shared.threadLimit).contains($0) })
         #expect(threads[0] == [caller])
         #expect(threads.values.allSatisfy { $0.count == 1 })
