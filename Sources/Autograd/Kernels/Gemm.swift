@@ -58,7 +58,7 @@ enum Gemm<T: VectorKernelScalar> {
         // a buffer of its own, for all the bands it runs. (One packing shared by the threads is
         // read across cores, which is slow when the host runs them on cores with separate L3
         // caches; Docs/Performance.md.)
-        let length = problem.k * roundedUp(problem.n, nr), participants = WorkerPool.shared.threadLimit
+        let length = problem.k * roundedUp(problem.n, nr), participants = min(threads, WorkerPool.shared.threadLimit)
         let buffers = alignedBuffer(T.self, count: length * participants)
         let isPacked = UnsafeMutableBufferPointer<Bool>.allocate(capacity: participants)
         isPacked.initialize(repeating: false)

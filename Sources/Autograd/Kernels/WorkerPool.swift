@@ -44,7 +44,8 @@ final class WorkerPool: Sendable {
     }
 
     /// Runs `body(part, participant)` as ``run(parts:threads:_:)`` runs `body(part)`, telling each
-    /// part which thread runs it: participant 0 is the caller, 1..<``threadLimit`` the workers.
+    /// part which thread runs it: participant 0 is the caller, the workers are numbered from 1,
+    /// and every number is below `min(threads, threadLimit)`.
     /// A thread can then keep scratch of its own across the parts it claims.
     func run(parts: Int, threads: Int, _ body: @escaping @Sendable (_ part: Int, _ participant: Int) -> Void) {
         let helpers = min(threads, threadLimit, parts) - 1
