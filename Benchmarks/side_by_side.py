@@ -5,12 +5,16 @@ before and after every run.
 On 2-vCPU cloud machines the host moves the two vCPUs between cores that share an L3 cache and
 cores that do not, every few seconds (Sources/Bench/CorePlacement.swift); a ratio is only fair
 between runs made in the same placement. Each pair runs `bench placement`, ours, `bench
-placement`, the peer, `bench placement`, and is labelled `shared`, `split` or `mixed` by those
-three readings and by the before/after readings ours records itself.
+placement` twice, the peer, `bench placement`, and is labelled `shared`, `split` or `mixed` by
+those four readings and by the before/after readings ours records itself.
 
     python3 Benchmarks/side_by_side.py mlp --pairs 5 --out mlp.jsonl
     python3 Benchmarks/side_by_side.py gemm --threads 2 --pairs 4
     python3 Benchmarks/side_by_side.py cnn --batch 32 --mode train
+
+With `--placement shared` (or `split`) each run starts only once the probe reads that placement
+(waiting up to `--wait` seconds), so that both sides of a pair start in the same one; the host
+can still switch during a run, which the labels show.
 
 Run from the package root after `swift build -c release`, with the peers' virtual environment
 installed by ../shared/peers/setup.sh (or --python). Prints one line per pair and comparison;
@@ -21,6 +25,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 PEERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "peers")
 BENCH = os.path.join(".build", "release", "bench")
@@ -55,6 +60,16 @@ def probe():
     return run([BENCH, "placement", "--json"])[0]
 
 
+def probe_when(placement, limit):
+    """A probe, after waiting up to `limit` seconds for `placement` (shared or split) if asked."""
+    start = time.time()
+    while True:
+        reading = probe()
+        if placement == "any" or reading["cores_share_l3"] == (placement == "shared") or time.time() - start > limit:
+            return reading
+        time.sleep(0.2)
+
+
 def best(lines, metric, keys):
     """The best value of `metric` per comparison key (over variants such as tape and compiled)."""
     result = {}
@@ -73,15 +88,18 @@ def main():
     parser.add_argument("--mode", default="train", choices=["train", "infer"], help="cnn only")
     parser.add_argument("--sizes", help="gemm: default 1024,2048")
     parser.add_argument("--python", default=os.path.expanduser("~/.cache/peers-venv/bin/python"))
+    parser.add_argument("--placement", default="any", choices=["any", "shared", "split"],
+                        help="before each run, wait (up to --wait seconds) until the probe reads this placement")
+    parser.add_argument("--wait", type=float, default=120)
     parser.add_argument("--tag", default="side-by-side")
     parser.add_argument("--out", help="append every JSON line here")
     args = parser.parse_args()
     ours_command, peer_command, metric, keys = workload(args)
     for pair in range(1, args.pairs + 1):
         tag = f"{args.tag}-{pair}"
-        probes = [probe()]
+        probes = [probe_when(args.placement, args.wait)]
         ours = run(ours_command + ["--json", "--tag", tag])
-        probes.append(probe())
+        probes += [probe(), probe_when(args.placement, args.wait)]
         peer = run([args.python] + peer_command, cwd=PEERS)
         probes.append(probe())
         shares = [p["cores_share_l3"] for p in probes] + [line.get("cores_share_l3") for line in ours]
@@ -90,7 +108,7 @@ def main():
             line["tag"] = tag
         if args.out:
             with open(args.out, "a") as out:
-                for line in probes[:1] + ours + probes[1:2] + peer + probes[2:]:
+                for line in probes[:1] + ours + probes[1:3] + peer + probes[3:]:
                     line["placement"] = placement
                     out.write(json.dumps(line) + "\n")
         ours_best, peer_best = best(ours, metric, keys), best(peer, metric, keys)
