@@ -53,6 +53,27 @@ struct CompiledFunctionTests {
         }
     }
 
+    @Test("large inputs and states, copied in chunks by two threads, replay exactly")
+    func largeCopies() {
+        let count = ElementCopy.parallelCount + 7
+        #expect(count >= ElementCopy.parallelCount)
+        func step(_ p: [Tensor<Double>], _ data: [Tensor<Double>]) -> (state: [Tensor<Double>], outputs: [Tensor<Double>]) {
+            ([p[0] * 0.5 + data[0]], [p[0].sum()])
+        }
+        let inputs = (0..<3).map { randomTensor([count], seed: 40 + UInt64($0)) }
+        var state = [randomTensor([count], seed: 39)]
+        withThreadCount(2) {
+            let compiled = CompiledFunction(state: state, inputs: [inputs[0]], step)
+            for input in inputs {
+                let (expected, outputs) = step(state, [input])
+                compiled.run([input])
+                #expect(compiled.currentState == expected)
+                #expect(compiled.outputs[0] == outputs[0])
+                state = expected
+            }
+        }
+    }
+
     @Test("buffers of dead intermediates are reused")
     func buffersAreReused() {
         let x = randomTensor([64], seed: 9)

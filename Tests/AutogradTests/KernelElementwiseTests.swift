@@ -36,6 +36,22 @@ struct KernelElementwiseTests {
     static let exactOperations: [UnaryKernel<Float>] = [.negate, .relu, .scale(0.3), .leakyRelu(slope: 0.01),
                                                          .leakyReluDerivative(slope: 0.2)]
 
+    @Test("ElementCopy copies exactly `count` elements on 1 and 2 threads, whatever the path",
+          arguments: [0, 1, 64, 65, 1 << 16, (1 << 16) + 7])
+    func elementCopy(_ count: Int) {
+        let source = (0..<count).map { Float($0) + 0.5 }
+        for threads in [1, 2] {
+            var target = [Float](repeating: -1, count: count + 3)
+            withThreadCount(threads) {
+                source.withUnsafeBufferPointer { from in
+                    target.withUnsafeMutableBufferPointer { ElementCopy.copy(count, from: from.baseAddress!, to: $0.baseAddress!) }
+                }
+            }
+            #expect(Array(target.prefix(count)) == source)
+            #expect(target.suffix(3) == [-1, -1, -1])
+        }
+    }
+
     @Test("exact unary operations equal the reference for every length", arguments: [1, 7, 16, 17, 33, 100])
     func exactUnary(_ count: Int) {
         var input: [Float] = seededValues(count, in: -2..<2, seed: UInt64(count))

@@ -107,7 +107,7 @@ public final class CompiledFunction<Scalar: TensorScalar> {
                 fatalError("CompiledFunction.run: input of shape \(input.shape) where \(slot.shape) was traced",
                                     file: file, line: line)
             }
-            input.withUnsafeBufferPointer { copy($0.count, from: $0.baseAddress!, to: slot.pointer) }
+            input.withUnsafeBufferPointer { ElementCopy.copy($0.count, from: $0.baseAddress!, to: slot.pointer) }
         }
         steps.withUnsafeBufferPointer { steps in
             for index in steps.indices {
@@ -115,18 +115,7 @@ public final class CompiledFunction<Scalar: TensorScalar> {
             }
         }
         for (slot, source) in zip(state, newState) where slot.pointer != source {
-            copy(slot.shape.elementCount, from: source, to: slot.pointer)
-        }
-    }
-
-    /// Copies `count` elements; a plain loop for the handful of elements of small models, where
-    /// a call to memmove would cost more than the copy.
-    @inline(__always)
-    private func copy(_ count: Int, from source: UnsafePointer<Scalar>, to target: UnsafeMutablePointer<Scalar>) {
-        if count <= 64 {
-            for index in 0..<count { target[index] = source[index] }
-        } else {
-            target.update(from: source, count: count)
+            ElementCopy.copy(slot.shape.elementCount, from: source, to: slot.pointer)
         }
     }
 
