@@ -43,35 +43,47 @@ struct CorePlacement {
     }
 
     /// Two threads pass a counter back and forth: the first writes odd values, the second
-    /// answers each with the next even one.
+    /// answers each with the next even one. The first stops early after ``timeBudget`` seconds
+    /// (on a busy machine a descheduled thread stalls the trips) and then writes -1, which tells
+    /// the second to stop too.
     private static func measure(between first: Int, and second: Int, trips: Int) -> Double {
         let counter = Counter()
         let finished = DispatchSemaphore(value: 0)
         let answerer = Thread {
             Affinity.pinCurrentThread(to: second)
-            for trip in 0..<trips {
-                while counter.value.load(ordering: .acquiring) != 2 * trip + 1 {}
+            trips: for trip in 0..<trips {
+                while true {
+                    let value = counter.value.load(ordering: .acquiring)
+                    if value == 2 * trip + 1 { break }
+                    if value < 0 { break trips }
+                }
                 counter.value.store(2 * trip + 2, ordering: .releasing)
             }
             finished.signal()
         }
-        let seconds = Mutex<Double>(0)
+        let result = Mutex<(seconds: Double, trips: Int)>((0, 0))
         let asker = Thread {
             Affinity.pinCurrentThread(to: first)
             let start = now()
-            for trip in 0..<trips {
-                counter.value.store(2 * trip + 1, ordering: .releasing)
-                while counter.value.load(ordering: .acquiring) != 2 * trip + 2 {}
+            var done = 0
+            while done < trips && (done % 256 != 0 || now() - start < timeBudget) {
+                counter.value.store(2 * done + 1, ordering: .releasing)
+                while counter.value.load(ordering: .acquiring) != 2 * done + 2 {}
+                done += 1
             }
-            seconds.withLock { $0 = now() - start }
+            result.withLock { $0 = (now() - start, done) }
+            counter.value.store(-1, ordering: .releasing)
             finished.signal()
         }
         answerer.start()
         asker.start()
         finished.wait()
         finished.wait()
-        return seconds.withLock { $0 } / Double(trips) * 1e9
+        return result.withLock { $0.seconds / Double(max(1, $0.trips)) * 1e9 }
     }
+
+    /// At most this long per measurement (20,000 round trips take 1–7 ms on an idle machine).
+    static let timeBudget = 0.05
 
     /// The counter both threads read and write.
     private final class Counter: Sendable {
