@@ -5,11 +5,11 @@ import Synchronization
 /// Where the host has put our first two CPUs, read off the time a cache line takes to go from
 /// one to the other and back.
 ///
-/// On the 2-vCPU cloud machines we measure on, that round trip is bimodal: about 55–90 ns when
-/// the two vCPUs run on cores that share an L3 cache (one CCX of an AMD EPYC), about 330–360 ns
+/// On the 2-vCPU cloud machines we measure on, that round trip is bimodal: about 55–110 ns when
+/// the two vCPUs run on cores that share an L3 cache (one CCX of an AMD EPYC), about 310–365 ns
 /// when they run on different ones, and the host switches between the two every few seconds.
 /// In the split placement every value one thread writes and the other reads crosses between
-/// L3 caches, and the MLP benchmark loses about 40 % of its speed (Docs/Performance.md). So
+/// L3 caches, and the MLP benchmark loses 25–40 % of its speed (Docs/Performance.md). So
 /// every measurement records the placement before and after it.
 struct CorePlacement {
     /// Round trips above this many nanoseconds mean the two CPUs do not share an L3 cache.

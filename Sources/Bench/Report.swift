@@ -45,7 +45,7 @@ struct Report {
         if let tag { record.append(("tag", .string(tag))) }
         record.append(("foreign_load", load.map { .rounded($0.foreign, 3) } ?? .null))
         record.append(("own_cpu", load.map { .rounded($0.own, 3) } ?? .null))
-        if let load { record += Self.placementFields(load.placement) }
+        if let placement = load?.placement { record += Self.placementFields(placement) }
         record.append(("cpu", .string(machine.model)))
         record.append(("cpu_mhz", .number(machine.megahertz)))
         print("{" + record.map { "\"\($0.0)\": \($0.1.text)" }.joined(separator: ", ") + "}")

@@ -71,16 +71,23 @@ enum Timing {
 struct LoadMeter {
     /// CPUs' worth of time used by others (`foreign`) and by this process (`own`), and the
     /// placements before and after.
-    struct Reading { let foreign: Double, own: Double, placement: (before: CorePlacement, after: CorePlacement) }
+    struct Reading { let foreign: Double, own: Double, placement: (before: CorePlacement, after: CorePlacement)? }
 
-    let placementBefore = CorePlacement()
-    let start = now(), busyStart = LoadMeter.systemBusySeconds(), ownStart = LoadMeter.ownSeconds()
+    let placementBefore: CorePlacement?
+    let start: Double, busyStart: Double, ownStart: Double
+
+    /// Starts measuring; with `placement`, reads the core placement first (and again in
+    /// ``reading()``).
+    init(placement: Bool = true) {
+        placementBefore = placement ? CorePlacement() : nil
+        (start, busyStart, ownStart) = (now(), Self.systemBusySeconds(), Self.ownSeconds())
+    }
 
     func reading() -> Reading {
         let wall = max(now() - start, 1e-9)
         let own = Self.ownSeconds() - ownStart
         let other = Self.systemBusySeconds() - busyStart - own
-        return Reading(foreign: max(0, other / wall), own: own / wall, placement: (placementBefore, CorePlacement()))
+        return Reading(foreign: max(0, other / wall), own: own / wall, placement: placementBefore.map { ($0, CorePlacement()) })
     }
 
     /// Busy seconds of every CPU since boot (all columns but idle and iowait, guests excluded).
@@ -107,7 +114,7 @@ struct LoadMeter {
         let start = now()
         var warned = false
         while true {
-            let meter = LoadMeter()
+            let meter = LoadMeter(placement: false)
             usleep(1_000_000)
             let load = meter.reading().foreign
             if load < 0.1 { return }

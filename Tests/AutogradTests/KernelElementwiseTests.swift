@@ -37,7 +37,7 @@ struct KernelElementwiseTests {
                                                          .leakyReluDerivative(slope: 0.2)]
 
     @Test("ElementCopy copies exactly `count` elements on 1 and 2 threads, whatever the path",
-          arguments: [0, 1, 64, 65, 1 << 16, (1 << 16) + 7])
+          arguments: [0, 1, 64, 65, ElementCopy.parallelCount, ElementCopy.parallelCount + 7])
     func elementCopy(_ count: Int) {
         let source = (0..<count).map { Float($0) + 0.5 }
         for threads in [1, 2] {

@@ -133,14 +133,14 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
             // over the blocks in order.
             let blockCount = (s.batch + blockImages - 1) / blockImages
             @Sendable func images(of block: Int) -> Range<Int> { block * blockImages..<min(s.batch, (block + 1) * blockImages) }
-            let inPlace = cout % Gemm<T>.nr == 0
-            let blockLength = inPlace ? 0 : min(s.batch, blockImages) * imagePixels * panels * Gemm<T>.nr
-            let packed = alignedBuffer(T.self, count: blockCount * blockLength)
-            defer { packed.deallocate() }
+            let blockLength = min(s.batch, blockImages) * imagePixels * panels * Gemm<T>.nr
+            let packed = cout % Gemm<T>.nr == 0 ? nil : alignedBuffer(T.self, count: blockCount * blockLength)
+            defer { packed?.deallocate() }
             let pointers = Unchecked((gy, gw, UnsafePointer(offsets), packed))
-            if !inPlace {
+            if let packed {
+                let operands = Unchecked((gy, packed))
                 WorkerPool.shared.runChunks(of: blockCount, threads: threads) { blocks in
-                    let (gy, _, _, packed) = pointers.value
+                    let (gy, packed) = operands.value
                     for block in blocks {
                         let range = images(of: block)
                         let gradient = StridedMatrix(base: gy + range.lowerBound * imagePixels * cout, rowStride: cout,
@@ -152,11 +152,12 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
             }
             @Sendable func layout(of block: Int) -> DirectConvolution<T>.GradientLayout {
                 let (gy, _, _, packed) = pointers.value
-                return inPlace
-                    ? .init(base: gy + images(of: block).lowerBound * imagePixels * cout, panelStride: Gemm<T>.nr,
-                            pixelStride: cout)
-                    : .init(base: packed + block * blockLength, panelStride: images(of: block).count * imagePixels * Gemm<T>.nr,
-                            pixelStride: Gemm<T>.nr)
+                guard let packed else {
+                    return .init(base: gy + images(of: block).lowerBound * imagePixels * cout, panelStride: Gemm<T>.nr,
+                                 pixelStride: cout)
+                }
+                return .init(base: packed + block * blockLength, panelStride: images(of: block).count * imagePixels * Gemm<T>.nr,
+                             pixelStride: Gemm<T>.nr)
             }
             WorkerPool.shared.runChunks(of: tiles.count * panels, threads: threads) { units in
                 let (_, gw, offsets, _) = pointers.value

@@ -367,11 +367,14 @@ extension WinogradConvolution {
 
     // MARK: One-dimensional transforms, a vector of channels per cell
 
+    /// `value` in every lane.
+    @inline(__always)
+    static func constant(_ value: T) -> Vector { Vector(repeating: value) }
+
     /// Bᵀ·(d₀ … d₇), pairing the terms that the points ±p share.
     @inline(__always)
     static func inputTransform(_ d: Eight) -> Eight {
         let (d0, d1, d2, d3, d4, d5, d6, d7) = d
-        @inline(__always) func constant(_ value: T) -> Vector { Vector(repeating: value) }
         let (c525, c425, c125, c25) = (constant(5.25), constant(4.25), constant(1.25), constant(2.5))
         let (half, quarter, two, four, five) = (constant(0.5), constant(0.25), constant(2), constant(4), constant(5))
         let (even1, odd1) = (d2 + d6 - c425 * d4, d1 + d5 - c425 * d3)
@@ -385,7 +388,6 @@ extension WinogradConvolution {
     @inline(__always)
     static func outputTransform(_ m: Eight) -> Four {
         let (m0, m1, m2, m3, m4, m5, m6, m7) = m
-        @inline(__always) func constant(_ value: T) -> Vector { Vector(repeating: value) }
         let (sum1, difference1) = (m1 + m2, m1 - m2)
         let (sum2, difference2) = (m3 + m4, m3 - m4)
         let (sum3, difference3) = (m5 + m6, m5 - m6)
@@ -399,7 +401,6 @@ extension WinogradConvolution {
     @inline(__always)
     static func gradientTransform(_ y: Four) -> Eight {
         let (y0, y1, y2, y3) = y
-        @inline(__always) func constant(_ value: T) -> Vector { Vector(repeating: value) }
         let (even1, odd1) = (y0 + y2, y1 + y3)
         let (even2, odd2) = (y0 + constant(4) * y2, constant(2) * y1 + constant(8) * y3)
         let (even3, odd3) = (y0 + constant(0.25) * y2, constant(0.5) * y1 + constant(0.125) * y3)

@@ -1,15 +1,15 @@
 /// Copying elements between buffers, for callers that move whole tensors (a compiled
 /// function's inputs and new state).
 enum ElementCopy {
-    /// Copies of at least this many elements are split across threads (as the element-wise
-    /// kernels split theirs).
-    static var parallelCount: Int { 1 << 16 }
+    /// Copies of at least this many elements are split across threads: the element-wise
+    /// kernels' threshold (a count of elements, whatever their type).
+    static var parallelCount: Int { ElementwiseKernels<Float>.parallelCount }
 
     /// Copies `count` elements: a plain loop for a handful (a call to memmove would cost more),
     /// memmove for medium arrays, and contiguous chunks on ``ComputeThreads/current`` threads for
-    /// large ones. Splitting helps twice: the copy is faster, and each thread finds its share in
-    /// its own caches when the next operations read it (a compiled MLP step: 203–210 → 219–220 k
-    /// images/s; Docs/Performance.md).
+    /// large ones (a compiled MLP step, whose inputs and new weights are 200 k elements each:
+    /// 125–127 → 144–150 k images/s when the host runs our CPUs on cores with separate L3
+    /// caches, 203–210 → 212–220 k when they share one; Docs/Performance.md).
     @inline(__always)
     static func copy<T>(_ count: Int, from source: UnsafePointer<T>, to target: UnsafeMutablePointer<T>) {
         if count <= 64 {
@@ -21,7 +21,9 @@ enum ElementCopy {
             target.update(from: source, count: count)
         } else {
             let pointers = Unchecked((source, target))
-            WorkerPool.shared.runChunks(of: count, granularity: 16, threads: threads) { range in
+            // Chunks of whole 64-byte cache lines, so that no line is written by two threads.
+            let granularity = max(1, 64 / MemoryLayout<T>.stride)
+            WorkerPool.shared.runChunks(of: count, granularity: granularity, threads: threads) { range in
                 let (source, target) = pointers.value
                 (target + range.lowerBound).update(from: source + range.lowerBound, count: range.count)
             }
