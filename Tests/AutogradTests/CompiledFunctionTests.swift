@@ -88,4 +88,34 @@ struct CompiledFunctionTests {
         for _ in 0..<20 { expected = (expected * 0.5).tanh() }
         #expect(compiled.currentState[0] == expected)
     }
+
+    @Test("a new state computed element-wise from the old one overwrites it in place, unless the old value is read later")
+    func inPlaceUpdates() {
+        let weights = randomTensor([64], seed: 50)
+        let gradients = (0..<3).map { randomTensor([64], seed: 51 + UInt64($0)) }
+        // The update is the old weights' last reader: it needs no buffer besides the state's (the
+        // others hold the input and the output).
+        func update(_ p: [Tensor<Double>], _ data: [Tensor<Double>]) -> (state: [Tensor<Double>], outputs: [Tensor<Double>]) {
+            let squares = p[0] * p[0]
+            return ([p[0].adding(data[0], scaledBy: -0.1)], [squares])
+        }
+        // The output reads the old weights after the update: the update needs a buffer of its own.
+        func readAfter(_ p: [Tensor<Double>], _ data: [Tensor<Double>]) -> (state: [Tensor<Double>], outputs: [Tensor<Double>]) {
+            let updated = p[0].adding(data[0], scaledBy: -0.1)
+            return ([updated], [p[0] * updated])
+        }
+        for (body, scalars) in [(update, 3 * 64), (readAfter, 4 * 64)] {
+            let compiled = CompiledFunction(state: [weights], inputs: [gradients[0]], body)
+            #expect(compiled.bufferedScalarCount == scalars)
+            #expect(compiled.currentState == [weights], "before the first run, the state is the initial one")
+            var state = [weights]
+            for gradient in gradients {
+                let (expected, outputs) = body(state, [gradient])
+                compiled.run([gradient])
+                #expect(compiled.currentState == expected)
+                #expect(compiled.outputs == outputs)
+                state = expected
+            }
+        }
+    }
 }

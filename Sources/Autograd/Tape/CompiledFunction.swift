@@ -3,7 +3,8 @@
 /// Tracing records every primitive the function applies (including the backward passes of any
 /// gradients it computes and the parameter updates it makes); replaying runs the same kernels
 /// into buffers planned once, reusing a buffer as soon as its value is dead. A compiled training
-/// step therefore costs no allocation and no bookkeeping per operation.
+/// step therefore costs no allocation and no bookkeeping per operation, and an element-wise
+/// update of the state (p − η g) overwrites the old value in place when nothing reads it later.
 ///
 /// The function has **state** (tensors it updates: its first results replace them after each
 /// run, like parameters after an optimiser step) and **inputs** (fed on each run, like a batch).
@@ -40,7 +41,8 @@ public final class CompiledFunction<Scalar: TensorScalar> {
     private let steps: [Step]
     private let inputs: [Slot]
     private let state: [Slot]
-    /// Where each new state value is after a run (a state slot itself when unchanged).
+    /// Where each new state value is after a run: a state slot itself when unchanged or
+    /// updated in place (nothing to copy back).
     private let newState: [UnsafeMutablePointer<Scalar>]
     private let results: [Slot]
     /// Buffers this function owns.
@@ -195,6 +197,7 @@ private struct ReplayPlan<Scalar: TensorScalar> {
                 lastUse[root[entry.input(slot)]] = max(lastUse[root[entry.input(slot)]] ?? 0, value)
             }
         }
+        let inPlace = inPlaceUpdates(entries: entries, needed: needed, root: root, lastUse: lastUse)
         for value in resultValues where value >= 0 { lastUse[root[value]] = never }
         for value in slots { lastUse[value] = never }
 
@@ -239,13 +242,35 @@ private struct ReplayPlan<Scalar: TensorScalar> {
                     operands.append(operands[0])
                 }
             }
-            bufferOfValue[value] = allocate(entry.output.elementCount, until: lastUse[value] ?? value, after: value)
+            bufferOfValue[value] = inPlace[value].map { bufferOfValue[$0]! }
+                ?? allocate(entry.output.elementCount, until: lastUse[value] ?? value, after: value)
             steps.append(PlannedStep(forward: forward, inputs: operands, output: value))
         }
-        // Before the first run, the outputs read as their traced values.
-        for value in resultValues where value >= 0 && !slots.contains(value) {
+        // Before the first run, the outputs read as their traced values (a new state written in
+        // place is not an output, and its buffer holds the state until the first run).
+        for value in resultValues where value >= 0 && !slots.contains(value) && inPlace[value] == nil {
             let output = entries[value].output
             output.withUnsafeBufferPointer { pointer(of: value).update(from: $0.baseAddress!, count: $0.count) }
         }
+    }
+
+    /// New state values that can be computed straight into their state's buffer, each mapped to
+    /// that state value: an element-wise operation on the old state that is its last reader, and
+    /// whose result is that state's new value only (no other result, no alias). The run then
+    /// copies nothing back for it (for an optimiser step: no second copy of the weights either).
+    private func inPlaceUpdates(entries: [Tape<Scalar>.Entry], needed: [Bool], root: [Int],
+                                lastUse: [Int: Int]) -> [Int: Int] {
+        var resultCount = [Int: Int]()
+        for value in resultValues { resultCount[value, default: 0] += 1 }
+        var updates = [Int: Int]()
+        for (old, new) in zip(stateValues, resultValues) where new >= 0 && needed[new] && root[new] == new {
+            let entry = entries[new]
+            guard entry.forward != nil, entry.primitive.isElementwise, resultCount[new] == 1, resultCount[old] == nil,
+                  lastUse[old] == new, !inputValues.contains(old), !updates.values.contains(old),
+                  (0..<3).contains(where: { entry.input($0) >= 0 && root[entry.input($0)] == old })
+            else { continue }
+            updates[new] = old
+        }
+        return updates
     }
 }

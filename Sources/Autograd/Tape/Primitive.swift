@@ -32,3 +32,15 @@ public enum Primitive: String, CaseIterable, Sendable {
     /// Average pooling and its adjoint.
     case avgPool2d, avgPool2dBackward
 }
+
+extension Primitive {
+    /// Whether each output element depends only on the same element of the inputs (which have
+    /// the output's shape: binary operations broadcast first), so that the output may overwrite
+    /// an input whose value is not read afterwards.
+    var isElementwise: Bool {
+        switch self {
+        case .add, .subtract, .negate, .scale, .multiply, .divide, .addScaled: true
+        default: false
+        }
+    }
+}
