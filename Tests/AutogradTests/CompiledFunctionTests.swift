@@ -53,7 +53,7 @@ struct CompiledFunctionTests {
         }
     }
 
-    @Test("large inputs and states, copied in chunks by two threads, replay exactly")
+    @Test("large inputs (read in place) and states (copied back in chunks by two threads) replay exactly")
     func largeCopies() {
         let count = ElementCopy.parallelCount + 7
         func step(_ p: [Tensor<Double>], _ data: [Tensor<Double>]) -> (state: [Tensor<Double>], outputs: [Tensor<Double>]) {
@@ -94,7 +94,7 @@ struct CompiledFunctionTests {
         let weights = randomTensor([64], seed: 50)
         let gradients = (0..<3).map { randomTensor([64], seed: 51 + UInt64($0)) }
         // The update is the old weights' last reader: it needs no buffer besides the state's (the
-        // others hold the input and the output).
+        // others hold the output and the small input).
         func update(_ p: [Tensor<Double>], _ data: [Tensor<Double>]) -> (state: [Tensor<Double>], outputs: [Tensor<Double>]) {
             let squares = p[0] * p[0]
             return ([p[0].adding(data[0], scaledBy: -0.1)], [squares])
@@ -115,6 +115,31 @@ struct CompiledFunctionTests {
                 #expect(compiled.currentState == expected)
                 #expect(compiled.outputs == outputs)
                 state = expected
+            }
+        }
+    }
+
+    @Test("large inputs are read in place on each run; small ones and results are copied")
+    func inputsReadInPlace() {
+        // A view of the input (a reshape) is read in place too: the squares need the only buffer.
+        func squares(_ p: [Tensor<Double>], _ data: [Tensor<Double>]) -> (state: [Tensor<Double>], outputs: [Tensor<Double>]) {
+            let view = data[0].reshaped(to: [data[0].elementCount])
+            return ([], [view * view])
+        }
+        // The input itself is an output: it needs a buffer to hold it after the run.
+        func echo(_ p: [Tensor<Double>], _ data: [Tensor<Double>]) -> (state: [Tensor<Double>], outputs: [Tensor<Double>]) {
+            ([], [data[0], data[0].exp()])
+        }
+        let large = [32, 40], small = [4, 8]
+        #expect(large.reduce(1, *) >= CompiledFunction<Double>.inPlaceInputCount)
+        #expect(small.reduce(1, *) < CompiledFunction<Double>.inPlaceInputCount)
+        for (shape, body, buffers) in [(large, squares, 1), (large, echo, 2), (small, squares, 2)] {
+            let inputs = (0..<3).map { randomTensor(Shape(shape), seed: 60 + UInt64($0)) }
+            let compiled = CompiledFunction(state: [], inputs: [inputs[0]], body)
+            #expect(compiled.bufferedScalarCount == buffers * inputs[0].elementCount, "input shape \(shape)")
+            for input in inputs.reversed() {
+                compiled.run([input])
+                #expect(compiled.outputs == body([], [input]).outputs)
             }
         }
     }

@@ -1,5 +1,5 @@
 /// Copying elements between buffers, for callers that move whole tensors (a compiled
-/// function's inputs and new state).
+/// function's new state, and inputs that are also its results).
 enum ElementCopy {
     /// Copies of at least this many elements are split across threads: the element-wise
     /// kernels' threshold (a count of elements, whatever their type).
@@ -7,9 +7,9 @@ enum ElementCopy {
 
     /// Copies `count` elements: a plain loop for a handful (a call to memmove would cost more),
     /// memmove for medium arrays, and contiguous chunks on ``ComputeThreads/current`` threads for
-    /// large ones (a compiled MLP step, whose inputs and new weights are 200 k elements each:
-    /// 125–127 → 144–150 k images/s when the host runs our CPUs on cores with separate L3
-    /// caches, 203–210 → 212–220 k when they share one; Docs/Performance.md).
+    /// large ones (a compiled MLP step, when it still copied its batch and its new weights of
+    /// 200 k elements each: 125–127 → 144–150 k images/s when the host ran our CPUs on cores
+    /// with separate L3 caches, 203–210 → 212–220 k when they shared one; Docs/Performance.md).
     @inline(__always)
     static func copy<T>(_ count: Int, from source: UnsafePointer<T>, to target: UnsafeMutablePointer<T>) {
         if count <= 64 {

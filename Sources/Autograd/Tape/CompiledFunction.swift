@@ -2,7 +2,8 @@
 ///
 /// Tracing records every primitive the function applies (including the backward passes of any
 /// gradients it computes and the parameter updates it makes); replaying runs the same kernels
-/// into buffers planned once, reusing a buffer as soon as its value is dead. A compiled training
+/// into buffers planned once, reusing a buffer as soon as its value is dead, and reads each run's
+/// large inputs where they are (no copy). A compiled training
 /// step therefore costs no allocation and no bookkeeping per operation, and an element-wise
 /// update of the state (p − η g) overwrites the old value in place when nothing reads it later.
 ///
@@ -25,11 +26,19 @@ public final class CompiledFunction<Scalar: TensorScalar> {
     /// structs is retained and released around every call (17 % of the netbp step).
     private final class Step {
         let forward: Forward<Scalar>
-        let inputs: ForwardInputs<Scalar>
+        /// Unchecked: a dynamic exclusivity check at each read nearly doubled netbp's compiled
+        /// step (Docs/Performance.md); `run` writes it only before its replay loop reads it.
+        @exclusivity(unchecked) private(set) var inputs: ForwardInputs<Scalar>
         let output: UnsafeMutablePointer<Scalar>
 
         init(forward: @escaping Forward<Scalar>, inputs: ForwardInputs<Scalar>, output: UnsafeMutablePointer<Scalar>) {
             (self.forward, self.inputs, self.output) = (forward, inputs, output)
+        }
+
+        /// Makes operand `operand` (0, 1 or 2) read `pointer`.
+        func rebind(operand: Int, to pointer: UnsafePointer<Scalar>) {
+            inputs = ForwardInputs(first: operand == 0 ? pointer : inputs.first, second: operand == 1 ? pointer : inputs.second,
+                                   third: operand == 2 ? pointer : inputs.third)
         }
     }
 
@@ -38,8 +47,20 @@ public final class CompiledFunction<Scalar: TensorScalar> {
         let shape: Shape
     }
 
+    /// Where an input goes on each run: copied into a buffer (a small input, or one that is also
+    /// a result), or, without a buffer, read in place by the operands of its ``inputReaders``.
+    private struct InputSlot {
+        let shape: Shape
+        let buffer: UnsafeMutablePointer<Scalar>?
+    }
+
     private let steps: [Step]
-    private let inputs: [Slot]
+    private let inputs: [InputSlot]
+    /// Per input read in place, the step operands that read it. Until the first run they point
+    /// at the example inputs, which may be gone by then: nothing reads them before a run binds
+    /// its own. (Kept apart from ``inputs`` so that a run over small inputs only does not
+    /// retain and release the lists.)
+    private let inputReaders: [[(step: Step, operand: Int)]]
     private let state: [Slot]
     /// Where each new state value is after a run: a state slot itself when unchanged or
     /// updated in place (nothing to copy back).
@@ -50,10 +71,15 @@ public final class CompiledFunction<Scalar: TensorScalar> {
     /// Constant tensors whose elements the steps read.
     private let constants: [Tensor<Scalar>]
 
+    /// Inputs with at least this many elements are read in place; smaller ones are copied, which
+    /// costs less than pointing their readers at new elements (netbp's inputs have 2 elements).
+    static var inPlaceInputCount: Int { 1_024 }
+
     /// The number of primitives replayed per run.
     public var operationCount: Int { steps.count }
 
-    /// The number of scalars held in planned buffers (state, inputs and intermediates).
+    /// The number of scalars held in planned buffers: the state, the intermediates, and the inputs
+    /// that are small or also results (other inputs are read in place).
     public var bufferedScalarCount: Int { buffers.reduce(0) { $0 + $1.count } }
 
     /// Traces `body` at `state` and example `inputs`. `body` returns the new state (as many
@@ -87,7 +113,16 @@ public final class CompiledFunction<Scalar: TensorScalar> {
                  output: plan.pointer(of: step.output))
         }
         state = plan.stateValues.map(slot)
-        inputs = plan.inputValues.map(slot)
+        var readers = [[(step: Step, operand: Int)]](repeating: [], count: plan.inputValues.count)
+        for (step, planned) in zip(steps, plan.steps) {
+            for (operand, value) in planned.inputs.enumerated() {
+                if let input = plan.boundInputs[value] { readers[input].append((step, operand)) }
+            }
+        }
+        inputs = plan.inputValues.map { value in
+            InputSlot(shape: plan.shape(of: value), buffer: plan.boundInputs[value] == nil ? plan.pointer(of: value) : nil)
+        }
+        inputReaders = readers
         newState = plan.resultValues.prefix(initialState.count).map { plan.pointer(of: $0) }
         results = plan.resultValues.dropFirst(initialState.count).map(slot)
         buffers = plan.buffers
@@ -104,12 +139,19 @@ public final class CompiledFunction<Scalar: TensorScalar> {
             fatalError("CompiledFunction.run: \(inputs.count) inputs for a function traced with \(self.inputs.count)",
                                 file: file, line: line)
         }
-        for (slot, input) in zip(self.inputs, inputs) {
+        for (index, (slot, input)) in zip(self.inputs, inputs).enumerated() {
             guard slot.shape == input.shape else {
                 fatalError("CompiledFunction.run: input of shape \(input.shape) where \(slot.shape) was traced",
                                     file: file, line: line)
             }
-            input.withUnsafeBufferPointer { ElementCopy.copy($0.count, from: $0.baseAddress!, to: slot.pointer) }
+            // The steps read the caller's elements, alive until `run` returns; after it, nothing
+            // reads them until the next run binds its own.
+            let elements = input.storage.withBuffer { UnsafePointer($0.baseAddress!) }
+            if let buffer = slot.buffer {
+                ElementCopy.copy(input.elementCount, from: elements, to: buffer)
+            } else {
+                for (step, operand) in inputReaders[index] { step.rebind(operand: operand, to: elements) }
+            }
         }
         steps.withUnsafeBufferPointer { steps in
             for index in steps.indices {
@@ -147,12 +189,19 @@ private struct ReplayPlan<Scalar: TensorScalar> {
     private(set) var resultValues: [Int] = []
     private(set) var buffers: [UnsafeMutableBufferPointer<Scalar>] = []
     private(set) var constants: [Tensor<Scalar>] = []
+    /// Values read in place from an input on each run (the input or a view of it): the input's
+    /// index. They have no buffer; until the first run they read the example input.
+    private(set) var boundInputs: [Int: Int] = [:]
+    private var exampleInputs: [Tensor<Scalar>] = []
     private var bufferOfValue: [Int: Int] = [:]
     private var shapes: [Int: Shape] = [:]
 
     func pointer(of value: Int) -> UnsafeMutablePointer<Scalar> {
         if value < 0 {
             return constants[-1 - value].storage.withBuffer { $0.baseAddress! }
+        }
+        if let input = boundInputs[value] {
+            return exampleInputs[input].storage.withBuffer { $0.baseAddress! }
         }
         return buffers[bufferOfValue[value]!].baseAddress!
     }
@@ -201,6 +250,14 @@ private struct ReplayPlan<Scalar: TensorScalar> {
         for value in resultValues where value >= 0 { lastUse[root[value]] = never }
         for value in slots { lastUse[value] = never }
 
+        // Large inputs are read in place, unless they are also results (copied into a buffer).
+        exampleInputs = inputs.map(\.detached)
+        let resultRoots = Set(resultValues.filter { $0 >= 0 }.map { root[$0] })
+        for (index, value) in inputValues.enumerated()
+        where !resultRoots.contains(value) && inputs[index].elementCount >= CompiledFunction<Scalar>.inPlaceInputCount {
+            boundInputs[value] = index
+        }
+
         // Buffers: dedicated for slots, reused by size for intermediates once dead.
         var freeAt = [Int]()   // per buffer: the last step that reads its current value
         func allocate(_ count: Int, until last: Int, after position: Int) -> Int {
@@ -213,15 +270,19 @@ private struct ReplayPlan<Scalar: TensorScalar> {
             freeAt.append(last)
             return buffers.count - 1
         }
-        for value in stateValues + inputValues where bufferOfValue[value] == nil {
+        for value in stateValues + inputValues where bufferOfValue[value] == nil && boundInputs[value] == nil {
             bufferOfValue[value] = allocate(entries[value].output.elementCount, until: never, after: never)
             let output = entries[value].output
             output.withUnsafeBufferPointer { buffers[bufferOfValue[value]!].baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
         }
-        for value in entries.indices where needed[value] && bufferOfValue[value] == nil {
+        for value in entries.indices where needed[value] && bufferOfValue[value] == nil && boundInputs[value] == nil {
             let entry = entries[value]
             if root[value] != value {
-                bufferOfValue[value] = bufferOfValue[root[value]]
+                if let input = boundInputs[root[value]] {
+                    boundInputs[value] = input
+                } else {
+                    bufferOfValue[value] = bufferOfValue[root[value]]
+                }
                 continue
             }
             guard let forward = entry.forward else {
