@@ -1,0 +1,164 @@
+// The planning half of ``CompiledFunction``: from a traced tape to the steps to replay and the
+// buffers they read and write.
+
+/// Turns a tape into replay steps: which entries are needed, and which buffer holds each value.
+struct ReplayPlan<Scalar: TensorScalar> {
+    struct PlannedStep {
+        let forward: Forward<Scalar>
+        let inputs: [Int]
+        let output: Int
+    }
+
+    /// Value identifiers: tape indices (≥ 0) or constants (< 0, −1 − index into `constants`).
+    private(set) var steps: [PlannedStep] = []
+    private(set) var stateValues: [Int] = []
+    private(set) var inputValues: [Int] = []
+    private(set) var resultValues: [Int] = []
+    private(set) var buffers: [UnsafeMutableBufferPointer<Scalar>] = []
+    private(set) var constants: [Tensor<Scalar>] = []
+    /// Values read in place from an input on each run (the input or a view of it): the input's
+    /// index. They have no buffer; until the first run they read the example input.
+    private(set) var boundInputs: [Int: Int] = [:]
+    private var exampleInputs: [Tensor<Scalar>] = []
+    private var bufferOfValue: [Int: Int] = [:]
+    private var shapes: [Int: Shape] = [:]
+
+    func pointer(of value: Int) -> UnsafeMutablePointer<Scalar> {
+        if value < 0 {
+            return constants[-1 - value].storage.withBuffer { $0.baseAddress! }
+        }
+        if let input = boundInputs[value] {
+            return exampleInputs[input].storage.withBuffer { $0.baseAddress! }
+        }
+        return buffers[bufferOfValue[value]!].baseAddress!
+    }
+
+    func shape(of value: Int) -> Shape { value < 0 ? constants[-1 - value].shape : shapes[value]! }
+
+    private mutating func constant(_ tensor: Tensor<Scalar>) -> Int {
+        constants.append(tensor.detached)
+        return -constants.count
+    }
+
+    mutating func build(tape: Tape<Scalar>, state: [Tensor<Scalar>], inputs: [Tensor<Scalar>], results: [Tensor<Scalar>]) {
+        let entries = tape.entries
+        func index(_ tensor: Tensor<Scalar>) -> Int? { tensor.node.flatMap { $0.tape === tape ? $0.index : nil } }
+        stateValues = state.map { index($0)! }
+        inputValues = inputs.map { index($0)! }
+        let slots = Set(stateValues + inputValues)
+        resultValues = results.map { index($0) ?? constant($0) }
+
+        // The entries the results depend on.
+        var needed = [Bool](repeating: false, count: entries.count)
+        var pending = resultValues.filter { $0 >= 0 }
+        while let value = pending.popLast() {
+            guard !needed[value] else { continue }
+            needed[value] = true
+            for slot in 0..<3 where entries[value].input(slot) >= 0 { pending.append(entries[value].input(slot)) }
+        }
+
+        // Each needed value's root: the value whose buffer it lives in (aliases share).
+        var root = [Int](repeating: -1, count: entries.count)
+        var lastUse = [Int: Int]()
+        let never = Int.max
+        for value in entries.indices where needed[value] {
+            let entry = entries[value]
+            shapes[value] = entry.output.shape
+            if entry.forward == nil, entry.input(0) >= 0 {
+                root[value] = root[entry.input(0)]
+            } else {
+                root[value] = value
+            }
+            for slot in 0..<3 where entry.input(slot) >= 0 {
+                lastUse[root[entry.input(slot)]] = max(lastUse[root[entry.input(slot)]] ?? 0, value)
+            }
+        }
+        let inPlace = inPlaceUpdates(entries: entries, needed: needed, root: root, lastUse: lastUse)
+        for value in resultValues where value >= 0 { lastUse[root[value]] = never }
+        for value in slots { lastUse[value] = never }
+
+        // Large inputs are read in place, unless they are also results (copied into a buffer).
+        exampleInputs = inputs.map(\.detached)
+        let resultRoots = Set(resultValues.filter { $0 >= 0 }.map { root[$0] })
+        for (index, value) in inputValues.enumerated()
+        where !resultRoots.contains(value) && inputs[index].elementCount >= CompiledFunction<Scalar>.inPlaceInputCount {
+            boundInputs[value] = index
+        }
+
+        // Buffers: dedicated for slots, reused by size for intermediates once dead.
+        var freeAt = [Int]()   // per buffer: the last step that reads its current value
+        func allocate(_ count: Int, until last: Int, after position: Int) -> Int {
+            if let reusable = buffers.indices.first(where: { buffers[$0].count == count && freeAt[$0] < position }) {
+                freeAt[reusable] = last
+                return reusable
+            }
+            // Aligned to a cache line, as tensor storage is (vector loads never straddle two lines).
+            buffers.append(UnsafeMutableBufferPointer(start: alignedBuffer(Scalar.self, count: count), count: Swift.max(count, 1)))
+            freeAt.append(last)
+            return buffers.count - 1
+        }
+        for value in stateValues + inputValues where bufferOfValue[value] == nil && boundInputs[value] == nil {
+            bufferOfValue[value] = allocate(entries[value].output.elementCount, until: never, after: never)
+            let output = entries[value].output
+            output.withUnsafeBufferPointer { buffers[bufferOfValue[value]!].baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+        }
+        for value in entries.indices where needed[value] && bufferOfValue[value] == nil && boundInputs[value] == nil {
+            let entry = entries[value]
+            if root[value] != value {
+                if let input = boundInputs[root[value]] {
+                    boundInputs[value] = input
+                } else {
+                    bufferOfValue[value] = bufferOfValue[root[value]]
+                }
+                continue
+            }
+            guard let forward = entry.forward else {
+                // A variable that is neither state nor input: a constant of the traced function.
+                let buffer = allocate(entry.output.elementCount, until: never, after: never)
+                entry.output.withUnsafeBufferPointer { buffers[buffer].baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+                bufferOfValue[value] = buffer
+                continue
+            }
+            var operands = [Int]()
+            let arguments = [entry.arguments.0, entry.arguments.1, entry.arguments.2]
+            for slot in 0..<3 {
+                if entry.input(slot) >= 0 {
+                    operands.append(entry.input(slot))
+                } else if let argument = arguments[slot] {
+                    operands.append(constant(argument))
+                } else {
+                    operands.append(operands[0])
+                }
+            }
+            bufferOfValue[value] = inPlace[value].map { bufferOfValue[$0]! }
+                ?? allocate(entry.output.elementCount, until: lastUse[value] ?? value, after: value)
+            steps.append(PlannedStep(forward: forward, inputs: operands, output: value))
+        }
+        // Before the first run, the outputs read as their traced values (a new state written in
+        // place is not an output, and its buffer holds the state until the first run).
+        for value in resultValues where value >= 0 && !slots.contains(value) && inPlace[value] == nil {
+            let output = entries[value].output
+            output.withUnsafeBufferPointer { pointer(of: value).update(from: $0.baseAddress!, count: $0.count) }
+        }
+    }
+
+    /// New state values that can be computed straight into their state's buffer, each mapped to
+    /// that state value: an element-wise operation on the old state that is its last reader, and
+    /// whose result is that state's new value only (no other result, no alias). The run then
+    /// copies nothing back for it (for an optimiser step: no second copy of the weights either).
+    private func inPlaceUpdates(entries: [Tape<Scalar>.Entry], needed: [Bool], root: [Int],
+                                lastUse: [Int: Int]) -> [Int: Int] {
+        var resultCount = [Int: Int]()
+        for value in resultValues { resultCount[value, default: 0] += 1 }
+        var updates = [Int: Int]()
+        for (old, new) in zip(stateValues, resultValues) where new >= 0 && needed[new] && root[new] == new {
+            let entry = entries[new]
+            guard entry.forward != nil, entry.primitive.isElementwise, resultCount[new] == 1, resultCount[old] == nil,
+                  lastUse[old] == new, !inputValues.contains(old), !updates.values.contains(old),
+                  (0..<3).contains(where: { entry.input($0) >= 0 && root[entry.input($0)] == old })
+            else { continue }
+            updates[new] = old
+        }
+        return updates
+    }
+}
