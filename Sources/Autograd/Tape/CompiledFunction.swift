@@ -2,10 +2,10 @@
 ///
 /// Tracing records every primitive the function applies (including the backward passes of any
 /// gradients it computes and the parameter updates it makes); replaying runs the same kernels
-/// into buffers planned once, reusing a buffer as soon as its value is dead, and reads each run's
-/// large inputs where they are (no copy). A compiled training
-/// step therefore costs no allocation and no bookkeeping per operation, and an element-wise
-/// update of the state (p − η g) overwrites the old value in place when nothing reads it later.
+/// into buffers planned once, reusing a buffer as soon as its value is dead. A compiled training
+/// step therefore costs no allocation and no bookkeeping per operation. It copies little: large
+/// inputs are read where the caller keeps them, and an element-wise update of the state
+/// (p − η g) overwrites the old value in place when nothing reads it later.
 ///
 /// The function has **state** (tensors it updates: its first results replace them after each
 /// run, like parameters after an optimiser step) and **inputs** (fed on each run, like a batch).
