@@ -23,18 +23,10 @@ peer's in each placement.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 
-PEERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "peers")
-BENCH = os.path.abspath(os.path.join(".build", "release", "bench"))
-
-
-def probe():
-    """The core round trip of one `bench placement` run, in nanoseconds."""
-    output = subprocess.run([BENCH, "placement", "--json"], check=True, capture_output=True, text=True).stdout
-    return next(json.loads(line) for line in output.splitlines() if line.startswith("{"))["round_trip_ns"]
+from side_by_side import BENCH, PEERS, probe, run
 
 
 def peer_reps(framework, batch, reps):
@@ -52,23 +44,21 @@ def peer_reps(framework, batch, reps):
         sync()
     steps = common.calibrate(step, sync, target_s=1.0, max_steps=20000)
     for _ in range(reps):
-        before = probe()
+        before = probe()["round_trip_ns"]
         start = time.perf_counter()
         for _ in range(steps):
             step()
         if sync:
             sync()
         seconds = time.perf_counter() - start
-        after = probe()
+        after = probe()["round_trip_ns"]
         print(json.dumps({"framework": f"{framework}-{variant}", "img_per_s": round(batch * steps / seconds, 1),
                           "round_trip_ns_before": before, "round_trip_ns_after": after}), flush=True)
 
 
 def our_runs(batch):
     """One `bench mlp --reps 1` run: a line per variant."""
-    output = subprocess.run([BENCH, "mlp", "--batch", str(batch), "--reps", "1", "--json"],
-                            check=True, capture_output=True, text=True).stdout
-    for line in (json.loads(text) for text in output.splitlines() if text.startswith("{")):
+    for line in run([BENCH, "mlp", "--batch", str(batch), "--reps", "1", "--json"]):
         if line.get("bench") == "mnist_mlp":
             yield {"framework": f"swift-{line['variant']}", "img_per_s": line["img_per_s_best"],
                    "round_trip_ns_before": line["core_round_trip_ns_before"],
@@ -112,10 +102,8 @@ def main():
         return peer_reps(args.framework, args.batch, args.peer_reps)
     lines = []
     for round_number in range(1, args.rounds + 1):
-        output = subprocess.run([args.python, os.path.abspath(__file__), "--peer-side", "--framework", args.framework,
-                                 "--batch", str(args.batch), "--peer-reps", str(args.peer_reps)],
-                                check=True, capture_output=True, text=True).stdout
-        round_lines = [json.loads(text) for text in output.splitlines() if text.startswith("{")]
+        round_lines = run([args.python, os.path.abspath(__file__), "--peer-side", "--framework", args.framework,
+                           "--batch", str(args.batch), "--peer-reps", str(args.peer_reps)])
         for _ in range(args.our_runs):
             round_lines += our_runs(args.batch)
         for line in round_lines:
