@@ -143,4 +143,40 @@ struct CompiledFunctionTests {
             }
         }
     }
+
+    @Test("every element-wise primitive computes correctly into its own input's buffer, on two threads")
+    func inPlaceForEveryElementwisePrimitive() {
+        let count = ElementCopy.parallelCount + 7
+        let updates: [(Primitive, (Tensor<Double>, Tensor<Double>) -> Tensor<Double>)] = [
+            (.add, { $1 + $0 }), (.subtract, { $1 - $0 }), (.negate, { p, _ in -p }), (.scale, { p, _ in p * 0.5 }),
+            (.multiply, { $0 * $1 }), (.divide, { $1 / $0 }), (.addScaled, { $0.adding($1, scaledBy: -0.1) }),
+        ]
+        #expect(Set(updates.map(\.0)) == Set(Primitive.allCases.filter(\.isElementwise)))
+        let inputs = (0..<2).map { randomTensor([count], seed: 70 + UInt64($0), in: 1..<2) }
+        for (primitive, update) in updates {
+            var state = [randomTensor([count], seed: 69)]
+            withThreadCount(2) {
+                let compiled = CompiledFunction(state: state, inputs: [inputs[0]]) { p, data in ([update(p[0], data[0])], []) }
+                #expect(compiled.bufferedScalarCount == count, "\(primitive): the update should need no buffer of its own")
+                for input in inputs {
+                    state = [update(state[0], input)]
+                    compiled.run([input])
+                    #expect(compiled.currentState == state, "\(primitive)")
+                }
+            }
+        }
+    }
+
+    @Test("a function that ignores its old state or one of its inputs compiles and runs")
+    func ignoredStateAndInputs() {
+        let (small, large) = (randomTensor([3], seed: 80), randomTensor([2048], seed: 81))
+        let compiled = CompiledFunction(state: [randomTensor([3], seed: 82)], inputs: [small, large]) { _, data in
+            ([data[0] * 2], [])
+        }
+        for seed in UInt64(83)..<85 {
+            let input = randomTensor([3], seed: seed)
+            compiled.run([input, large])
+            #expect(compiled.currentState == [input * 2])
+        }
+    }
 }

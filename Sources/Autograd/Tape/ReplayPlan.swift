@@ -45,6 +45,8 @@ struct ReplayPlan<Scalar: TensorScalar> {
         func index(_ tensor: Tensor<Scalar>) -> Int? { tensor.node.flatMap { $0.tape === tape ? $0.index : nil } }
         stateValues = state.map { index($0)! }
         inputValues = inputs.map { index($0)! }
+        // The state's and the inputs' shapes are known even when the function ignores them.
+        for value in stateValues + inputValues { shapes[value] = entries[value].output.shape }
         let slots = Set(stateValues + inputValues)
         resultValues = results.map { index($0) ?? constant($0) }
 
