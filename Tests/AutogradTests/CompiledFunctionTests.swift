@@ -179,4 +179,23 @@ struct CompiledFunctionTests {
             #expect(compiled.currentState == [input * 2])
         }
     }
+
+    @Test("results that show the old state (itself, a view of it, or another slot's) keep the old values")
+    func resultsShowingOldState() {
+        let (a, b) = (randomTensor([4], seed: 90), randomTensor([4], seed: 91))
+        func step(_ p: [Tensor<Double>], _ data: [Tensor<Double>]) -> (state: [Tensor<Double>], outputs: [Tensor<Double>]) {
+            // The slots swap (the second one doubled); the outputs show the old first slot.
+            ([p[1] * 2, p[0]], [p[0], p[0].reshaped(to: [2, 2])])
+        }
+        let compiled = CompiledFunction(state: [a, b], inputs: [], step)
+        #expect(compiled.outputs == step([a, b], []).outputs, "before the first run, the traced outputs")
+        var state = [a, b]
+        for _ in 0..<3 {
+            let (expected, outputs) = step(state, [])
+            compiled.run([])
+            #expect(compiled.currentState == expected)
+            #expect(compiled.outputs == outputs)
+            state = expected
+        }
+    }
 }

@@ -66,6 +66,8 @@ public final class CompiledFunction<Scalar: TensorScalar> {
     /// updated in place (nothing to copy back).
     private let newState: [UnsafeMutablePointer<Scalar>]
     private let results: [Slot]
+    /// Old state values that results show, copied aside before the new state is copied back.
+    private let snapshots: [(from: UnsafeMutablePointer<Scalar>, to: UnsafeMutablePointer<Scalar>, count: Int)]
     /// Buffers this function owns.
     private let buffers: [UnsafeMutableBufferPointer<Scalar>]
     /// Constant tensors whose elements the steps read.
@@ -123,8 +125,11 @@ public final class CompiledFunction<Scalar: TensorScalar> {
             InputSlot(shape: plan.shape(of: value), buffer: plan.boundInputs[value] == nil ? plan.pointer(of: value) : nil)
         }
         inputReaders = readers
-        newState = plan.resultValues.prefix(initialState.count).map { plan.pointer(of: $0) }
-        results = plan.resultValues.dropFirst(initialState.count).map(slot)
+        newState = Array(plan.resultPointers.prefix(initialState.count))
+        results = zip(plan.resultPointers, plan.resultValues).dropFirst(initialState.count).map {
+            Slot(pointer: $0, shape: plan.shape(of: $1))
+        }
+        snapshots = plan.snapshots
         buffers = plan.buffers
         constants = plan.constants
     }
@@ -158,6 +163,7 @@ public final class CompiledFunction<Scalar: TensorScalar> {
                 Unmanaged.passUnretained(steps[index])._withUnsafeGuaranteedRef { $0.forward($0.inputs, $0.output) }
             }
         }
+        for (from, to, count) in snapshots { ElementCopy.copy(count, from: from, to: to) }
         for (slot, source) in zip(state, newState) where slot.pointer != source {
             ElementCopy.copy(slot.shape.elementCount, from: source, to: slot.pointer)
         }

@@ -20,6 +20,12 @@ struct ReplayPlan<Scalar: TensorScalar> {
     /// index. They have no buffer; until the first run they read the example input.
     private(set) var boundInputs: [Int: Int] = [:]
     private var exampleInputs: [Tensor<Scalar>] = []
+    /// Where each result is after a run: its value's buffer, or a buffer of its own for a result
+    /// that is (a view of) the old value of a state slot other than its own.
+    private(set) var resultPointers: [UnsafeMutablePointer<Scalar>] = []
+    /// Copies to make after the replay and before the new state is copied back: the old state
+    /// values that results show, which the copy-back would otherwise overwrite.
+    private(set) var snapshots: [(from: UnsafeMutablePointer<Scalar>, to: UnsafeMutablePointer<Scalar>, count: Int)] = []
     private var bufferOfValue: [Int: Int] = [:]
     private var shapes: [Int: Shape] = [:]
 
@@ -76,12 +82,12 @@ struct ReplayPlan<Scalar: TensorScalar> {
             }
         }
         let inPlace = inPlaceUpdates(entries: entries, needed: needed, root: root, lastUse: lastUse)
+        let resultRoots = Set(resultValues.filter { $0 >= 0 }.map { root[$0] })
         for value in resultValues where value >= 0 { lastUse[root[value]] = never }
         for value in slots { lastUse[value] = never }
 
         // Large inputs are read in place, unless they are also results (copied into a buffer).
         exampleInputs = inputs.map(\.detached)
-        let resultRoots = Set(resultValues.filter { $0 >= 0 }.map { root[$0] })
         for (index, value) in inputValues.enumerated()
         where !resultRoots.contains(value) && inputs[index].elementCount >= CompiledFunction<Scalar>.inPlaceInputCount {
             boundInputs[value] = index
@@ -142,6 +148,22 @@ struct ReplayPlan<Scalar: TensorScalar> {
             let output = entries[value].output
             output.withUnsafeBufferPointer { pointer(of: value).update(from: $0.baseAddress!, count: $0.count) }
         }
+        for (index, value) in resultValues.enumerated() {
+            let source = pointer(of: value)
+            guard value >= 0, let old = stateValues.first(where: { $0 == root[value] }),
+                  index >= stateValues.count || stateValues[index] != old
+            else {
+                resultPointers.append(source)
+                continue
+            }
+            // Any intermediate's buffer will do: the snapshot is written after the replay, and
+            // the next replay may overwrite it before writing it again.
+            let count = entries[value].output.elementCount
+            let snapshot = allocate(count, until: never, after: never)
+            buffers[snapshot].baseAddress!.update(from: source, count: count)
+            resultPointers.append(buffers[snapshot].baseAddress!)
+            snapshots.append((source, buffers[snapshot].baseAddress!, count))
+        }
     }
 
     /// New state values that can be computed straight into their state's buffer, each mapped to
@@ -152,10 +174,11 @@ struct ReplayPlan<Scalar: TensorScalar> {
                                 lastUse: [Int: Int]) -> [Int: Int] {
         var resultCount = [Int: Int]()
         for value in resultValues { resultCount[value, default: 0] += 1 }
+        let shownStates = Set(resultValues.filter { $0 >= 0 }.map { root[$0] })
         var updates = [Int: Int]()
         for (old, new) in zip(stateValues, resultValues) where new >= 0 && needed[new] && root[new] == new {
             let entry = entries[new]
-            guard entry.forward != nil, entry.primitive.isElementwise, resultCount[new] == 1, resultCount[old] == nil,
+            guard entry.forward != nil, entry.primitive.isElementwise, resultCount[new] == 1, !shownStates.contains(old),
                   lastUse[old] == new, !inputValues.contains(old), !updates.values.contains(old),
                   (0..<3).contains(where: { entry.input($0) >= 0 && root[entry.input($0)] == old })
             else { continue }
