@@ -149,13 +149,13 @@ struct KernelGemmTests {
 
     @Test("Tall products whose B is one block pack it once per thread; others pack it per band")
     func packedBPerThread() {
-        func shares(_ problem: GemmCase<Float>) -> Bool {
+        func packsPerThread(_ problem: GemmCase<Float>) -> Bool {
             problem.withOperands { Gemm<Float>.packsBPerThread(GemmProblem($0)) }.0
         }
         // (100, 20, 20) and (30, 10, 130) of the thread-count test above take the per-thread path.
-        #expect(shares(GemmCase(100, 20, 20)) && shares(GemmCase(30, 10, 130, transposeA: true)))
-        #expect(!shares(GemmCase(19, 21, 520)))                     // column bands
-        #expect(!shares(GemmCase(600, 20, Gemm<Float>.kc + 1)))     // B spans two depth blocks
+        #expect(packsPerThread(GemmCase(100, 20, 20)) && packsPerThread(GemmCase(30, 10, 130, transposeA: true)))
+        #expect(!packsPerThread(GemmCase(19, 21, 520)))                     // column bands
+        #expect(!packsPerThread(GemmCase(600, 20, Gemm<Float>.kc + 1)))     // B spans two depth blocks
     }
 
     @Test("withThreadCount drives the kernel table's GEMM: 1 and 2 threads agree bit for bit")

@@ -3,7 +3,7 @@
 /// Tracing records every primitive the function applies (including the backward passes of any
 /// gradients it computes and the parameter updates it makes); replaying runs the same kernels
 /// into buffers planned once, reusing a buffer as soon as its value is dead. A compiled training
-/// step therefore costs no allocation and no bookkeeping per operation. It copies little: large
+/// step therefore costs no allocation and no bookkeeping per operation. It copies little: the
 /// inputs are read where the caller keeps them, and an element-wise update of the state
 /// (p − η g) overwrites the old value in place when nothing reads it later.
 ///
@@ -47,8 +47,8 @@ public final class CompiledFunction<Scalar: TensorScalar> {
         let shape: Shape
     }
 
-    /// Where an input goes on each run: copied into a buffer (a small input, or one that is also
-    /// a result), or, without a buffer, read in place by the operands of its ``inputReaders``.
+    /// Where an input goes on each run: copied into a buffer (an input that is also a result),
+    /// or, without a buffer, read in place by the operands of its ``inputReaders``.
     private struct InputSlot {
         let shape: Shape
         let buffer: UnsafeMutablePointer<Scalar>?
@@ -58,8 +58,8 @@ public final class CompiledFunction<Scalar: TensorScalar> {
     private let inputs: [InputSlot]
     /// Per input read in place, the step operands that read it. Until the first run they point
     /// at the example inputs, which may be gone by then: nothing reads them before a run binds
-    /// its own. (Kept apart from ``inputs`` so that a run over small inputs only does not
-    /// retain and release the lists.)
+    /// its own. (Kept apart from ``inputs``, whose shapes every run checks, so that reading a
+    /// slot does not also retain and release its list.)
     private let inputReaders: [[(step: Step, operand: Int)]]
     private let state: [Slot]
     /// Where each new state value is after a run: a state slot itself when unchanged or
@@ -73,15 +73,11 @@ public final class CompiledFunction<Scalar: TensorScalar> {
     /// Constant tensors whose elements the steps read.
     private let constants: [Tensor<Scalar>]
 
-    /// Inputs with at least this many elements are read in place; smaller ones are copied, which
-    /// costs less than pointing their readers at new elements (netbp's inputs have 2 elements).
-    static var inPlaceInputCount: Int { 1_024 }
-
     /// The number of primitives replayed per run.
     public var operationCount: Int { steps.count }
 
-    /// The number of scalars held in planned buffers: the state, the intermediates, and the inputs
-    /// that are small or also results (other inputs are read in place).
+    /// The number of scalars held in planned buffers: the state, the intermediates, and any input
+    /// that is also a result (other inputs are read in place).
     public var bufferedScalarCount: Int { buffers.reduce(0) { $0 + $1.count } }
 
     /// Traces `body` at `state` and example `inputs`. `body` returns the new state (as many

@@ -81,17 +81,14 @@ struct ReplayPlan<Scalar: TensorScalar> {
                 lastUse[root[entry.input(slot)]] = max(lastUse[root[entry.input(slot)]] ?? 0, value)
             }
         }
-        let inPlace = inPlaceUpdates(entries: entries, needed: needed, root: root, lastUse: lastUse)
         let resultRoots = Set(resultValues.filter { $0 >= 0 }.map { root[$0] })
+        let inPlace = inPlaceUpdates(entries: entries, root: root, resultRoots: resultRoots, lastUse: lastUse)
         for value in resultValues where value >= 0 { lastUse[root[value]] = never }
         for value in slots { lastUse[value] = never }
 
-        // Large inputs are read in place, unless they are also results (copied into a buffer).
+        // Inputs are read in place, unless they are also results (copied into a buffer).
         exampleInputs = inputs.map(\.detached)
-        for (index, value) in inputValues.enumerated()
-        where !resultRoots.contains(value) && inputs[index].elementCount >= CompiledFunction<Scalar>.inPlaceInputCount {
-            boundInputs[value] = index
-        }
+        for (index, value) in inputValues.enumerated() where !resultRoots.contains(value) { boundInputs[value] = index }
 
         // Buffers: dedicated for slots, reused by size for intermediates once dead.
         var freeAt = [Int]()   // per buffer: the last step that reads its current value
@@ -150,8 +147,8 @@ struct ReplayPlan<Scalar: TensorScalar> {
         }
         for (index, value) in resultValues.enumerated() {
             let source = pointer(of: value)
-            guard value >= 0, let old = stateValues.first(where: { $0 == root[value] }),
-                  index >= stateValues.count || stateValues[index] != old
+            guard value >= 0, stateValues.contains(root[value]),
+                  index >= stateValues.count || stateValues[index] != root[value]
             else {
                 resultPointers.append(source)
                 continue
@@ -168,18 +165,16 @@ struct ReplayPlan<Scalar: TensorScalar> {
 
     /// New state values that can be computed straight into their state's buffer, each mapped to
     /// that state value: an element-wise operation on the old state that is its last reader, and
-    /// whose result is that state's new value only (no other result, no alias). The run then
-    /// copies nothing back for it (for an optimiser step: no second copy of the weights either).
-    private func inPlaceUpdates(entries: [Tape<Scalar>.Entry], needed: [Bool], root: [Int],
+    /// whose result is that state's new value only (no other result, no alias); no result shows
+    /// the old value (`resultRoots`: the buffers the results live in). The run then copies nothing
+    /// back for it (for an optimiser step: no second copy of the weights either).
+    private func inPlaceUpdates(entries: [Tape<Scalar>.Entry], root: [Int], resultRoots: Set<Int>,
                                 lastUse: [Int: Int]) -> [Int: Int] {
-        var resultCount = [Int: Int]()
-        for value in resultValues { resultCount[value, default: 0] += 1 }
-        let shownStates = Set(resultValues.filter { $0 >= 0 }.map { root[$0] })
         var updates = [Int: Int]()
-        for (old, new) in zip(stateValues, resultValues) where new >= 0 && needed[new] && root[new] == new {
+        for (old, new) in zip(stateValues, resultValues) where new >= 0 && root[new] == new {
             let entry = entries[new]
-            guard entry.forward != nil, entry.primitive.isElementwise, resultCount[new] == 1, !shownStates.contains(old),
-                  lastUse[old] == new, !inputValues.contains(old), !updates.values.contains(old),
+            guard entry.forward != nil, entry.primitive.isElementwise, resultValues.count(where: { $0 == new }) == 1,
+                  !resultRoots.contains(old), lastUse[old] == new,
                   (0..<3).contains(where: { entry.input($0) >= 0 && root[entry.input($0)] == old })
             else { continue }
             updates[new] = old
