@@ -147,15 +147,29 @@ struct KernelGemmTests {
         }
     }
 
-    @Test("Tall products whose B is one block pack it once per thread; others pack it per band")
-    func packedBPerThread() {
-        func packsPerThread(_ problem: GemmCase<Float>) -> Bool {
-            problem.withOperands { Gemm<Float>.packsBPerThread(GemmProblem($0)) }.0
+    @Test("Row bands when C is taller than wide or A is larger than a B block; column bands otherwise")
+    func bandDirection() {
+        func byRows(_ problem: GemmCase<Float>) -> Bool {
+            problem.withOperands { Gemm<Float>.splitsByRows(GemmProblem($0)) }.0
         }
-        // (100, 20, 20) and (30, 10, 130) of the thread-count test above take the per-thread path.
-        #expect(packsPerThread(GemmCase(100, 20, 20)) && packsPerThread(GemmCase(30, 10, 130, transposeA: true)))
-        #expect(!packsPerThread(GemmCase(19, 21, 520)))                     // column bands
-        #expect(!packsPerThread(GemmCase(600, 20, Gemm<Float>.kc + 1)))     // B spans two depth blocks
+        #expect(byRows(GemmCase(100, 20, 20)) && byRows(GemmCase(30, 10, 130, transposeA: true)))
+        #expect(!byRows(GemmCase(19, 21, 520)) && !byRows(GemmCase(256, 256, 784)))
+        #expect(Gemm<Float>.kc * Gemm<Float>.nc == 1_024 * 1_024)    // a B block: 4 MiB of Float
+        #expect(byRows(GemmCase(1_024, 1_025, 1_025)) && !byRows(GemmCase(1_024, 1_025, 1_024)))
+    }
+
+    @Test("Row bands over B in several blocks: each depth and column block in turn, bit-identical on 1, 2 and 3 threads",
+          arguments: [(60, 20, 1_100, false), (2_100, 2_049, 3, true)])
+    func rowBandsOverBlocks(_ shape: (Int, Int, Int, accumulate: Bool)) {
+        let problem = GemmCase<Float>(shape.0, shape.1, shape.2, transposeB: true, accumulate: shape.accumulate, seed: 11)
+        #expect(problem.withOperands { Gemm<Float>.splitsByRows(GemmProblem($0)) }.0)
+        #expect(shape.2 > Gemm<Float>.kc || shape.1 > Gemm<Float>.nc)
+        let one = problem.result { Gemm<Float>.multiply(GemmProblem($0), threads: 1) }
+        for threads in [2, 3] {
+            let identical = problem.result { Gemm<Float>.multiply(GemmProblem($0), threads: threads) } == one
+            #expect(identical, "\(threads) threads")
+        }
+        #expect(problem.matchesExact(one))
     }
 
     @Test("withThreadCount drives the kernel table's GEMM: 1 and 2 threads agree bit for bit")
@@ -184,7 +198,7 @@ struct KernelGemmTests {
     @Test("Bands cover C exactly once in whole tiles, largest first")
     func bands() {
         let problem = GemmCase<Float>(50, 20, 4)  // taller than wide: row bands
-        let parts = problem.withOperands { Gemm<Float>.bands(of: GemmProblem($0), threads: 2) }.0
+        let parts = problem.withOperands { Gemm<Float>.bands(of: GemmProblem($0), threads: 2, byRows: true) }.0
         #expect(parts.map(\.m) == [12, 6, 6, 6, 6, 6, 6, 2])
         #expect(parts.map(\.m).reduce(0, +) == 50)
         #expect(parts.dropLast().allSatisfy { $0.m % Gemm<Float>.mr == 0 })

@@ -44,51 +44,59 @@ enum Gemm<T: VectorKernelScalar> {
     }
 
     /// `problem` split into bands of C, which the threads share out; each band
-    /// takes the dot-product or the blocked path (the same choice for every band).
+    /// takes the dot-product or the blocked path (the same choice for every band). Row bands of
+    /// the blocked path go through B one packed block at a time.
     static func multiply(_ problem: GemmProblem<T>, threads: Int) {
         let dots = prefersDots(problem)
         guard threads > 1 else { return dots ? multiplyDots(problem) : multiplyBlocked(problem) }
-        let parts = bands(of: problem, threads: threads)
-        guard !dots, parts.count > 1, packsBPerThread(problem) else {
+        let byRows = splitsByRows(problem)
+        guard !dots, byRows else {
+            let parts = bands(of: problem, threads: threads, byRows: byRows)
             return WorkerPool.shared.run(parts: parts.count, threads: threads) {
                 dots ? multiplyDots(parts[$0]) : multiplyBlocked(parts[$0])
             }
         }
-        // Row bands all read the whole of B, which is one block: each thread packs it once, into
-        // a buffer of its own, for all the bands it runs. (One packing shared by the threads is
+        // Row bands all read the whole of B. Block by block, each thread packs it once, into a
+        // buffer of its own, for all the bands it runs. (One packing shared by the threads is
         // read across cores, which is slow when the host runs them on cores with separate L3
         // caches; Docs/Performance.md.)
-        let length = problem.k * roundedUp(problem.n, nr), participants = min(threads, WorkerPool.shared.threadLimit)
+        let participants = min(threads, WorkerPool.shared.threadLimit)
+        let length = min(kc, problem.k) * min(nc, roundedUp(problem.n, nr))
         let buffers = alignedBuffer(T.self, count: length * participants)
         let isPacked = UnsafeMutableBufferPointer<Bool>.allocate(capacity: participants)
         isPacked.initialize(repeating: false)
         defer { buffers.deallocate(); isPacked.deallocate() }
-        let scratch = Unchecked((buffers, isPacked))
-        WorkerPool.shared.run(parts: parts.count, threads: threads) { part, participant in
-            let (buffers, isPacked) = scratch.value, packed = buffers + participant * length
-            if !isPacked[participant] {
-                packB(problem.b, depth: problem.k, columns: problem.n, into: packed)
-                isPacked[participant] = true
+        for jc in stride(from: 0, to: problem.n, by: nc) {
+            for pc in stride(from: 0, to: problem.k, by: kc) {
+                let block = problem.block(columns: jc..<min(problem.n, jc + nc), depth: pc..<min(problem.k, pc + kc))
+                let parts = bands(of: block, threads: threads, byRows: true)
+                if jc > 0 || pc > 0 { isPacked.update(repeating: false) }
+                let scratch = Unchecked((buffers, isPacked))
+                WorkerPool.shared.run(parts: parts.count, threads: threads) { part, participant in
+                    let (buffers, isPacked) = scratch.value, packed = buffers + participant * length
+                    if !isPacked[participant] {
+                        packB(block.b, depth: block.k, columns: block.n, into: packed)
+                        isPacked[participant] = true
+                    }
+                    multiplyBlocked(parts[part], packedB: packed)
+                }
             }
-            multiplyBlocked(parts[part], packedB: packed)
         }
     }
 
-    /// Whether the bands of `problem` are row bands over a B that is a single packed block, which
-    /// each thread then packs once for all its bands.
-    static func packsBPerThread(_ problem: GemmProblem<T>) -> Bool {
-        splitsByRows(problem) && problem.k <= kc && problem.n <= nc
+    /// Whether ``bands(of:threads:)`` cuts `problem` into row bands: when C is taller than wide,
+    /// or when A is larger than a packed B block (4 MiB of `Float`). Each column band reads the
+    /// whole of A, and an A that large comes from memory each time: on a 2048³ product the
+    /// column bands reached 185–193 GFLOP/s on 2 threads, the row bands 209–211. Column bands
+    /// otherwise: each thread then packs only its share of B, ahead by 1–4 % on products whose
+    /// A stays in cache (the MLP's 256 × 784 · 784 × 256).
+    static func splitsByRows(_ problem: GemmProblem<T>) -> Bool {
+        problem.m > problem.n || problem.m * problem.k > kc * nc
     }
 
-    /// Whether ``bands(of:threads:)`` cuts `problem` into row bands: when C is taller than wide.
-    /// Column bands otherwise (each thread then packs only its share of B; measured ahead on
-    /// square products).
-    static func splitsByRows(_ problem: GemmProblem<T>) -> Bool { problem.m > problem.n }
-
-    /// Bands of whole tiles, by rows or by columns (``splitsByRows(_:)``), largest first
+    /// Bands of whole tiles, by rows or by columns, largest first
     /// (``WorkerPool/guidedChunks(of:granularity:threads:)``).
-    static func bands(of problem: GemmProblem<T>, threads: Int) -> [GemmProblem<T>] {
-        let byRows = splitsByRows(problem)
+    static func bands(of problem: GemmProblem<T>, threads: Int, byRows: Bool) -> [GemmProblem<T>] {
         let (extent, unit) = byRows ? (problem.m, mr) : (problem.n, nr)
         return WorkerPool.guidedChunks(of: extent, granularity: unit, threads: threads).map {
             byRows ? problem.rows($0) : problem.columns($0)

@@ -49,4 +49,15 @@ struct GemmProblem<Scalar: TensorScalar>: @unchecked Sendable {
         part.c = c + columns.lowerBound
         return part
     }
+
+    /// The sub-problem of output columns `columns` over the depth `depth` of A and B: it adds
+    /// to C unless it is the first depth block of a product that overwrites C.
+    func block(columns: Range<Int>, depth: Range<Int>) -> GemmProblem {
+        var part = self.columns(columns)
+        part.k = depth.count
+        part.a = a.offset(row: 0, column: depth.lowerBound)
+        part.b = part.b.offset(row: depth.lowerBound, column: 0)
+        part.accumulate = accumulate || depth.lowerBound > 0
+        return part
+    }
 }
