@@ -85,13 +85,14 @@ enum Gemm<T: VectorKernelScalar> {
     }
 
     /// Whether ``bands(of:threads:)`` cuts `problem` into row bands: when C is taller than wide,
-    /// or when A is larger than a packed B block (4 MiB of `Float`). Each column band reads the
-    /// whole of A, and an A that large comes from memory each time: on a 2048³ product the
-    /// column bands reached 185–193 GFLOP/s on 2 threads, the row bands 209–211. Column bands
-    /// otherwise: each thread then packs only its share of B, ahead by 1–4 % on products whose
-    /// A stays in cache (the MLP's 256 × 784 · 784 × 256).
+    /// or when A is at least as large as a packed B block (4 MiB of `Float`). Each column band
+    /// reads the whole of A, and an A that large comes from L3 or memory each time: on 2 threads
+    /// the row bands reached 209–211 GFLOP/s at n = 2048 against 185–193, and 171–202 against
+    /// 126–176 at n = 1024 (a busy stretch). Column bands otherwise: each thread then packs only
+    /// its share of B, as fast or ahead while A stays in cache (n = 768, and the MLP's
+    /// 256 × 784 · 784 × 256).
     static func splitsByRows(_ problem: GemmProblem<T>) -> Bool {
-        problem.m > problem.n || problem.m * problem.k > kc * nc
+        problem.m > problem.n || problem.m * problem.k >= kc * nc
     }
 
     /// Bands of whole tiles, by rows or by columns, largest first
