@@ -197,8 +197,8 @@ struct KernelGemmTests {
 
     @Test("Bands cover C exactly once in whole tiles, largest first")
     func bands() {
-        let problem = GemmCase<Float>(50, 20, 4)  // 50 rows cut into row bands
-        let parts = problem.withOperands { Gemm<Float>.bands(of: GemmProblem($0), threads: 2, byRows: true) }.0
+        let problem = GemmCase<Float>(50, 20, 4)  // taller than wide: row bands
+        let parts = problem.withOperands { Gemm<Float>.bands(of: GemmProblem($0), threads: 2) }.0
         #expect(parts.map(\.m) == [12, 6, 6, 6, 6, 6, 6, 2])
         #expect(parts.map(\.m).reduce(0, +) == 50)
         #expect(parts.dropLast().allSatisfy { $0.m % Gemm<Float>.mr == 0 })

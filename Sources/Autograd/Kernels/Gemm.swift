@@ -49,9 +49,8 @@ enum Gemm<T: VectorKernelScalar> {
     static func multiply(_ problem: GemmProblem<T>, threads: Int) {
         let dots = prefersDots(problem)
         guard threads > 1 else { return dots ? multiplyDots(problem) : multiplyBlocked(problem) }
-        let byRows = splitsByRows(problem)
-        guard !dots, byRows else {
-            let parts = bands(of: problem, threads: threads, byRows: byRows)
+        guard !dots, splitsByRows(problem) else {
+            let parts = bands(of: problem, threads: threads)
             return WorkerPool.shared.run(parts: parts.count, threads: threads) {
                 dots ? multiplyDots(parts[$0]) : multiplyBlocked(parts[$0])
             }
@@ -60,18 +59,18 @@ enum Gemm<T: VectorKernelScalar> {
         // buffer of its own, for all the bands it runs. (One packing shared by the threads is
         // read across cores, which is slow when the host runs them on cores with separate L3
         // caches; Docs/Performance.md.)
+        let rows = WorkerPool.guidedChunks(of: problem.m, granularity: mr, threads: threads)
         let participants = min(threads, WorkerPool.shared.threadLimit)
         let length = min(kc, problem.k) * min(nc, roundedUp(problem.n, nr))
         let buffers = alignedBuffer(T.self, count: length * participants)
         let isPacked = UnsafeMutableBufferPointer<Bool>.allocate(capacity: participants)
-        isPacked.initialize(repeating: false)
         defer { buffers.deallocate(); isPacked.deallocate() }
+        let scratch = Unchecked((buffers, isPacked))
         for jc in stride(from: 0, to: problem.n, by: nc) {
             for pc in stride(from: 0, to: problem.k, by: kc) {
                 let block = problem.block(columns: jc..<min(problem.n, jc + nc), depth: pc..<min(problem.k, pc + kc))
-                let parts = bands(of: block, threads: threads, byRows: true)
-                if jc > 0 || pc > 0 { isPacked.update(repeating: false) }
-                let scratch = Unchecked((buffers, isPacked))
+                let parts = rows.map(block.rows)
+                isPacked.initialize(repeating: false)   // Bool is trivial: re-initialising is fine
                 WorkerPool.shared.run(parts: parts.count, threads: threads) { part, participant in
                     let (buffers, isPacked) = scratch.value, packed = buffers + participant * length
                     if !isPacked[participant] {
@@ -95,9 +94,10 @@ enum Gemm<T: VectorKernelScalar> {
         problem.m > problem.n || problem.m * problem.k >= kc * nc
     }
 
-    /// Bands of whole tiles, by rows or by columns, largest first
+    /// Bands of whole tiles, by rows or by columns (``splitsByRows(_:)``), largest first
     /// (``WorkerPool/guidedChunks(of:granularity:threads:)``).
-    static func bands(of problem: GemmProblem<T>, threads: Int, byRows: Bool) -> [GemmProblem<T>] {
+    static func bands(of problem: GemmProblem<T>, threads: Int) -> [GemmProblem<T>] {
+        let byRows = splitsByRows(problem)
         let (extent, unit) = byRows ? (problem.m, mr) : (problem.n, nr)
         return WorkerPool.guidedChunks(of: extent, granularity: unit, threads: threads).map {
             byRows ? problem.rows($0) : problem.columns($0)
