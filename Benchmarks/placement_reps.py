@@ -44,31 +44,35 @@ def peer_reps(framework, batch, reps):
         sync()
     steps = common.calibrate(step, sync, target_s=1.0, max_steps=20000)
     for _ in range(reps):
-        before = probe()["round_trip_ns"]
+        before = probe()
         start = time.perf_counter()
         for _ in range(steps):
             step()
         if sync:
             sync()
         seconds = time.perf_counter() - start
-        after = probe()["round_trip_ns"]
+        after = probe()
         print(json.dumps({"framework": f"{framework}-{variant}", "img_per_s": round(batch * steps / seconds, 1),
-                          "round_trip_ns_before": before, "round_trip_ns_after": after}), flush=True)
+                          "round_trip_ns_before": before["round_trip_ns"], "round_trip_ns_after": after["round_trip_ns"],
+                          "placement": placement(before["cores_share_l3"], after["cores_share_l3"])}), flush=True)
 
 
 def our_runs(batch):
     """One `bench mlp --reps 1` run: a line per variant."""
     for line in run([BENCH, "mlp", "--batch", str(batch), "--reps", "1", "--json"]):
         if line.get("bench") == "mnist_mlp":
+            # `cores_share_l3` is null unless the probes before and after the rep agree.
+            shares = line["cores_share_l3"]
             yield {"framework": f"swift-{line['variant']}", "img_per_s": line["img_per_s_best"],
                    "round_trip_ns_before": line["core_round_trip_ns_before"],
-                   "round_trip_ns_after": line["core_round_trip_ns_after"]}
+                   "round_trip_ns_after": line["core_round_trip_ns_after"], "placement": placement(shares, shares)}
 
 
-def placement(line, threshold=200):
-    """`shared` or `split` when both probes agree (CorePlacement's 200 ns threshold), else `mixed`."""
-    shares = [line[key] < threshold for key in ("round_trip_ns_before", "round_trip_ns_after")]
-    return "mixed" if shares[0] != shares[1] else "shared" if shares[0] else "split"
+def placement(shares_before, shares_after):
+    """`shared` or `split` when both probes read it (`bench placement`'s `cores_share_l3`), else `mixed`."""
+    if shares_before is None or shares_before != shares_after:
+        return "mixed"
+    return "shared" if shares_before else "split"
 
 
 def summarize(lines, peer):
@@ -107,7 +111,7 @@ def main():
         for _ in range(args.our_runs):
             round_lines += our_runs(args.batch)
         for line in round_lines:
-            line.update(round=round_number, batch=args.batch, placement=placement(line))
+            line.update(round=round_number, batch=args.batch)
         lines += round_lines
         if args.out:
             with open(args.out, "a") as out:
