@@ -1,5 +1,6 @@
 // swift-tools-version: 6.2
 // 6.2 or later: a package with `unsafeFlags` can then still be used as a versioned dependency.
+import Foundation
 import PackageDescription
 
 /// Cross-module optimisation: other modules (layers, trainers, a user's package) get the bodies
@@ -9,19 +10,32 @@ import PackageDescription
 ///
 /// Code generation for x86-64: the compiler's default target has no AVX2 and no FMA, and then
 /// every `addingProduct` on SIMD vectors becomes a library call (about 130× slower kernels).
-/// x86-64-v3 (AVX2 + FMA) runs on every x86-64 CPU since 2013. Set `AUTOGRAD_PORTABLE=1` in the
-/// environment to build for the baseline instead.
+/// The package is built for the building machine's level: x86-64-v4 (AVX-512) when its CPU has
+/// AVX-512 (the micro-kernels then use two-vector panels, `AUTOGRAD_AVX512`: 1.8× on a Zen 5
+/// core, Docs/Performance.md), x86-64-v3 (AVX2 + FMA, every x86-64 CPU since 2013) otherwise.
+/// Set `AUTOGRAD_TARGET` to `x86-64-v3`, `x86-64-v4` or `baseline` to choose instead, for
+/// example for a binary that must run on other machines.
 ///
 /// `-fno-math-errno`: on Linux, `squareRoot()` is the C library's `sqrtf`, which may set `errno`;
 /// that possibility keeps every loop with a square root scalar (Adam's update: 18 % → 4 % of the
 /// MLP trainer's profile). Without `errno` the compiler emits `vsqrtps`. No result changes: √ is
 /// exact either way.
-let portable = Context.environment["AUTOGRAD_PORTABLE"] != nil
 var optimisation: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
                                     .unsafeFlags(["-Xcc", "-fno-math-errno"])]
 #if arch(x86_64)
-if !portable {
-    optimisation.append(.unsafeFlags(["-Xcc", "-march=x86-64-v3"]))
+/// Whether the building machine's CPU has the AVX-512 subsets of x86-64-v4 (Linux's cpuinfo).
+func buildMachineHasAVX512() -> Bool {
+    guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+    let present = Set(flags.split(separator: " ").map(String.init))
+    return ["avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"].allSatisfy(present.contains)
+}
+let target = Context.environment["AUTOGRAD_TARGET"] ?? (buildMachineHasAVX512() ? "x86-64-v4" : "x86-64-v3")
+if target != "baseline" {
+    optimisation.append(.unsafeFlags(["-Xcc", "-march=\(target)"]))
+}
+if target == "x86-64-v4" {
+    optimisation.append(.define("AUTOGRAD_AVX512"))
 }
 #endif
 

@@ -31,7 +31,7 @@ extension SlidingWindow {
 @Suite("Fast convolution kernels against the reference loops, on 1, 2 and 3 threads")
 struct ConvolutionKernelTests {
     static let cases: [ConvolutionCase] = [
-        ConvolutionCase(batch: 3, height: 7, width: 9, inputs: 3, outputs: 17, window: (3, 2),
+        ConvolutionCase(batch: 3, height: 7, width: 9, inputs: 3, outputs: 33, window: (3, 2),
                         padding: Padding(top: 1, bottom: 0, left: 2, right: 1)),
         ConvolutionCase(batch: 1, height: 9, width: 7, inputs: 5, outputs: 17, window: (5, 5), strides: (2, 2),
                         padding: .symmetric(2)),
@@ -50,17 +50,18 @@ struct ConvolutionKernelTests {
         ConvolutionCase(batch: 5, height: 16, width: 12, inputs: 2, outputs: 5, window: (3, 3), padding: .symmetric(1)),
     ] + winogradCases
 
-    /// Shapes the Winograd kernel computes (5×5 window, unit strides, whole vectors of channels
-    /// for Float and Double): odd output sizes (partial tiles), asymmetric and no padding, a
-    /// batch of nine (five image groups for the filter gradient, the last partial) and a batch
-    /// whose tiles span several blocks.
+    /// Shapes the Winograd kernel computes (5×5 window, unit strides, whole panels of channels
+    /// for Float and Double: multiples of `lanes`, 16 or 32 `Float`s): odd output sizes (partial
+    /// tiles), asymmetric and no padding, a batch of nine (five image groups for the filter
+    /// gradient, the last partial) and a batch whose tiles span several blocks.
+    static let lanes = Gemm<Float>.nr
     static let winogradCases: [ConvolutionCase] = [
-        ConvolutionCase(batch: 3, height: 7, width: 9, inputs: 16, outputs: 32, window: (5, 5), padding: .symmetric(2)),
-        ConvolutionCase(batch: 2, height: 6, width: 5, inputs: 32, outputs: 16, window: (5, 5),
+        ConvolutionCase(batch: 3, height: 7, width: 9, inputs: lanes, outputs: 2 * lanes, window: (5, 5), padding: .symmetric(2)),
+        ConvolutionCase(batch: 2, height: 6, width: 5, inputs: 2 * lanes, outputs: lanes, window: (5, 5),
                         padding: Padding(top: 1, bottom: 3, left: 0, right: 2)),
-        ConvolutionCase(batch: 9, height: 8, width: 8, inputs: 16, outputs: 16, window: (5, 5), padding: .symmetric(2)),
-        ConvolutionCase(batch: 1, height: 9, width: 10, inputs: 16, outputs: 16, window: (5, 5)),
-        ConvolutionCase(batch: 5, height: 16, width: 16, inputs: 16, outputs: 16, window: (5, 5), padding: .symmetric(2)),
+        ConvolutionCase(batch: 9, height: 8, width: 8, inputs: lanes, outputs: lanes, window: (5, 5), padding: .symmetric(2)),
+        ConvolutionCase(batch: 1, height: 9, width: 10, inputs: lanes, outputs: lanes, window: (5, 5)),
+        ConvolutionCase(batch: 5, height: 16, width: 16, inputs: lanes, outputs: lanes, window: (5, 5), padding: .symmetric(2)),
     ]
 
     @Test("The Winograd cases take the Winograd kernel, spanning several blocks")

@@ -193,10 +193,10 @@ struct ConvolutionPoolingTests {
 
     @Test("conv2d with a fused bias (and ReLU) equals conv2d then addingBias, values and gradients bit for bit",
           arguments: [
-              // 17 filters: a whole vector of output channels and a partial one; an asymmetric padding (direct kernel).
-              ([3, 7, 6, 4], [3, 3, 4, 17], Padding(top: 1, bottom: 0, left: 2, right: 1)),
-              // 5×5 over 16 channels in and out, odd sizes: the Winograd kernel.
-              ([2, 7, 5, 16], [5, 5, 16, 16], Padding.symmetric(2)),
+              // 33 filters: whole panels of output channels and a partial one; an asymmetric padding (direct kernel).
+              ([3, 7, 6, 4], [3, 3, 4, 33], Padding(top: 1, bottom: 0, left: 2, right: 1)),
+              // 5×5 over a panel of channels in and out (16 or 32), odd sizes: the Winograd kernel.
+              ([2, 7, 5, Gemm<Float>.nr], [5, 5, Gemm<Float>.nr, Gemm<Float>.nr], Padding.symmetric(2)),
           ] as [(Shape, Shape, Padding)])
     func fusedBiasMatchesSeparateBias(input: Shape, filter: Shape, padding: Padding) {
         var generator = SeededGenerator(seed: 8)

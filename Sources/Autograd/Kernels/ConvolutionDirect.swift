@@ -9,7 +9,6 @@
 /// One direct convolution: the images, where each output pixel's window lies on them, the
 /// window and the output size.
 struct DirectConvolution<T: VectorKernelScalar>: @unchecked Sendable {
-    typealias Vector = T.Vector
 
     let source: ImageFrames<T>
     /// Output pixel (r, c) has its window's top-left cell on source pixel

@@ -1,7 +1,7 @@
 // The register tile of the direct (implicit-GEMM) convolution kernels: six rows of A, each
-// starting at its own address, against one vector of output channels (NR = 16 Float or
-// 8 Double), accumulated in the six vectors of a ``GemmTile`` (twelve 256-bit registers with
-// AVX2) over a depth walked by three nested loops with constant steps. The rows are output
+// starting at its own address, against one panel of output channels (NR = 16 Float or
+// 8 Double, twice that with AVX-512), accumulated in the six panels of a ``GemmTile`` (twelve
+// 256-bit registers with AVX2, twelve 512-bit ones with AVX-512) over a depth walked by three nested loops with constant steps. The rows are output
 // pixels (forward, input gradient) or filter rows (filter gradient); the loops walk window rows
 // and channels, or images, output rows and output columns.
 
@@ -28,21 +28,21 @@ extension Gemm {
     /// accumulated in p order with explicit FMAs from zero.
     @inline(__always)
     static func convolutionTile(rows: TileRows<T>, b: UnsafePointer<T>, outer: DepthLoop, middle: DepthLoop,
-                                inner: DepthLoop) -> GemmTile<Vector> {
-        var t = GemmTile<Vector>()
+                                inner: DepthLoop) -> GemmTile<Panel> {
+        var t = GemmTile<Panel>()
         var outerA = 0, outerB = b
         for _ in 0..<outer.count {
             var middleA = outerA, middleB = outerB
             for _ in 0..<middle.count {
                 var a = middleA, b = middleB
                 for _ in 0..<inner.count {
-                    let row = b.loadVector()
-                    t.row0 = t.row0.addingProduct(Vector(repeating: rows.r0[a]), row)
-                    t.row1 = t.row1.addingProduct(Vector(repeating: rows.r1[a]), row)
-                    t.row2 = t.row2.addingProduct(Vector(repeating: rows.r2[a]), row)
-                    t.row3 = t.row3.addingProduct(Vector(repeating: rows.r3[a]), row)
-                    t.row4 = t.row4.addingProduct(Vector(repeating: rows.r4[a]), row)
-                    t.row5 = t.row5.addingProduct(Vector(repeating: rows.r5[a]), row)
+                    let row = b.loadVector(as: Panel.self)
+                    t.row0 = t.row0.addingProduct(Panel(repeating: rows.r0[a]), row)
+                    t.row1 = t.row1.addingProduct(Panel(repeating: rows.r1[a]), row)
+                    t.row2 = t.row2.addingProduct(Panel(repeating: rows.r2[a]), row)
+                    t.row3 = t.row3.addingProduct(Panel(repeating: rows.r3[a]), row)
+                    t.row4 = t.row4.addingProduct(Panel(repeating: rows.r4[a]), row)
+                    t.row5 = t.row5.addingProduct(Panel(repeating: rows.r5[a]), row)
                     a += inner.aStep
                     b += inner.bStep
                 }
@@ -64,9 +64,9 @@ extension Gemm {
                                   inner: DepthLoop, c: UnsafeMutablePointer<T>, cOffsets: UnsafePointer<Int>,
                                   storedRows: Int, columns: Int, adding: Bool, bias: UnsafePointer<T>?, rectify: Bool) {
         let t = convolutionTile(rows: rows, b: b, outer: outer, middle: middle, inner: inner)
-        let biasRow = bias.map { columns == nr ? $0.loadVector() : $0.loadVector(count: columns) }
+        let biasRow = bias.map { columns == nr ? $0.loadVector(as: Panel.self) : $0.loadVector(count: columns, as: Panel.self) }
         for k in 0..<storedRows {
-            var row = GemmTile<Vector>()
+            var row = GemmTile<Panel>()
             row.row0 = t[k]
             if let biasRow {
                 row.row0 = BiasKernels<T>.biased(row.row0, biasRow, rectify: rectify)

@@ -34,11 +34,11 @@ let winogradFilterAdjoint: [[Double]] = (0..<5).map { column in winogradFilterTr
 /// One F(4×4, 5×5) convolution: output pixel (r, c) has its 5×5 window's top-left cell on
 /// source pixel (r − `top`, c − `left`), zeros outside the source images.
 struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
-    typealias Vector = T.Vector
+    typealias Panel = T.Panel
     /// One column or row of an 8×8 patch, a vector of channels per cell.
-    typealias Eight = (Vector, Vector, Vector, Vector, Vector, Vector, Vector, Vector)
+    typealias Eight = (Panel, Panel, Panel, Panel, Panel, Panel, Panel, Panel)
     /// One column or row of a 4×4 output tile.
-    typealias Four = (Vector, Vector, Vector, Vector)
+    typealias Four = (Panel, Panel, Panel, Panel)
 
     /// The images read (C channels): the input, or ȳ for the input gradient.
     let source: ImageFrames<T>
@@ -261,8 +261,8 @@ extension WinogradConvolution {
                         column = Self.load(source.base + (corner + q * c + channel), stride: pitch)
                     } else {
                         let inColumn = columns.contains(q)
-                        @inline(__always) func cell(_ p: Int) -> Vector {
-                            inColumn && rows.contains(p) ? (source.base + (corner + p * pitch + q * c + channel)).loadVector() : .zero
+                        @inline(__always) func cell(_ p: Int) -> Panel {
+                            inColumn && rows.contains(p) ? (source.base + (corner + p * pitch + q * c + channel)).loadVector(as: Panel.self) : .zero
                         }
                         column = (cell(0), cell(1), cell(2), cell(3), cell(4), cell(5), cell(6), cell(7))
                     }
@@ -311,8 +311,8 @@ extension WinogradConvolution {
                     Self.store(Self.outputTransform(Self.load(m + q * tb * k, stride: side * tb * k)), work + q * nr,
                                stride: side * nr)
                 }
-                let biasVector = bias.map { ($0 + channel).loadVector() }
-                @inline(__always) func write(_ value: Vector, _ r: Int, _ s: Int) {
+                let biasVector = bias.map { ($0 + channel).loadVector(as: Panel.self) }
+                @inline(__always) func write(_ value: Panel, _ r: Int, _ s: Int) {
                     let value = biasVector.map { BiasKernels<T>.biased(value, $0, rectify: rectify) } ?? value
                     (out + (r * outputWidth + s) * k + channel).storeVector(value)
                 }
@@ -335,8 +335,8 @@ extension WinogradConvolution {
             let (first, rows, columns) = outputPixels(of: tile)
             let g = gy + first * k
             for channel in stride(from: 0, to: k, by: nr) {
-                @inline(__always) func value(_ r: Int, _ s: Int) -> Vector {
-                    r < rows && s < columns ? (g + (r * outputWidth + s) * k + channel).loadVector() : .zero
+                @inline(__always) func value(_ r: Int, _ s: Int) -> Panel {
+                    r < rows && s < columns ? (g + (r * outputWidth + s) * k + channel).loadVector(as: Panel.self) : .zero
                 }
                 for s in 0..<Self.tile {
                     Self.store(Self.gradientTransform((value(0, s), value(1, s), value(2, s), value(3, s))),
@@ -369,7 +369,7 @@ extension WinogradConvolution {
 
     /// `value` in every lane.
     @inline(__always)
-    static func constant(_ value: T) -> Vector { Vector(repeating: value) }
+    static func constant(_ value: T) -> Panel { Panel(repeating: value) }
 
     /// Bᵀ·(d₀ … d₇), pairing the terms that the points ±p share.
     @inline(__always)
@@ -410,7 +410,7 @@ extension WinogradConvolution {
     /// The four vectors at `p`, `p + stride`, … `p + 3·stride`.
     @inline(__always)
     static func load(_ p: UnsafePointer<T>, stride: Int) -> Four {
-        (p.loadVector(), (p + stride).loadVector(), (p + 2 * stride).loadVector(), (p + 3 * stride).loadVector())
+        (p.loadVector(as: Panel.self), (p + stride).loadVector(as: Panel.self), (p + 2 * stride).loadVector(as: Panel.self), (p + 3 * stride).loadVector(as: Panel.self))
     }
 
     /// The eight vectors at `p`, `p + stride`, … `p + 7·stride`.

@@ -16,11 +16,12 @@
 /// of C, so the result does not depend on the number of threads.
 enum Gemm<T: VectorKernelScalar> {
     typealias Vector = T.Vector
+    typealias Panel = T.Panel
 
     /// Rows of a micro-tile.
     static var mr: Int { 6 }
-    /// Columns of a micro-tile: one vector.
-    static var nr: Int { Vector.scalarCount }
+    /// Columns of a micro-tile: one panel (16 or 32 `Float`, see ``VectorKernelScalar``).
+    static var nr: Int { Panel.scalarCount }
     /// Depth of a block: 2 KiB of scalars, so that a six-row panel of A (12 KiB) stays in L1.
     static var kc: Int { 2_048 / MemoryLayout<T>.stride }
     /// Rows of a packed A block (about 144 KiB, in L2), a multiple of `mr`.

@@ -9,7 +9,7 @@ extension Gemm {
     /// Whether `p` takes the dot-product path: both operands contiguous along k, at most 16
     /// columns, and k long enough to fill vectors.
     static func prefersDots(_ p: GemmProblem<T>) -> Bool {
-        p.a.columnStride == 1 && p.b.rowStride == 1 && p.n <= 16 && p.k >= 4 * nr
+        p.a.columnStride == 1 && p.b.rowStride == 1 && p.n <= 16 && p.k >= 4 * Vector.scalarCount
     }
 
     /// C (or C +) = A·Bᵀ by blocks of 2 × 2 dot products. Blocks at the edges repeat their last
@@ -38,8 +38,8 @@ extension Gemm {
     static func dotBlock(k: Int, _ a0: UnsafePointer<T>, _ a1: UnsafePointer<T>,
                          _ b0: UnsafePointer<T>, _ b1: UnsafePointer<T>) -> (T, T, T, T) {
         var s00 = Vector(), s01 = Vector(), s10 = Vector(), s11 = Vector()
-        let whole = k / nr * nr
-        for q in stride(from: 0, to: whole, by: nr) {
+        let width = Vector.scalarCount, whole = k / width * width
+        for q in stride(from: 0, to: whole, by: width) {
             let x0 = (a0 + q).loadVector(), x1 = (a1 + q).loadVector()
             let y0 = (b0 + q).loadVector()
             s00 = s00.addingProduct(x0, y0)

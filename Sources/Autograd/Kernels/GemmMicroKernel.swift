@@ -1,13 +1,14 @@
-// The register-tiled micro-kernel: a 6 × NR block of C (NR = one `Vector`: 16 Float or
-// 8 Double) held in six vectors (twelve 256-bit registers with AVX2) while k advances; each
-// step loads one row of packed B, broadcasts six values of A and issues six vector FMAs.
+// The register-tiled micro-kernel: a 6 × NR block of C (NR = one `Panel`: 16 Float or
+// 8 Double, twice that with AVX-512) held in six panels (twelve 256-bit registers with AVX2,
+// twelve 512-bit ones with AVX-512) while k advances; each step loads one row of packed B,
+// broadcasts six values of A and issues six panel FMAs.
 
-/// A 6-row block of C in registers, one vector per row.
-struct GemmTile<Vector: SIMD> {
-    var row0 = Vector(), row1 = Vector(), row2 = Vector(), row3 = Vector(), row4 = Vector(), row5 = Vector()
+/// A 6-row block of C in registers, one panel per row.
+struct GemmTile<Panel: PanelLanes> {
+    var row0 = Panel.zero, row1 = Panel.zero, row2 = Panel.zero, row3 = Panel.zero, row4 = Panel.zero, row5 = Panel.zero
 
     @inline(__always)
-    subscript(row: Int) -> Vector {
+    subscript(row: Int) -> Panel {
         switch row {
         case 0: row0
         case 1: row1
@@ -25,17 +26,17 @@ extension Gemm {
     /// zero in p order.
     @inline(__always)
     static func tile(depth: Int, a: UnsafePointer<T>, rowStride: Int, step: Int, b: UnsafePointer<T>,
-                     bRowStride: Int) -> GemmTile<Vector> {
-        var t = GemmTile<Vector>()
+                     bRowStride: Int) -> GemmTile<Panel> {
+        var t = GemmTile<Panel>()
         var a = a, b = b
         for _ in 0..<depth {
-            let row = b.loadVector()
-            t.row0 = t.row0.addingProduct(Vector(repeating: a[0]), row)
-            t.row1 = t.row1.addingProduct(Vector(repeating: a[rowStride]), row)
-            t.row2 = t.row2.addingProduct(Vector(repeating: a[2 * rowStride]), row)
-            t.row3 = t.row3.addingProduct(Vector(repeating: a[3 * rowStride]), row)
-            t.row4 = t.row4.addingProduct(Vector(repeating: a[4 * rowStride]), row)
-            t.row5 = t.row5.addingProduct(Vector(repeating: a[5 * rowStride]), row)
+            let row = b.loadVector(as: Panel.self)
+            t.row0 = t.row0.addingProduct(Panel(repeating: a[0]), row)
+            t.row1 = t.row1.addingProduct(Panel(repeating: a[rowStride]), row)
+            t.row2 = t.row2.addingProduct(Panel(repeating: a[2 * rowStride]), row)
+            t.row3 = t.row3.addingProduct(Panel(repeating: a[3 * rowStride]), row)
+            t.row4 = t.row4.addingProduct(Panel(repeating: a[4 * rowStride]), row)
+            t.row5 = t.row5.addingProduct(Panel(repeating: a[5 * rowStride]), row)
             a += step
             b += bRowStride
         }
@@ -43,7 +44,7 @@ extension Gemm {
     }
 
     /// The micro-kernel: six rows of A (a packed panel or A itself, through the view's strides)
-    /// times one vector of B's columns (a packed panel, or rows `bRowStride` apart); writes or
+    /// times one panel of B's columns (a packed panel, or rows `bRowStride` apart); writes or
     /// adds the first `rows` × `columns` of the tile to C.
     @inline(never)
     static func kernel(depth: Int, a: StridedMatrix<T>, b: UnsafePointer<T>, bRowStride: Int,
@@ -54,11 +55,11 @@ extension Gemm {
 
     /// Writes (or adds) the first `rows` × `columns` of a tile to C.
     @inline(__always)
-    static func store(_ t: GemmTile<Vector>, to c: UnsafeMutablePointer<T>, ldc: Int, rows: Int, columns: Int, adding: Bool) {
+    static func store(_ t: GemmTile<Panel>, to c: UnsafeMutablePointer<T>, ldc: Int, rows: Int, columns: Int, adding: Bool) {
         for i in 0..<rows {
             let row = c + i * ldc, value = t[i]
             if columns == nr {
-                row.storeVector(adding ? UnsafePointer(row).loadVector() + value : value)
+                row.storeVector(adding ? UnsafePointer(row).loadVector(as: Panel.self) + value : value)
             } else {
                 for j in 0..<columns { row[j] = adding ? row[j] + value[j] : value[j] }
             }

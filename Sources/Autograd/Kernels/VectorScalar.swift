@@ -6,8 +6,14 @@ import Foundation
 /// `Vector` holds 64 bytes (16 `Float` or 8 `Double`): two 256-bit registers with AVX2, one with
 /// AVX-512. `Float` evaluates exp, log and tanh with polynomials on whole vectors; `Double`
 /// (which runs gradient checks) keeps the C library, one lane at a time.
+///
+/// `Panel` is a row of the micro-kernels' register tiles (GEMM, convolution): one `Vector`, or
+/// two when the package is built for AVX-512 (`AUTOGRAD_AVX512`, Package.swift). A tile of six
+/// rows then keeps twelve 512-bit accumulators in flight, as many as the FMA units' latency
+/// needs; six (one `Vector` a row) left a quarter of a Zen 5 core's 512-bit FMA rate unused.
 protocol VectorKernelScalar: KernelScalar, ElementwiseLanes where Element == Self {
     associatedtype Vector: SIMD & ElementwiseLanes where Vector.Scalar == Self, Vector.Element == Self
+    associatedtype Panel: PanelLanes where Panel.Element == Self
 }
 
 /// What an element-wise formula computes on: a whole vector of scalars, or a single scalar.
@@ -39,6 +45,11 @@ protocol ElementwiseLanes {
 
 extension Float: VectorKernelScalar {
     typealias Vector = SIMD16<Float>
+#if AUTOGRAD_AVX512
+    typealias Panel = FloatPanelPair
+#else
+    typealias Panel = SIMD16<Float>
+#endif
     init(repeating value: Float) { self = value }
     @inline(__always)
     static func choosing(_ positive: Float, whereAboveZero x: Float, otherwise: Float) -> Float { x > 0 ? positive : otherwise }
@@ -60,6 +71,8 @@ extension SIMD16: ElementwiseLanes where Scalar == Float {
 
 extension Double: VectorKernelScalar {
     typealias Vector = SIMD8<Double>
+    /// One vector even with AVX-512: `Double` runs the gradient checks, not the hot loops.
+    typealias Panel = SIMD8<Double>
     init(repeating value: Double) { self = value }
     @inline(__always)
     static func choosing(_ positive: Double, whereAboveZero x: Double, otherwise: Double) -> Double { x > 0 ? positive : otherwise }
@@ -88,18 +101,26 @@ extension SIMD8: ElementwiseLanes where Scalar == Double {
 }
 
 extension UnsafePointer where Pointee: VectorKernelScalar {
-    /// The vector starting at this element (no alignment needed).
+    /// The `Vector` starting at this element (no alignment needed).
     @inline(__always)
-    func loadVector() -> Pointee.Vector {
-        UnsafeRawPointer(self).loadUnaligned(as: Pointee.Vector.self)
-    }
-}
+    func loadVector() -> Pointee.Vector { loadVector(as: Pointee.Vector.self) }
 
-extension UnsafePointer where Pointee: VectorKernelScalar {
-    /// The first `count` elements here (fewer than a vector) in the low lanes, `padding` above.
+    /// The first `count` elements here (fewer than a `Vector`) in the low lanes, `padding` above.
     @inline(__always)
     func loadVector(count: Int, padding: Pointee = 0) -> Pointee.Vector {
-        var vector = Pointee.Vector(repeating: padding)
+        loadVector(count: count, padding: padding, as: Pointee.Vector.self)
+    }
+
+    /// The vector of type `V` (a `Vector` or a `Panel`) starting at this element.
+    @inline(__always)
+    func loadVector<V: ElementwiseLanes>(as _: V.Type) -> V where V.Element == Pointee {
+        UnsafeRawPointer(self).loadUnaligned(as: V.self)
+    }
+
+    /// The first `count` elements here (fewer than a `V`) in the low lanes, `padding` above.
+    @inline(__always)
+    func loadVector<V: ElementwiseLanes>(count: Int, padding: Pointee = 0, as _: V.Type) -> V where V.Element == Pointee {
+        var vector = V(repeating: padding)
         withUnsafeMutableBytes(of: &vector) { lanes in
             copySmall(from: UnsafeRawPointer(self), to: lanes.baseAddress!, bytes: count * MemoryLayout<Pointee>.stride)
         }
@@ -110,20 +131,20 @@ extension UnsafePointer where Pointee: VectorKernelScalar {
 extension UnsafeMutablePointer where Pointee: VectorKernelScalar {
     /// Writes `vector` to the elements starting here (no alignment needed).
     @inline(__always)
-    func storeVector(_ vector: Pointee.Vector) {
-        UnsafeMutableRawPointer(self).storeBytes(of: vector, as: Pointee.Vector.self)
+    func storeVector<V: ElementwiseLanes>(_ vector: V) where V.Element == Pointee {
+        UnsafeMutableRawPointer(self).storeBytes(of: vector, as: V.self)
     }
 
     /// Writes the first `count` lanes of `vector` (fewer than a vector) to the elements here.
     @inline(__always)
-    func storeVector(_ vector: Pointee.Vector, count: Int) {
+    func storeVector<V: ElementwiseLanes>(_ vector: V, count: Int) where V.Element == Pointee {
         withUnsafeBytes(of: vector) { lanes in
             copySmall(from: lanes.baseAddress!, to: UnsafeMutableRawPointer(self), bytes: count * MemoryLayout<Pointee>.stride)
         }
     }
 }
 
-/// Copies `bytes` (fewer than 64, a multiple of 4) with at most four fixed-size moves. A loop
+/// Copies `bytes` (fewer than 128, a multiple of 4) with at most five fixed-size moves. A loop
 /// of element copies compiles to a call to `memmove`, which cost 10 % of the netbp step (tensors
 /// of 2 and 3 elements, every one a partial vector).
 @inline(__always)
@@ -134,6 +155,7 @@ private func copySmall(from source: UnsafeRawPointer, to target: UnsafeMutableRa
         (target + offset).storeBytes(of: (source + offset).loadUnaligned(as: Chunk.self), as: Chunk.self)
         offset += MemoryLayout<Chunk>.size
     }
+    move(SIMD8<UInt64>.self)
     move(SIMD4<UInt64>.self)
     move(SIMD2<UInt64>.self)
     move(UInt64.self)
