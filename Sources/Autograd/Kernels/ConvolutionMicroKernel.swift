@@ -1,9 +1,9 @@
 // The register tile of the direct (implicit-GEMM) convolution kernels: six rows of A, each
-// starting at its own address, against one panel of output channels (NR = 16 Float or
-// 8 Double, twice that with AVX-512), accumulated in the six panels of a ``GemmTile`` (twelve
-// 256-bit registers with AVX2, twelve 512-bit ones with AVX-512) over a depth walked by three nested loops with constant steps. The rows are output
-// pixels (forward, input gradient) or filter rows (filter gradient); the loops walk window rows
-// and channels, or images, output rows and output columns.
+// starting at its own address, against one panel of output channels (NR = 16 Float, 32 with
+// AVX-512, or 8 Double), accumulated in the six panels of a ``GemmTile`` (twelve registers)
+// over a depth walked by three nested loops with constant steps. The rows are output pixels
+// (forward, input gradient) or filter rows (filter gradient); the loops walk window rows and
+// channels, or images, output rows and output columns.
 
 /// The start of each of the six A rows of a tile.
 struct TileRows<T>: @unchecked Sendable {

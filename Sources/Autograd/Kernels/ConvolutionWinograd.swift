@@ -262,7 +262,7 @@ extension WinogradConvolution {
                     } else {
                         let inColumn = columns.contains(q)
                         @inline(__always) func cell(_ p: Int) -> Panel {
-                            inColumn && rows.contains(p) ? (source.base + (corner + p * pitch + q * c + channel)).loadVector(as: Panel.self) : .zero
+                            inColumn && rows.contains(p) ? Self.load(source.base + (corner + p * pitch + q * c + channel)) : .zero
                         }
                         column = (cell(0), cell(1), cell(2), cell(3), cell(4), cell(5), cell(6), cell(7))
                     }
@@ -311,7 +311,7 @@ extension WinogradConvolution {
                     Self.store(Self.outputTransform(Self.load(m + q * tb * k, stride: side * tb * k)), work + q * nr,
                                stride: side * nr)
                 }
-                let biasVector = bias.map { ($0 + channel).loadVector(as: Panel.self) }
+                let biasVector = bias.map { Self.load($0 + channel) }
                 @inline(__always) func write(_ value: Panel, _ r: Int, _ s: Int) {
                     let value = biasVector.map { BiasKernels<T>.biased(value, $0, rectify: rectify) } ?? value
                     (out + (r * outputWidth + s) * k + channel).storeVector(value)
@@ -336,7 +336,7 @@ extension WinogradConvolution {
             let g = gy + first * k
             for channel in stride(from: 0, to: k, by: nr) {
                 @inline(__always) func value(_ r: Int, _ s: Int) -> Panel {
-                    r < rows && s < columns ? (g + (r * outputWidth + s) * k + channel).loadVector(as: Panel.self) : .zero
+                    r < rows && s < columns ? Self.load(g + (r * outputWidth + s) * k + channel) : .zero
                 }
                 for s in 0..<Self.tile {
                     Self.store(Self.gradientTransform((value(0, s), value(1, s), value(2, s), value(3, s))),
@@ -407,13 +407,17 @@ extension WinogradConvolution {
         return (y0, even1 + odd1, even1 - odd1, even2 + odd2, even2 - odd2, even3 + odd3, even3 - odd3, y3)
     }
 
-    /// The four vectors at `p`, `p + stride`, … `p + 3·stride`.
+    /// The panel at `p`.
+    @inline(__always)
+    static func load(_ p: UnsafePointer<T>) -> Panel { p.loadVector(as: Panel.self) }
+
+    /// The four panels at `p`, `p + stride`, … `p + 3·stride`.
     @inline(__always)
     static func load(_ p: UnsafePointer<T>, stride: Int) -> Four {
-        (p.loadVector(as: Panel.self), (p + stride).loadVector(as: Panel.self), (p + 2 * stride).loadVector(as: Panel.self), (p + 3 * stride).loadVector(as: Panel.self))
+        (load(p), load(p + stride), load(p + 2 * stride), load(p + 3 * stride))
     }
 
-    /// The eight vectors at `p`, `p + stride`, … `p + 7·stride`.
+    /// The eight panels at `p`, `p + stride`, … `p + 7·stride`.
     @inline(__always)
     static func load(_ p: UnsafePointer<T>, stride: Int) -> Eight {
         let (low, high): (Four, Four) = (load(p, stride: stride), load(p + 4 * stride, stride: stride))
@@ -424,7 +428,7 @@ extension WinogradConvolution {
     @inline(__always)
     static func load(_ p: UnsafeMutablePointer<T>, stride: Int) -> Eight { load(UnsafePointer(p), stride: stride) }
 
-    /// Writes four vectors to `p`, `p + stride`, … `p + 3·stride`.
+    /// Writes four panels to `p`, `p + stride`, … `p + 3·stride`.
     @inline(__always)
     static func store(_ v: Four, _ p: UnsafeMutablePointer<T>, stride: Int) {
         p.storeVector(v.0)
@@ -433,7 +437,7 @@ extension WinogradConvolution {
         (p + 3 * stride).storeVector(v.3)
     }
 
-    /// Writes eight vectors to `p`, `p + stride`, … `p + 7·stride`.
+    /// Writes eight panels to `p`, `p + stride`, … `p + 7·stride`.
     @inline(__always)
     static func store(_ v: Eight, _ p: UnsafeMutablePointer<T>, stride: Int) {
         store((v.0, v.1, v.2, v.3), p, stride: stride)

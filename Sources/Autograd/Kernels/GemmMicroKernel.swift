@@ -1,7 +1,7 @@
-// The register-tiled micro-kernel: a 6 × NR block of C (NR = one `Panel`: 16 Float or
-// 8 Double, twice that with AVX-512) held in six panels (twelve 256-bit registers with AVX2,
-// twelve 512-bit ones with AVX-512) while k advances; each step loads one row of packed B,
-// broadcasts six values of A and issues six panel FMAs.
+// The register-tiled micro-kernel: a 6 × NR block of C (NR = one `Panel`: 16 Float, 32 with
+// AVX-512, or 8 Double) held in six panels (twelve 256-bit registers with AVX2, twelve 512-bit
+// ones with AVX-512) while k advances; each step loads one row of packed B, broadcasts six
+// values of A and issues six panel FMAs.
 
 /// A 6-row block of C in registers, one panel per row.
 struct GemmTile<Panel: PanelLanes> {

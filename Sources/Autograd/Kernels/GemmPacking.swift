@@ -43,7 +43,8 @@ extension Gemm {
             if source.columnStride == 1 {
                 for p in 0..<depth {
                     let row = source.base + p * source.rowStride
-                    (panel + p * nr).storeVector(width == nr ? row.loadVector(as: Panel.self) : row.loadVector(count: width, as: Panel.self))
+                    let values = width == nr ? row.loadVector(as: Panel.self) : row.loadVector(count: width, as: Panel.self)
+                    (panel + p * nr).storeVector(values)
                 }
             } else {
                 if width < nr { panel.update(repeating: 0, count: nr * depth) }
