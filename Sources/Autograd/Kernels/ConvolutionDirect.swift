@@ -19,7 +19,8 @@ struct DirectConvolution<T: VectorKernelScalar>: @unchecked Sendable {
     let outputHeight: Int, outputWidth: Int
 
     /// Rows of a tile (and of the micro-kernel).
-    static var mr: Int { Gemm<T>.mr }
+    /// Rows of a tile: the six of ``TileRows``.
+    static var mr: Int { 6 }
     static var nr: Int { Gemm<T>.nr }
 
     /// Values of one window row (kw pixels of all channels): contiguous in a source row.

@@ -125,7 +125,7 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
             let panels = (cout + Gemm<T>.nr - 1) / Gemm<T>.nr
             let imagePixels = s.outputHeight * s.outputWidth
             let blockImages = max(1, blockPixels / max(1, imagePixels))
-            let offsets = UnsafeMutablePointer<Int>.allocate(capacity: direct.filterRowTiles * Gemm<T>.mr)
+            let offsets = UnsafeMutablePointer<Int>.allocate(capacity: direct.filterRowTiles * DirectConvolution<T>.mr)
             defer { offsets.deallocate() }
             let tiles = direct.filterTiles(offsets: offsets)
             // ȳ is read in place when its rows are whole vectors; otherwise it is packed once,

@@ -18,8 +18,12 @@ enum Gemm<T: VectorKernelScalar> {
     typealias Vector = T.Vector
     typealias Panel = T.Panel
 
-    /// Rows of a micro-tile.
+    /// Rows of a micro-tile: two tiles of six with AVX-512 (see GemmMicroKernel.swift).
+    #if AUTOGRAD_AVX512
+    static var mr: Int { 12 }
+    #else
     static var mr: Int { 6 }
+    #endif
     /// Columns of a micro-tile: one panel (16 or 32 `Float`, see ``VectorKernelScalar``).
     static var nr: Int { Panel.scalarCount }
     /// Depth of a block: 2 KiB of scalars, so that a six-row panel of A (12 KiB) stays in L1.

@@ -1,7 +1,9 @@
 // The register-tiled micro-kernel: a 6 × NR block of C (NR = one `Panel`: 16 Float, 32 with
-// AVX-512, or 8 Double) held in six panels (twelve 256-bit registers with AVX2, twelve 512-bit
-// ones with AVX-512) while k advances; each step loads one row of packed B, broadcasts six
-// values of A and issues six panel FMAs.
+// AVX-512, or 8 Double) held in six panels (twelve 256-bit registers with AVX2) while k
+// advances; each step loads one row of packed B, broadcasts six values of A and issues six
+// panel FMAs. With AVX-512's 32 registers the kernel holds two such tiles, rows 0..<6 and
+// 6..<12 (`mr` = 12: 24 registers of accumulators for Float, 12 for Double), and each row of B
+// it loads serves twelve rows of A instead of six.
 
 /// A 6-row block of C in registers, one panel per row.
 struct GemmTile<Panel: PanelLanes> {
@@ -43,14 +45,48 @@ extension Gemm {
         return t
     }
 
-    /// The micro-kernel: six rows of A (a packed panel or A itself, through the view's strides)
+    /// Two tiles at once, rows 0..<6 and 6..<12 of A, sharing each row of B.
+    @inline(__always)
+    static func tilePair(depth: Int, a: UnsafePointer<T>, rowStride: Int, step: Int, b: UnsafePointer<T>,
+                         bRowStride: Int) -> (GemmTile<Panel>, GemmTile<Panel>) {
+        var t = GemmTile<Panel>(), u = GemmTile<Panel>()
+        var a = a, b = b
+        let lower = 6 * rowStride
+        for _ in 0..<depth {
+            let row = b.loadVector(as: Panel.self)
+            t.row0 = t.row0.addingProduct(Panel(repeating: a[0]), row)
+            t.row1 = t.row1.addingProduct(Panel(repeating: a[rowStride]), row)
+            t.row2 = t.row2.addingProduct(Panel(repeating: a[2 * rowStride]), row)
+            t.row3 = t.row3.addingProduct(Panel(repeating: a[3 * rowStride]), row)
+            t.row4 = t.row4.addingProduct(Panel(repeating: a[4 * rowStride]), row)
+            t.row5 = t.row5.addingProduct(Panel(repeating: a[5 * rowStride]), row)
+            u.row0 = u.row0.addingProduct(Panel(repeating: a[lower]), row)
+            u.row1 = u.row1.addingProduct(Panel(repeating: a[lower + rowStride]), row)
+            u.row2 = u.row2.addingProduct(Panel(repeating: a[lower + 2 * rowStride]), row)
+            u.row3 = u.row3.addingProduct(Panel(repeating: a[lower + 3 * rowStride]), row)
+            u.row4 = u.row4.addingProduct(Panel(repeating: a[lower + 4 * rowStride]), row)
+            u.row5 = u.row5.addingProduct(Panel(repeating: a[lower + 5 * rowStride]), row)
+            a += step
+            b += bRowStride
+        }
+        return (t, u)
+    }
+
+    /// The micro-kernel: `mr` rows of A (a packed panel or A itself, through the view's strides)
     /// times one panel of B's columns (a packed panel, or rows `bRowStride` apart); writes or
     /// adds the first `rows` × `columns` of the tile to C.
     @inline(never)
     static func kernel(depth: Int, a: StridedMatrix<T>, b: UnsafePointer<T>, bRowStride: Int,
                        c: UnsafeMutablePointer<T>, ldc: Int, rows: Int, columns: Int, adding: Bool) {
-        let t = tile(depth: depth, a: a.base, rowStride: a.rowStride, step: a.columnStride, b: b, bRowStride: bRowStride)
-        store(t, to: c, ldc: ldc, rows: rows, columns: columns, adding: adding)
+        if mr == 12 {
+            let (t, u) = tilePair(depth: depth, a: a.base, rowStride: a.rowStride, step: a.columnStride, b: b,
+                                  bRowStride: bRowStride)
+            store(t, to: c, ldc: ldc, rows: min(6, rows), columns: columns, adding: adding)
+            if rows > 6 { store(u, to: c + 6 * ldc, ldc: ldc, rows: rows - 6, columns: columns, adding: adding) }
+        } else {
+            let t = tile(depth: depth, a: a.base, rowStride: a.rowStride, step: a.columnStride, b: b, bRowStride: bRowStride)
+            store(t, to: c, ldc: ldc, rows: rows, columns: columns, adding: adding)
+        }
     }
 
     /// Writes (or adds) the first `rows` × `columns` of a tile to C.

@@ -19,11 +19,13 @@ extension Gemm {
             if byRows {
                 for i in 0..<height { (panel + i * depth).update(from: source.base + i * source.rowStride, count: depth) }
             } else if height == mr && source.rowStride == 1 {
-                // A whole panel of a transposed A: six contiguous values per step, copied with
-                // no inner loop.
+                // A whole panel of a transposed A: `mr` contiguous values per step, copied six
+                // at a time with no inner loop.
                 for j in 0..<depth {
-                    let (from, to) = (source.base + j * source.columnStride, panel + j * mr)
-                    (to[0], to[1], to[2], to[3], to[4], to[5]) = (from[0], from[1], from[2], from[3], from[4], from[5])
+                    for six in stride(from: 0, to: mr, by: 6) {
+                        let (from, to) = (source.base + j * source.columnStride + six, panel + j * mr + six)
+                        (to[0], to[1], to[2], to[3], to[4], to[5]) = (from[0], from[1], from[2], from[3], from[4], from[5])
+                    }
                 }
             } else {
                 copy(source, rows: height, columns: depth, into: panel, rowStride: 1, columnStride: mr)
