@@ -23,6 +23,17 @@ struct GemmTile<Panel: PanelLanes> {
 }
 
 extension Gemm {
+    /// One step of a tile: row i += A(i, p) · B(p, ·) with A(i, p) at `a[i·rowStride]`.
+    @inline(__always)
+    static func accumulate(_ t: inout GemmTile<Panel>, _ a: UnsafePointer<T>, rowStride: Int, _ row: Panel) {
+        t.row0 = t.row0.addingProduct(Panel(repeating: a[0]), row)
+        t.row1 = t.row1.addingProduct(Panel(repeating: a[rowStride]), row)
+        t.row2 = t.row2.addingProduct(Panel(repeating: a[2 * rowStride]), row)
+        t.row3 = t.row3.addingProduct(Panel(repeating: a[3 * rowStride]), row)
+        t.row4 = t.row4.addingProduct(Panel(repeating: a[4 * rowStride]), row)
+        t.row5 = t.row5.addingProduct(Panel(repeating: a[5 * rowStride]), row)
+    }
+
     /// The tile Σₚ A(i, p) B(p, ·) over `depth` steps, with A(i, p) at `a[i·rowStride + p·step]`
     /// and B's row p at `b + p·bRowStride` (`nr` when packed). Explicit FMAs, accumulated from
     /// zero in p order.
@@ -32,13 +43,7 @@ extension Gemm {
         var t = GemmTile<Panel>()
         var a = a, b = b
         for _ in 0..<depth {
-            let row = b.loadVector(as: Panel.self)
-            t.row0 = t.row0.addingProduct(Panel(repeating: a[0]), row)
-            t.row1 = t.row1.addingProduct(Panel(repeating: a[rowStride]), row)
-            t.row2 = t.row2.addingProduct(Panel(repeating: a[2 * rowStride]), row)
-            t.row3 = t.row3.addingProduct(Panel(repeating: a[3 * rowStride]), row)
-            t.row4 = t.row4.addingProduct(Panel(repeating: a[4 * rowStride]), row)
-            t.row5 = t.row5.addingProduct(Panel(repeating: a[5 * rowStride]), row)
+            accumulate(&t, a, rowStride: rowStride, b.loadVector(as: Panel.self))
             a += step
             b += bRowStride
         }
@@ -51,21 +56,10 @@ extension Gemm {
                          bRowStride: Int) -> (GemmTile<Panel>, GemmTile<Panel>) {
         var t = GemmTile<Panel>(), u = GemmTile<Panel>()
         var a = a, b = b
-        let lower = 6 * rowStride
         for _ in 0..<depth {
             let row = b.loadVector(as: Panel.self)
-            t.row0 = t.row0.addingProduct(Panel(repeating: a[0]), row)
-            t.row1 = t.row1.addingProduct(Panel(repeating: a[rowStride]), row)
-            t.row2 = t.row2.addingProduct(Panel(repeating: a[2 * rowStride]), row)
-            t.row3 = t.row3.addingProduct(Panel(repeating: a[3 * rowStride]), row)
-            t.row4 = t.row4.addingProduct(Panel(repeating: a[4 * rowStride]), row)
-            t.row5 = t.row5.addingProduct(Panel(repeating: a[5 * rowStride]), row)
-            u.row0 = u.row0.addingProduct(Panel(repeating: a[lower]), row)
-            u.row1 = u.row1.addingProduct(Panel(repeating: a[lower + rowStride]), row)
-            u.row2 = u.row2.addingProduct(Panel(repeating: a[lower + 2 * rowStride]), row)
-            u.row3 = u.row3.addingProduct(Panel(repeating: a[lower + 3 * rowStride]), row)
-            u.row4 = u.row4.addingProduct(Panel(repeating: a[lower + 4 * rowStride]), row)
-            u.row5 = u.row5.addingProduct(Panel(repeating: a[lower + 5 * rowStride]), row)
+            accumulate(&t, a, rowStride: rowStride, row)
+            accumulate(&u, a + 6 * rowStride, rowStride: rowStride, row)
             a += step
             b += bRowStride
         }
