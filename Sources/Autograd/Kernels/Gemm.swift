@@ -2,7 +2,7 @@
 ///
 /// Blocking: B is packed in blocks of `kc` × `nc` (an L3-sized block, zero-padded to whole
 /// vectors); A is read in place when its rows are contiguous, and packed in `mc` × `kc` blocks
-/// otherwise (a transposed A). The macro-kernel walks C row panel by row panel: a panel of six
+/// otherwise (a transposed A). The macro-kernel walks C row panel by row panel: a panel of `mr`
 /// rows of A (`kc` long) stays in L1 while the micro-kernel sweeps B's panels along the row,
 /// so C is written sequentially. (The classic order, B's panel in L1 and A's panels streaming,
 /// measured 10–30% slower here at n ≥ 1024: it walks C down columns, whose tiles miss without
@@ -26,7 +26,7 @@ enum Gemm<T: VectorKernelScalar> {
     #endif
     /// Columns of a micro-tile: one panel (16 or 32 `Float`, see ``VectorKernelScalar``).
     static var nr: Int { Panel.scalarCount }
-    /// Depth of a block: 2 KiB of scalars, so that a six-row panel of A (12 KiB) stays in L1.
+    /// Depth of a block: 2 KiB of scalars, so that a panel of `mr` rows of A (12 or 24 KiB) stays in L1.
     static var kc: Int { 2_048 / MemoryLayout<T>.stride }
     /// Rows of a packed A block (about 144 KiB, in L2), a multiple of `mr`.
     static var mc: Int { 147_456 / (kc * MemoryLayout<T>.stride) / mr * mr }
@@ -164,7 +164,7 @@ enum Gemm<T: VectorKernelScalar> {
 
         /// Every tile, row panel by row panel: panel q of A is `a` moved by q · `panelStride`.
         /// With an `edgePanel` buffer, A is read in place and a last, partial panel is first
-        /// packed there with zero rows (the kernel always reads six rows).
+        /// packed there with zero rows (the kernel always reads `mr` rows).
         func multiply(_ a: StridedMatrix<T>, panelStride: Int, edgePanel: UnsafeMutablePointer<T>?) {
             let fullRows = edgePanel == nil ? height : height / mr * mr
             var panel = a
