@@ -52,13 +52,16 @@ struct KernelElementwiseTests {
         }
     }
 
-    @Test("exact unary operations equal the reference for every length", arguments: [1, 7, 16, 17, 33, 100])
+    @Test("exact unary operations equal the reference bit for bit (signed zeros too) for every length",
+          arguments: [1, 7, 16, 17, 33, 100])
     func exactUnary(_ count: Int) {
         var input: [Float] = seededValues(count, in: -2..<2, seed: UInt64(count))
         input[0] = 0
+        input[count / 2] = -0.0
         for operation in Self.exactOperations {
-            #expect(applying(ElementwiseKernels.unary, operation, to: input) == applying(ReferenceKernels.unary, operation, to: input),
-                    "\(operation)")
+            let fast = applying(ElementwiseKernels.unary, operation, to: input)
+            let reference = applying(ReferenceKernels.unary, operation, to: input)
+            #expect(fast.map(\.bitPattern) == reference.map(\.bitPattern), "\(operation)")
         }
     }
 

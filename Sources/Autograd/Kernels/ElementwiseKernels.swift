@@ -99,7 +99,9 @@ enum ElementwiseKernels<T: VectorKernelScalar> {
     @inline(__always)
     static func apply<Lanes: ElementwiseLanes>(_ operation: UnaryKernel<T>, _ x: Lanes) -> Lanes where Lanes.Element == T {
         switch operation {
-        case .negate: -x
+        // −0 − x, not −x: the standard library's SIMD negation is 0 − x, which turns +0 into +0
+        // (and a vector lane would then differ from the scalar tail's −0).
+        case .negate: Lanes(repeating: -T.zero) - x
         case .exp: Lanes.exp(x)
         case .log: Lanes.log(x)
         case .sigmoid: sigmoid(x)
