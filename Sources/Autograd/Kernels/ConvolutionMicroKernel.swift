@@ -36,13 +36,8 @@ extension Gemm {
             for _ in 0..<middle.count {
                 var a = middleA, b = middleB
                 for _ in 0..<inner.count {
-                    let row = b.loadVector(as: Panel.self)
-                    t.row0 = t.row0.addingProduct(Panel(repeating: rows.r0[a]), row)
-                    t.row1 = t.row1.addingProduct(Panel(repeating: rows.r1[a]), row)
-                    t.row2 = t.row2.addingProduct(Panel(repeating: rows.r2[a]), row)
-                    t.row3 = t.row3.addingProduct(Panel(repeating: rows.r3[a]), row)
-                    t.row4 = t.row4.addingProduct(Panel(repeating: rows.r4[a]), row)
-                    t.row5 = t.row5.addingProduct(Panel(repeating: rows.r5[a]), row)
+                    accumulate(&t, (rows.r0[a], rows.r1[a], rows.r2[a], rows.r3[a], rows.r4[a], rows.r5[a]),
+                               b.loadVector(as: Panel.self))
                     a += inner.aStep
                     b += inner.bStep
                 }
@@ -66,12 +61,8 @@ extension Gemm {
         let t = convolutionTile(rows: rows, b: b, outer: outer, middle: middle, inner: inner)
         let biasRow = bias.map { columns == nr ? $0.loadVector(as: Panel.self) : $0.loadVector(count: columns, as: Panel.self) }
         for k in 0..<storedRows {
-            var row = GemmTile<Panel>()
-            row.row0 = t[k]
-            if let biasRow {
-                row.row0 = BiasKernels<T>.biased(row.row0, biasRow, rectify: rectify)
-            }
-            store(row, to: c + cOffsets[k], ldc: 0, rows: 1, columns: columns, adding: adding)
+            let row = biasRow.map { BiasKernels<T>.biased(t[k], $0, rectify: rectify) } ?? t[k]
+            store(row, to: c + cOffsets[k], columns: columns, adding: adding)
         }
     }
 }

@@ -71,19 +71,27 @@ enum Gemm<T: VectorKernelScalar> {
         let isPacked = UnsafeMutableBufferPointer<Bool>.allocate(capacity: participants)
         defer { buffers.deallocate(); isPacked.deallocate() }
         let scratch = Unchecked((buffers, isPacked))
+        forEachBlock(of: problem) { block in
+            let parts = rows.map(block.rows)
+            isPacked.initialize(repeating: false)   // Bool is trivial: re-initialising is fine
+            WorkerPool.shared.run(parts: parts.count, threads: threads) { part, participant in
+                let (buffers, isPacked) = scratch.value, packed = buffers + participant * length
+                if !isPacked[participant] {
+                    packB(block.b, depth: block.k, columns: block.n, into: packed)
+                    isPacked[participant] = true
+                }
+                multiplyBlocked(parts[part], packedB: packed)
+            }
+        }
+    }
+
+    /// Calls `body` with each block of `problem` over one packed block of B (`nc` columns, `kc`
+    /// deep; ``GemmProblem/block(columns:depth:)``), columns outer and depth inner.
+    @inline(__always)
+    static func forEachBlock(of problem: GemmProblem<T>, _ body: (GemmProblem<T>) -> Void) {
         for jc in stride(from: 0, to: problem.n, by: nc) {
             for pc in stride(from: 0, to: problem.k, by: kc) {
-                let block = problem.block(columns: jc..<min(problem.n, jc + nc), depth: pc..<min(problem.k, pc + kc))
-                let parts = rows.map(block.rows)
-                isPacked.initialize(repeating: false)   // Bool is trivial: re-initialising is fine
-                WorkerPool.shared.run(parts: parts.count, threads: threads) { part, participant in
-                    let (buffers, isPacked) = scratch.value, packed = buffers + participant * length
-                    if !isPacked[participant] {
-                        packB(block.b, depth: block.k, columns: block.n, into: packed)
-                        isPacked[participant] = true
-                    }
-                    multiplyBlocked(parts[part], packedB: packed)
-                }
+                body(problem.block(columns: jc..<min(problem.n, jc + nc), depth: pc..<min(problem.k, pc + kc)))
             }
         }
     }
@@ -132,21 +140,18 @@ enum Gemm<T: VectorKernelScalar> {
         defer { scratch.deallocate() }
         let packedB = prepacked ?? UnsafePointer(scratch), packedA = scratch + depthBlock * widthBlock
 
-        for jc in stride(from: 0, to: p.n, by: nc) {
-            let width = min(nc, p.n - jc)
-            for pc in stride(from: 0, to: p.k, by: kc) {
-                let depth = min(kc, p.k - pc)
-                if prepacked == nil { packB(p.b.offset(row: pc, column: jc), depth: depth, columns: width, into: scratch) }
-                for ic in stride(from: 0, to: p.m, by: inPlace ? p.m : mc) {
-                    let height = min(inPlace ? p.m : mc, p.m - ic)
-                    let a = p.a.offset(row: ic, column: pc)
-                    let block = Block(packedB: packedB, c: p.c + ic * p.ldc + jc, ldc: p.ldc,
-                                      height: height, width: width, depth: depth, adding: p.accumulate || pc > 0)
-                    if inPlace {
-                        block.multiply(a, panelStride: mr * a.rowStride, edgePanel: packedA)
-                    } else {
-                        block.multiply(packA(a, rows: height, depth: depth, into: packedA), panelStride: mr * depth, edgePanel: nil)
-                    }
+        forEachBlock(of: p) { block in
+            if prepacked == nil { packB(block.b, depth: block.k, columns: block.n, into: scratch) }
+            for ic in stride(from: 0, to: p.m, by: inPlace ? p.m : mc) {
+                let height = min(inPlace ? p.m : mc, p.m - ic)
+                let a = block.a.offset(row: ic, column: 0)
+                let tiles = Block(packedB: packedB, c: block.c + ic * p.ldc, ldc: p.ldc,
+                                  height: height, width: block.n, depth: block.k, adding: block.accumulate)
+                if inPlace {
+                    tiles.multiply(a, panelStride: mr * a.rowStride, edgePanel: packedA)
+                } else {
+                    tiles.multiply(packA(a, rows: height, depth: block.k, into: packedA), panelStride: mr * block.k,
+                                   edgePanel: nil)
                 }
             }
         }

@@ -23,15 +23,21 @@ struct GemmTile<Panel: PanelLanes> {
 }
 
 extension Gemm {
-    /// One step of a tile: row i += A(i, p) · B(p, ·) with A(i, p) at `a[i·rowStride]`.
+    /// One step of a tile: row i += aᵢ · B(p, ·), for the six values a of A's column p.
+    @inline(__always)
+    static func accumulate(_ t: inout GemmTile<Panel>, _ a: (T, T, T, T, T, T), _ row: Panel) {
+        t.row0 = t.row0.addingProduct(Panel(repeating: a.0), row)
+        t.row1 = t.row1.addingProduct(Panel(repeating: a.1), row)
+        t.row2 = t.row2.addingProduct(Panel(repeating: a.2), row)
+        t.row3 = t.row3.addingProduct(Panel(repeating: a.3), row)
+        t.row4 = t.row4.addingProduct(Panel(repeating: a.4), row)
+        t.row5 = t.row5.addingProduct(Panel(repeating: a.5), row)
+    }
+
+    /// ``accumulate(_:_:_:)`` with A(i, p) at `a[i·rowStride]`.
     @inline(__always)
     static func accumulate(_ t: inout GemmTile<Panel>, _ a: UnsafePointer<T>, rowStride: Int, _ row: Panel) {
-        t.row0 = t.row0.addingProduct(Panel(repeating: a[0]), row)
-        t.row1 = t.row1.addingProduct(Panel(repeating: a[rowStride]), row)
-        t.row2 = t.row2.addingProduct(Panel(repeating: a[2 * rowStride]), row)
-        t.row3 = t.row3.addingProduct(Panel(repeating: a[3 * rowStride]), row)
-        t.row4 = t.row4.addingProduct(Panel(repeating: a[4 * rowStride]), row)
-        t.row5 = t.row5.addingProduct(Panel(repeating: a[5 * rowStride]), row)
+        accumulate(&t, (a[0], a[rowStride], a[2 * rowStride], a[3 * rowStride], a[4 * rowStride], a[5 * rowStride]), row)
     }
 
     /// The tile Σₚ A(i, p) B(p, ·) over `depth` steps, with A(i, p) at `a[i·rowStride + p·step]`
@@ -86,13 +92,16 @@ extension Gemm {
     /// Writes (or adds) the first `rows` × `columns` of a tile to C.
     @inline(__always)
     static func store(_ t: GemmTile<Panel>, to c: UnsafeMutablePointer<T>, ldc: Int, rows: Int, columns: Int, adding: Bool) {
-        for i in 0..<rows {
-            let row = c + i * ldc, value = t[i]
-            if columns == nr {
-                row.storeVector(adding ? UnsafePointer(row).loadVector(as: Panel.self) + value : value)
-            } else {
-                for j in 0..<columns { row[j] = adding ? row[j] + value[j] : value[j] }
-            }
+        for i in 0..<rows { store(t[i], to: c + i * ldc, columns: columns, adding: adding) }
+    }
+
+    /// Writes (or adds) the first `columns` lanes of one tile row to `row`.
+    @inline(__always)
+    static func store(_ value: Panel, to row: UnsafeMutablePointer<T>, columns: Int, adding: Bool) {
+        if columns == nr {
+            row.storeVector(adding ? UnsafePointer(row).loadVector(as: Panel.self) + value : value)
+        } else {
+            for j in 0..<columns { row[j] = adding ? row[j] + value[j] : value[j] }
         }
     }
 }
