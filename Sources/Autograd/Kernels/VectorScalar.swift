@@ -9,9 +9,9 @@ import Foundation
 ///
 /// `Panel` is a row of the micro-kernels' register tiles (GEMM, convolution): one `Vector`, or
 /// two when the package is built for AVX-512 (`AUTOGRAD_AVX512`, Package.swift). A tile of six
-/// rows then keeps twelve 512-bit accumulators in flight, more than the FMA units' latency
-/// needs; with six (one `Vector` a row) the GEMM reached about half of a Zen 5 core's 512-bit
-/// peak (Docs/Performance.md, "AVX-512").
+/// rows then keeps twelve independent 512-bit accumulators in flight; with six (one `Vector` a
+/// row) the GEMM reached about half of a Zen 5 core's 512-bit peak (Docs/Performance.md,
+/// "AVX-512").
 protocol VectorKernelScalar: KernelScalar, ElementwiseLanes where Element == Self {
     associatedtype Vector: SIMD & ElementwiseLanes where Vector.Scalar == Self, Vector.Element == Self
     associatedtype Panel: PanelLanes where Panel.Element == Self
