@@ -1,4 +1,5 @@
 import Autograd
+import KernelSupport
 import Foundation
 import Synchronization
 

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// A JSON value of a measurement record.
 enum JSONValue {
@@ -46,6 +47,7 @@ struct Report {
         record.append(("foreign_load", load.map { .rounded($0.foreign, 3) } ?? .null))
         record.append(("own_cpu", load.map { .rounded($0.own, 3) } ?? .null))
         if let placement = load?.placement { record += Self.placementFields(placement) }
+        record.append(("kernel_level", .string(KernelDispatch.level.rawValue)))
         record.append(("cpu", .string(machine.model)))
         record.append(("cpu_mhz", .number(machine.megahertz)))
         print("{" + record.map { "\"\($0.0)\": \($0.1.text)" }.joined(separator: ", ") + "}")

@@ -2,6 +2,7 @@
 // benchmarks in ../shared/peers print theirs (`--json`), so that their summarize.py tables
 // show both. Usage: `swift run -c release bench gemm tiny --threads 2 --json`.
 import Autograd
+import KernelSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import Autograd
 import Foundation
+import KernelSupport
 
 /// One command-line option of an example trainer: `--name VALUE`, `--name=VALUE`, or a flag.
 public struct OptionSpec: Sendable {

@@ -1,5 +1,6 @@
 import Testing
 @testable import Autograd
+import KernelSupport
 
 @Suite("Compiled functions replay exactly what the tape computes")
 struct CompiledFunctionTests {
@@ -55,7 +56,7 @@ struct CompiledFunctionTests {
 
     @Test("large inputs (read in place) and states (copied back in chunks by two threads) replay exactly")
     func largeCopies() {
-        let count = ElementCopy.parallelCount + 7
+        let count = KernelThreads.elementwiseParallelCount + 7
         func step(_ p: [Tensor<Double>], _ data: [Tensor<Double>]) -> (state: [Tensor<Double>], outputs: [Tensor<Double>]) {
             ([p[0] * 0.5 + data[0]], [p[0].sum()])
         }
@@ -150,7 +151,7 @@ struct CompiledFunctionTests {
 
     @Test("every element-wise primitive computes correctly into its own input's buffer, on two threads")
     func inPlaceForEveryElementwisePrimitive() {
-        let count = ElementCopy.parallelCount + 7
+        let count = KernelThreads.elementwiseParallelCount + 7
         let updates: [(Primitive, (Tensor<Double>, Tensor<Double>) -> Tensor<Double>)] = [
             (.add, { $1 + $0 }), (.subtract, { $1 - $0 }), (.negate, { p, _ in -p }), (.scale, { p, _ in p * 0.5 }),
             (.multiply, { $0 * $1 }), (.divide, { $1 / $0 }), (.addScaled, { $0.adding($1, scaledBy: -0.1) }),

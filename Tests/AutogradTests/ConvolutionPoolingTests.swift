@@ -195,8 +195,9 @@ struct ConvolutionPoolingTests {
           arguments: [
               // 33 filters: whole panels of output channels and a partial one; an asymmetric padding (direct kernel).
               ([3, 7, 6, 4], [3, 3, 4, 33], Padding(top: 1, bottom: 0, left: 2, right: 1)),
-              // 5×5 over a panel of channels in and out (16 or 32), odd sizes: the Winograd kernel.
-              ([2, 7, 5, Gemm<Float>.nr], [5, 5, Gemm<Float>.nr, Gemm<Float>.nr], Padding.symmetric(2)),
+              // 5×5 over whole panels of channels in and out (32: two panels of 16, or one of 32 with
+              // AVX-512), odd sizes: the Winograd kernel.
+              ([2, 7, 5, 32], [5, 5, 32, 32], Padding.symmetric(2)),
           ] as [(Shape, Shape, Padding)])
     func fusedBiasMatchesSeparateBias(input: Shape, filter: Shape, padding: Padding) {
         var generator = SeededGenerator(seed: 8)

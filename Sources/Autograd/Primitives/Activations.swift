@@ -1,3 +1,5 @@
+import KernelSupport
+
 // Element-wise activations: sigmoid, tanh, ReLU, leaky ReLU. Derivatives are written with the
 // output where it is cheaper (σ′ = σ(1 − σ), tanh′ = 1 − tanh²), and as differentiable tensor
 // expressions, so that they can be differentiated again. ReLU′ and leaky ReLU′ are piecewise

@@ -1,3 +1,5 @@
+import KernelSupport
+
 // A layer's bias, with or without the ReLU after it, as one primitive: y = x + b or
 // y = relu(x + b), b a vector broadcast along the last axis of x. The same values as
 // `x + b` (broadcast, then add) and `(x + b).relu()`, in one pass over x instead of three.
@@ -15,7 +17,7 @@ extension Tensor {
         }
         let (columns, count) = (bias.elementCount, elementCount)
         let rows = columns == 0 ? 0 : count / columns
-        let kernel = Scalar._kernels.addBias
+        let kernel = Scalar.kernels.addBias
         let forward: Forward<Scalar> = { inputs, output in kernel(inputs.first, inputs.second, output, rows, columns, rectified) }
         let y = Tensor(shape: shape, evaluating: forward, self, bias)
         guard let tape = Tape.recording(self, bias) else { return y }

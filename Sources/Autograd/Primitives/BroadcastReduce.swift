@@ -1,3 +1,5 @@
+import KernelSupport
+
 // Broadcasting and summation: mutual adjoints. `broadcast` stretches axes of size 1 (and adds
 // leading axes) under NumPy rules; its pullback sums over the stretched axes. `sum` reduces to a
 // broadcast-compatible shape; its pullback broadcasts back. Means are scaled sums.
@@ -14,8 +16,8 @@ extension Tensor {
         }
         // Only leading or unit axes added: the same elements, viewed with another shape.
         if target.elementCount == elementCount { return reshaped(to: target) }
-        let source = shape
-        let forward: Forward<Scalar> = { inputs, output in Scalar._kernels.broadcast(inputs.first, source, output, target) }
+        let (source, from, to) = (shape, shape.dimensions, target.dimensions)
+        let forward: Forward<Scalar> = { inputs, output in Scalar.kernels.broadcast(inputs.first, from, output, to) }
         let y = Tensor(shape: target, evaluating: forward, self)
         guard let tape = Tape.recording(self) else { return y }
         return tape.record(.broadcast, y, inputs: self, forward: forward,
@@ -34,8 +36,8 @@ extension Tensor {
         }
         // Only unit axes summed away: the same elements, viewed with another shape.
         if target.elementCount == elementCount { return reshaped(to: target) }
-        let source = shape
-        let forward: Forward<Scalar> = { inputs, output in Scalar._kernels.reduceSum(inputs.first, source, output, target) }
+        let (source, from, to) = (shape, shape.dimensions, target.dimensions)
+        let forward: Forward<Scalar> = { inputs, output in Scalar.kernels.reduceSum(inputs.first, from, output, to) }
         let y = Tensor(shape: target, evaluating: forward, self)
         guard let tape = Tape.recording(self) else { return y }
         return tape.record(.sum, y, inputs: self, forward: forward,

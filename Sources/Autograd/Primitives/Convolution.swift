@@ -1,3 +1,5 @@
+import KernelSupport
+
 // 2-D convolution of NHWC images with HWIO filters, and the checks shared with pooling.
 //
 // conv2d is a cross-correlation, as deep-learning frameworks define it: the filter slides over
@@ -30,6 +32,9 @@ public struct Padding: Hashable, Sendable {
 
     /// No padding: windows lie entirely inside the image.
     public static let valid = Padding(top: 0, bottom: 0, left: 0, right: 0)
+
+    /// The same amounts, as the kernels take them.
+    var margins: Margins { Margins(top: top, bottom: bottom, left: left, right: right) }
 }
 
 /// The 2-D cross-correlation (the deep-learning "convolution", no filter flip) of a batch of
@@ -75,9 +80,9 @@ public func conv2d<Scalar>(
 func biasedConvolution<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>, _ g: ConvolutionGeometry,
                                rectified: Bool) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in
-        Scalar._kernels.convolution(inputs.first, inputs.second, inputs.third, rectified, output, g)
+        Scalar.kernels.convolution(inputs.first, inputs.second, inputs.third, rectified, output, g)
     }
-    let y = Tensor(shape: g.outputShape, evaluating: forward, x, w, b)
+    let y = Tensor(shape: Shape(g.outputShape), evaluating: forward, x, w, b)
     guard let tape = Tape.recording(x, w, b) else { return y }
     let (needsInput, needsFilter, needsBias, biasShape) = (x.isRecorded, w.isRecorded, b.isRecorded, b.shape)
     return tape.record(rectified ? .conv2dBiasRelu : .conv2dBias, y, inputs: x, w, b, forward: forward,
@@ -89,7 +94,7 @@ func biasedConvolution<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Te
         },
         pushforward: { t, output in
             let terms = [t.first.map { convolution($0, w, g) }, t.second.map { convolution(x, $0, g) },
-                         t.third?.broadcast(to: g.outputShape)].compactMap { $0 }
+                         t.third?.broadcast(to: Shape(g.outputShape))].compactMap { $0 }
             let z = terms.dropFirst().reduce(terms[0], +)
             return rectified ? z.reluBackward(input: output) : z
         })
@@ -99,9 +104,9 @@ func biasedConvolution<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Te
 @_specialize(where Scalar == Float)
 func convolution<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: ConvolutionGeometry) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in
-        Scalar._kernels.convolution(inputs.first, inputs.second, nil, false, output, g)
+        Scalar.kernels.convolution(inputs.first, inputs.second, nil, false, output, g)
     }
-    let y = Tensor(shape: g.outputShape, evaluating: forward, x, w)
+    let y = Tensor(shape: Shape(g.outputShape), evaluating: forward, x, w)
     return Tape.recording(x, w)?.recordBilinear(.conv2d, y, x, w, forward, { convolution($0, $1, g) },
         first: { convolutionInputGradient($0, w, g) },
         second: { convolutionFilterGradient(x, $0, g) }) ?? y
@@ -111,9 +116,9 @@ func convolution<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Convolut
 @_specialize(where Scalar == Float)
 func convolutionInputGradient<Scalar>(_ gy: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: ConvolutionGeometry) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in
-        Scalar._kernels.convolutionInputGradient(inputs.first, inputs.second, output, g)
+        Scalar.kernels.convolutionInputGradient(inputs.first, inputs.second, output, g)
     }
-    let gx = Tensor(shape: g.inputShape, evaluating: forward, gy, w)
+    let gx = Tensor(shape: Shape(g.inputShape), evaluating: forward, gy, w)
     return Tape.recording(gy, w)?.recordBilinear(.conv2dInputGradient, gx, gy, w, forward, { convolutionInputGradient($0, $1, g) },
         first: { convolution($0, w, g) },
         second: { convolutionFilterGradient($0, gy, g) }) ?? gx
@@ -123,9 +128,9 @@ func convolutionInputGradient<Scalar>(_ gy: Tensor<Scalar>, _ w: Tensor<Scalar>,
 @_specialize(where Scalar == Float)
 func convolutionFilterGradient<Scalar>(_ x: Tensor<Scalar>, _ gy: Tensor<Scalar>, _ g: ConvolutionGeometry) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in
-        Scalar._kernels.convolutionFilterGradient(inputs.first, inputs.second, output, g)
+        Scalar.kernels.convolutionFilterGradient(inputs.first, inputs.second, output, g)
     }
-    let gw = Tensor(shape: g.filterShape, evaluating: forward, x, gy)
+    let gw = Tensor(shape: Shape(g.filterShape), evaluating: forward, x, gy)
     return Tape.recording(x, gy)?.recordBilinear(.conv2dFilterGradient, gw, x, gy, forward, { convolutionFilterGradient($0, $1, g) },
         first: { convolutionInputGradient(gy, $0, g) },
         second: { convolution(x, $0, g) }) ?? gw
@@ -174,7 +179,7 @@ extension SlidingWindow {
         }
         self.init(batch: input[0], inputHeight: input[1], inputWidth: input[2],
                   windowHeight: size.height, windowWidth: size.width,
-                  strideHeight: strides.height, strideWidth: strides.width, padding: padding)
+                  strideHeight: strides.height, strideWidth: strides.width, padding: padding.margins)
     }
 }
 

@@ -1,3 +1,5 @@
+import KernelSupport
+
 // The fused costs: softmax cross-entropy from logits and the quadratic cost.
 
 /// The softmax cross-entropy of a batch of `logits` (N × K) against integer class `labels`
@@ -42,7 +44,7 @@ public func softmaxCrossEntropy<Scalar>(
     let (rows, classes) = (logits.shape[0], logits.shape[1])
     let batch = Scalar(Swift.max(rows, 1))
     let forward: Forward<Scalar> = { inputs, output in
-        output[0] = Scalar._kernels.crossEntropy(inputs.first, inputs.second, rows, classes) / batch
+        output[0] = Scalar.kernels.crossEntropy(inputs.first, inputs.second, rows, classes) / batch
     }
     let y = Tensor<Scalar>(shape: [], evaluating: forward, logits, targets)
     guard let tape = Tape.recording(logits, targets) else { return y }
@@ -77,7 +79,7 @@ public func quadraticCost<Scalar>(
     }
     let count = prediction.elementCount
     let forward: Forward<Scalar> = { inputs, output in
-        output[0] = Scalar._kernels.squaredDistance(inputs.first, inputs.second, count) / 2
+        output[0] = Scalar.kernels.squaredDistance(inputs.first, inputs.second, count) / 2
     }
     let y = Tensor<Scalar>(shape: [], evaluating: forward, prediction, target)
     guard let tape = Tape.recording(prediction, target) else { return y }

@@ -1,3 +1,5 @@
+import KernelSupport
+
 // Matrix product of two rank-2 tensors, optionally transposing either operand in place.
 // With C = A·B: Ā = C̄·Bᵀ and B̄ = Aᵀ·C̄ (seed 004 (5.8) is the case B = a vector: ∂C/∂W = δ aᵀ);
 // the transposed forms follow by transposing these identities. Pushforward: Ȧ·B + A·Ḃ.
@@ -19,7 +21,7 @@ public func matmul<Scalar>(
                                      file: file, line: line)
     }
     let (lda, ldb) = (a.shape[1], b.shape[1])
-    let gemm = Scalar._kernels.gemm
+    let gemm = Scalar.kernels.gemm
     let forward: Forward<Scalar> = { inputs, output in
         gemm(GemmOperands(m: m, n: n, k: k,
                                           a: inputs.first, lda: lda, transposeA: transposeA,

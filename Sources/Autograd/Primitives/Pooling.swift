@@ -1,3 +1,5 @@
+import KernelSupport
+
 // Max and average pooling over NHWC images, channel by channel, with zero padding.
 //
 // Average pooling is linear: y = A x, where every output is the mean over its whole window,
@@ -25,9 +27,9 @@ public func maxPool2d<Scalar>(
     // The forward rule chooses the winners anew each time it runs (also when a compiled function
     // replays it); the backward steps read the winners of the latest run.
     let forward: Forward<Scalar> = { inputs, output in
-        Scalar._kernels.pool(.maximum(routes: routes.offsets), inputs.first, output, geometry)
+        Scalar.kernels.pool(.maximum(routes: routes.offsets), inputs.first, output, geometry)
     }
-    let y = Tensor(shape: geometry.outputShape, evaluating: forward, input)
+    let y = Tensor(shape: Shape(geometry.outputShape), evaluating: forward, input)
     return Tape.recording(input)?.recordLinear(.maxPool2d, y, input, forward, { gathered($0, along: routes) },
                                                adjoint: { scattered($0, along: routes) }) ?? y
 }
@@ -54,7 +56,7 @@ final class PoolingRoutes: @unchecked Sendable {
     init(geometry: PoolingGeometry) {
         self.geometry = geometry
         // Left unset: the forward rule writes every route, and runs when the output is created.
-        offsets = .allocate(capacity: Swift.max(geometry.outputShape.elementCount, 1))
+        offsets = .allocate(capacity: Swift.max(Shape(geometry.outputShape).elementCount, 1))
     }
 
     deinit { offsets.deallocate() }
@@ -63,8 +65,8 @@ final class PoolingRoutes: @unchecked Sendable {
 /// y = A x, the average pooling.
 @_specialize(where Scalar == Float)
 func averagePooled<Scalar>(_ x: Tensor<Scalar>, _ g: PoolingGeometry) -> Tensor<Scalar> {
-    let forward: Forward<Scalar> = { inputs, output in Scalar._kernels.pool(.average, inputs.first, output, g) }
-    let y = Tensor(shape: g.outputShape, evaluating: forward, x)
+    let forward: Forward<Scalar> = { inputs, output in Scalar.kernels.pool(.average, inputs.first, output, g) }
+    let y = Tensor(shape: Shape(g.outputShape), evaluating: forward, x)
     return Tape.recording(x)?.recordLinear(.avgPool2d, y, x, forward, { averagePooled($0, g) },
                                            adjoint: { averagePoolGradient($0, g) }) ?? y
 }
@@ -72,8 +74,8 @@ func averagePooled<Scalar>(_ x: Tensor<Scalar>, _ g: PoolingGeometry) -> Tensor<
 /// x̄ = Aᵀ ȳ, the cotangent of average pooling's input.
 @_specialize(where Scalar == Float)
 func averagePoolGradient<Scalar>(_ gy: Tensor<Scalar>, _ g: PoolingGeometry) -> Tensor<Scalar> {
-    let forward: Forward<Scalar> = { inputs, output in Scalar._kernels.poolGradient(.average, inputs.first, output, g) }
-    let gx = Tensor(shape: g.inputShape, evaluating: forward, gy)
+    let forward: Forward<Scalar> = { inputs, output in Scalar.kernels.poolGradient(.average, inputs.first, output, g) }
+    let gx = Tensor(shape: Shape(g.inputShape), evaluating: forward, gy)
     return Tape.recording(gy)?.recordLinear(.avgPool2dBackward, gx, gy, forward, { averagePoolGradient($0, g) },
                                             adjoint: { averagePooled($0, g) }) ?? gx
 }
@@ -83,9 +85,9 @@ func averagePoolGradient<Scalar>(_ gy: Tensor<Scalar>, _ g: PoolingGeometry) -> 
 @_specialize(where Scalar == Float)
 func gathered<Scalar>(_ x: Tensor<Scalar>, along routes: PoolingRoutes) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in
-        Scalar._kernels.pool(.gather(routes: routes.offsets), inputs.first, output, routes.geometry)
+        Scalar.kernels.pool(.gather(routes: routes.offsets), inputs.first, output, routes.geometry)
     }
-    let y = Tensor(shape: routes.geometry.outputShape, evaluating: forward, x)
+    let y = Tensor(shape: Shape(routes.geometry.outputShape), evaluating: forward, x)
     return Tape.recording(x)?.recordLinear(.maxPool2d, y, x, forward, { gathered($0, along: routes) },
                                            adjoint: { scattered($0, along: routes) }) ?? y
 }
@@ -94,9 +96,9 @@ func gathered<Scalar>(_ x: Tensor<Scalar>, along routes: PoolingRoutes) -> Tenso
 @_specialize(where Scalar == Float)
 func scattered<Scalar>(_ gy: Tensor<Scalar>, along routes: PoolingRoutes) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in
-        Scalar._kernels.poolGradient(.scatter(routes: routes.offsets), inputs.first, output, routes.geometry)
+        Scalar.kernels.poolGradient(.scatter(routes: routes.offsets), inputs.first, output, routes.geometry)
     }
-    let gx = Tensor(shape: routes.geometry.inputShape, evaluating: forward, gy)
+    let gx = Tensor(shape: Shape(routes.geometry.inputShape), evaluating: forward, gy)
     return Tape.recording(gy)?.recordLinear(.maxPool2dBackward, gx, gy, forward, { scattered($0, along: routes) },
                                             adjoint: { gathered($0, along: routes) }) ?? gx
 }

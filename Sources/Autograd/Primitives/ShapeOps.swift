@@ -1,3 +1,5 @@
+import KernelSupport
+
 // Shape operations: reshape and transpose. Both move elements without arithmetic; their
 // pullbacks apply the inverse movement to the cotangent.
 
@@ -44,7 +46,7 @@ extension Tensor {
         if permutation == Array(0..<rank) { return self }
         let (source, target) = (shape, Shape(permutation.map { shape[$0] }))
         let forward: Forward<Scalar> = { inputs, output in
-            Scalar._kernels.transpose(inputs.first, source, permutation, output)
+            Scalar.kernels.transpose(inputs.first, source.dimensions, permutation, output)
         }
         let y = Tensor(shape: target, evaluating: forward, self)
         guard let tape = Tape.recording(self) else { return y }

@@ -1,3 +1,5 @@
+import KernelSupport
+
 // Softmax and log-softmax along one axis, evaluated stably (the largest entry is subtracted
 // first). With p = softmax(x), the Jacobian is diag(p) − p pᵀ (seed 003 (3.49)), so
 // Jᵀḡ = p ∘ (ḡ − ⟨ḡ, p⟩). For log-softmax, ∂/∂x = I − 1 pᵀ, so Jᵀḡ = ḡ − p Σḡ.
@@ -6,8 +8,8 @@ extension Tensor {
     /// The forward rule of softmax (or log-softmax) along `axis`.
     @_specialize(where Scalar == Float)
     func softmaxForward(axis: Int, logarithmic: Bool) -> Forward<Scalar> {
-        let layout = AxisLayout(shape, axis: axis)
-        return { inputs, output in Scalar._kernels.softmax(inputs.first, output, layout, logarithmic) }
+        let layout = AxisLayout(shape.dimensions, axis: axis)
+        return { inputs, output in Scalar.kernels.softmax(inputs.first, output, layout, logarithmic) }
     }
 
     /// e^x / Σ e^x along `axis` (default: the last).

@@ -1,3 +1,5 @@
+import KernelSupport
+
 /// A function of tensors traced once and then replayed on new data without the tape.
 ///
 /// Tracing records every primitive the function applies (including the backward passes of any

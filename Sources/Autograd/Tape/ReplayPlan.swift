@@ -1,3 +1,5 @@
+import KernelSupport
+
 // The planning half of ``CompiledFunction``: from a traced tape to the steps to replay and the
 // buffers they read and write.
 

@@ -1,3 +1,5 @@
+import KernelSupport
+
 // Forward evaluation through the kernel table, shared by every primitive (not recorded).
 
 extension Tensor {
@@ -17,13 +19,13 @@ extension Tensor {
 
     /// The forward rule applying `operation` to every element of a tensor of `count` elements.
     static func unaryForward(_ operation: UnaryKernel<Scalar>, count: Int) -> Forward<Scalar> {
-        let kernel = Scalar._kernels.unary
+        let kernel = Scalar.kernels.unary
         return { inputs, output in kernel(operation, inputs.first, output, count) }
     }
 
     /// The forward rule combining the elements of two tensors of `count` elements pairwise.
     static func binaryForward(_ operation: BinaryKernel<Scalar>, count: Int) -> Forward<Scalar> {
-        let kernel = Scalar._kernels.binary
+        let kernel = Scalar.kernels.binary
         return { inputs, output in kernel(operation, inputs.first, inputs.second, output, count) }
     }
 

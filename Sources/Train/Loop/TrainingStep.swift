@@ -1,5 +1,6 @@
 import Autograd
 import Layers
+import KernelSupport
 
 /// The loss, outputs and gradient of one training step, and where a NaN or infinity first
 /// appeared if one did.
@@ -45,6 +46,6 @@ extension Module {
 extension Tensor {
     /// Whether no element is NaN or infinite (through the training kernels).
     var isAllFinite: Bool {
-        withUnsafeBufferPointer { Scalar.trainingKernels.allFinite($0.baseAddress!, $0.count) }
+        withUnsafeBufferPointer { Scalar.kernels.allFinite($0.baseAddress!, $0.count) }
     }
 }

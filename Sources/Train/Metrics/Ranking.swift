@@ -1,4 +1,5 @@
 import Autograd
+import KernelSupport
 
 // Classification metrics from scores (logits or probabilities): one row per example, one
 // column per class. The predicted class is the first largest score; the rank of the true label
@@ -61,10 +62,10 @@ func classify<Scalar: TensorScalar>(
             ranks.withUnsafeMutableBufferPointer { r in
                 if let labels {
                     labels.withUnsafeBufferPointer { l in
-                        Scalar.trainingKernels.rank(z.baseAddress!, rows, classes, l.baseAddress, p.baseAddress!, r.baseAddress)
+                        Scalar.kernels.rank(z.baseAddress!, rows, classes, l.baseAddress, p.baseAddress!, r.baseAddress)
                     }
                 } else {
-                    Scalar.trainingKernels.rank(z.baseAddress!, rows, classes, nil, p.baseAddress!, nil)
+                    Scalar.kernels.rank(z.baseAddress!, rows, classes, nil, p.baseAddress!, nil)
                 }
             }
         }

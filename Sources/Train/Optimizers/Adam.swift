@@ -1,5 +1,6 @@
 import Autograd
 import Foundation
+import KernelSupport
 
 /// Adam (Kingma & Ba 2015), with bias correction. At step t = 1, 2, …:
 ///

@@ -1,8 +1,9 @@
 import Autograd
+import KernelSupport
 
 /// The Euclidean norm of all gradients taken together, √(Σ over tensors of Σ g²).
 public func globalNorm<Scalar: TensorScalar>(_ gradients: [Tensor<Scalar>]) -> Double {
-    let kernels = Scalar.trainingKernels
+    let kernels = Scalar.kernels
     let total = gradients.reduce(0.0) { sum, gradient in
         sum + gradient.withUnsafeBufferPointer { kernels.sumOfSquares($0.baseAddress!, $0.count) }
     }

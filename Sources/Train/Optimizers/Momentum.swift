@@ -1,4 +1,5 @@
 import Autograd
+import KernelSupport
 
 /// Stochastic gradient with momentum, the "moving average of current and past gradient
 /// directions" of seed 004 §7.4:

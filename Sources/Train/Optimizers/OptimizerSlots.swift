@@ -1,4 +1,5 @@
 import Autograd
+import KernelSupport
 
 /// The state every optimiser keeps in the same way: per-parameter tensors ("slots", such as a
 /// velocity or Adam's two moments) keyed `<parameter name>.<slot>`, and a step count. It also
@@ -27,7 +28,7 @@ struct OptimizerSlots<Scalar: TensorScalar> {
             fatalError("optimiser update: \(parameters.count) parameters, \(gradients.count) gradients and \(info.count) parameter descriptions must match")
         }
         step += 1
-        let kernels = Scalar.trainingKernels
+        let kernels = Scalar.kernels
         for index in parameters.indices {
             let gradient = gradients[index]
             guard gradient.shape == parameters[index].shape else {

@@ -1,4 +1,5 @@
 import Autograd
+import KernelSupport
 
 /// Plain (stochastic) gradient descent, seed 004 (4.3)/(4.8): p ← p − η g.
 ///
