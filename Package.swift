@@ -67,13 +67,13 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Train", dependencies: ["Layers", "Autograd", "KernelSupport", "CZlib"], swiftSettings: portable),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Layers", "Autograd"], resources: [.copy("Fixtures")]),
-        .target(name: "Trainers", dependencies: ["Train", "Layers", "Autograd", "KernelSupport"], swiftSettings: portable),
+        .target(name: "Trainers", dependencies: ["Train", "Layers", "Autograd", "Kernels", "KernelSupport"], swiftSettings: portable),
         .executableTarget(name: "netbp", dependencies: ["Trainers"], swiftSettings: portable),
         .executableTarget(name: "mlp", dependencies: ["Trainers"], swiftSettings: portable),
         .executableTarget(name: "cnn", dependencies: ["Trainers"], swiftSettings: portable),
         .testTarget(name: "TrainersTests", dependencies: ["netbp", "mlp", "cnn"]),
         .executableTarget(name: "Bench", dependencies: ["Autograd", "Train", "Kernels", "KernelSupport"],
-                          exclude: ["tiny_mlp_problem.py"], swiftSettings: portable),
+                          swiftSettings: portable),
     ],
     swiftLanguageModes: [.v6]
 )

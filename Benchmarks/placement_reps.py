@@ -12,7 +12,7 @@ both probes agree. The peer's step is built by its own script in ../shared/peers
 second of steps, synchronised at the end of the rep). Ours is `bench mlp --reps 1`, whose JSON
 line carries the probes taken just before and after its one timed rep.
 
-    python3 Benchmarks/placement_reps.py --rounds 10 --out Docs/measurements/mlp-placement.jsonl
+    python3 Benchmarks/placement_reps.py --rounds 10 --out Benchmarks/results/mlp-placement.jsonl
 
 Each round runs --peer-reps reps of the peer, then --our-runs runs of `bench mlp`. Run from the
 package root after `swift build -c release`, with the peers' virtual environment installed by

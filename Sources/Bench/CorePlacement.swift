@@ -1,17 +1,17 @@
 import Autograd
-import KernelSupport
 import Foundation
+import KernelSupport
 import Synchronization
 
 /// Where the host has put our first two CPUs, read off the time a cache line takes to go from
 /// one to the other and back.
 ///
-/// On the 2-vCPU cloud machines we measure on, that round trip is bimodal: about 55–110 ns when
-/// the two vCPUs run on cores that share an L3 cache (one CCX of an AMD EPYC), about 310–365 ns
-/// when they run on different ones, and the host switches between the two every few seconds.
-/// In the split placement every value one thread writes and the other reads crosses between
-/// L3 caches, and the MLP benchmark loses 25–40 % of its speed (Docs/Performance.md). So
-/// every measurement records the placement before and after it.
+/// On 2-vCPU cloud machines that round trip can be bimodal: short when the two vCPUs run on
+/// cores that share an L3 cache (one CCX of an AMD EPYC), three or more times longer when they
+/// run on different ones, and the host may switch between the two every few seconds. In the
+/// split placement every value one thread writes and the other reads crosses between L3
+/// caches, and training steps lose much of their speed (Benchmarks/results/HISTORY.md, "Core
+/// placement"). So every measurement records the placement before and after it.
 struct CorePlacement {
     /// Round trips above this many nanoseconds mean the two CPUs do not share an L3 cache.
     static let splitThreshold = 200.0

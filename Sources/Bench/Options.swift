@@ -50,7 +50,7 @@ struct BenchOptions {
           --steps S          tiny: SGD steps per repetition (default 100000)
           --warmup-steps W   tiny: untimed steps first (default 2000)
           --problem FILE     tiny: initial weights, data and sample order written by
-                             Sources/Bench/tiny_mlp_problem.py (the peers' exact run)
+                             Benchmarks/tiny_mlp_problem.py (the peers' exact run)
           --batch a,b,...    cnn: batch sizes (default 32,128); mlp: (default 64,256)
           --mode train|infer cnn: training steps or forward passes (default both)
           --tag TEXT         copied into every JSON line

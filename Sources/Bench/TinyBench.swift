@@ -96,7 +96,7 @@ enum TinyBench {
         }
         let problem: Problem
         do { problem = try JSONDecoder().decode(Problem.self, from: data) } catch {
-            throw ProblemError(description: "\(path) is not a problem written by Sources/Bench/tiny_mlp_problem.py: \(error)")
+            throw ProblemError(description: "\(path) is not a problem written by Benchmarks/tiny_mlp_problem.py: \(error)")
         }
         let shapes = zip(layerSizes, layerSizes.dropFirst()).map { [$1, $0] }
         guard problem.weights.map({ [$0.count, $0.first?.count ?? 0] }) == shapes,

@@ -3,8 +3,8 @@
 /// with blends, bit casts, integer shifts). No lane loops, no `clamped`, no int/float vector
 /// conversions: those compile to per-lane code.
 ///
-/// Accuracy against the `Double` C library is measured by `bench accuracy` and listed in
-/// Docs/Performance.md; the kernel tests bound it.
+/// Accuracy against the `Double` C library is measured by `bench accuracy`; the kernel tests
+/// bound it.
 enum FloatVectorMath {
     typealias Vector = SIMD16<Float>
     typealias Bits = SIMD16<Int32>

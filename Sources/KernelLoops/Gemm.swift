@@ -7,8 +7,8 @@ import KernelSupport
 /// otherwise (a transposed A). The macro-kernel walks C row panel by row panel: a panel of `mr`
 /// rows of A (`kc` long) stays in L1 while the micro-kernel sweeps B's panels along the row,
 /// so C is written sequentially. (The classic order, B's panel in L1 and A's panels streaming,
-/// measured 10–30% slower here at n ≥ 1024: it walks C down columns, whose tiles miss without
-/// the prefetch instructions Swift cannot issue.)
+/// was slower at n ≥ 1024: it walks C down columns, whose tiles miss without the prefetch
+/// instructions Swift cannot issue.)
 ///
 /// Tiny products (m·n·k ≤ ``smallVolume``) take a plain FMA loop, without allocation; A·Bᵀ with
 /// at most 16 columns takes dot products of rows (GemmDots.swift).
@@ -65,7 +65,7 @@ enum Gemm<T: VectorKernelScalar> {
         // Row bands all read the whole of B. Block by block, each thread packs it once, into a
         // buffer of its own, for all the bands it runs. (One packing shared by the threads is
         // read across cores, which is slow when the host runs them on cores with separate L3
-        // caches; Docs/Performance.md.)
+        // caches.)
         let rows = WorkerPool.guidedChunks(of: problem.m, granularity: mr, threads: threads)
         let participants = min(threads, WorkerPool.shared.threadLimit)
         let length = min(kc, problem.k) * min(nc, roundedUp(problem.n, nr))
@@ -100,11 +100,10 @@ enum Gemm<T: VectorKernelScalar> {
 
     /// Whether ``bands(of:threads:)`` cuts `problem` into row bands: when C is taller than wide,
     /// or when A is at least as large as a packed B block (4 MiB of `Float`). Each column band
-    /// reads the whole of A, and an A that large comes from L3 or memory each time: on 2 threads
-    /// the row bands reached 209–211 GFLOP/s at n = 2048 against 185–193, and 171–202 against
-    /// 126–176 at n = 1024 (a busy stretch). Column bands otherwise: each thread then packs only
-    /// its share of B, as fast or ahead while A stays in cache (n = 768, and the MLP's
-    /// 256 × 784 · 784 × 256).
+    /// reads the whole of A, and an A that large comes from L3 or memory each time, so row bands
+    /// measured faster there (n = 1024 and 2048 on 2 threads). Column bands otherwise: each
+    /// thread then packs only its share of B, as fast or ahead while A stays in cache (n = 768,
+    /// and the MLP's 256 × 784 · 784 × 256).
     static func splitsByRows(_ problem: GemmProblem<T>) -> Bool {
         problem.m > problem.n || problem.m * problem.k >= kc * nc
     }

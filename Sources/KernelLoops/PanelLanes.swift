@@ -3,7 +3,7 @@
 ///
 /// `Float`'s panel is one `SIMD16<Float>`, or a ``FloatPanelPair`` of two with AVX-512. (The
 /// standard library's `SIMD32<Float>` is no substitute: its arithmetic compiles to loops over
-/// lanes, 0.4 GFLOP/s in the GEMM.)
+/// lanes, a few hundred times slower in the GEMM.)
 protocol PanelLanes: ElementwiseLanes {
     /// Lanes in a panel.
     static var scalarCount: Int { get }

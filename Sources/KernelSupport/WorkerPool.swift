@@ -14,9 +14,9 @@ import Glibc
 ///
 /// An idle worker spins briefly, then yields its CPU, then sleeps on a condition variable, so a
 /// fork/join costs a fraction of a microsecond while work keeps coming and nothing once it stops.
-/// Dispatch's `concurrentPerform` wakes workers too slowly for kernels under about 200 µs on
-/// these machines (Docs/Performance.md). Nested and concurrent use are safe: each fork/join has
-/// its own job, and a worker busy elsewhere simply does not take part.
+/// Dispatch's `concurrentPerform` wakes workers too slowly for kernels under about 200 µs.
+/// Nested and concurrent use are safe: each fork/join has its own job, and a worker busy
+/// elsewhere simply does not take part.
 package final class WorkerPool: Sendable {
     /// The pool shared by every kernel; its threads start on first use.
     package static let shared = WorkerPool(cpus: availableCPUs)

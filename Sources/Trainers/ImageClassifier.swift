@@ -1,5 +1,6 @@
 import Autograd
 import Foundation
+import Kernels
 import Layers
 import Train
 
@@ -40,7 +41,7 @@ struct ImageClassifierRun {
         if let checkpointPath { callbacks.append(CheckpointEveryEpoch(path: checkpointPath)) }
 
         let remaining = max(0, epochs - trainer.epochsCompleted)
-        log("\(name): \(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test images; \(trainer.model.parameterCount) parameters; \(remaining) epochs of batches of \(batchSize) on \(ComputeThreads.current) thread(s)")
+        log("\(name): \(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test images; \(trainer.model.parameterCount) parameters; \(remaining) epochs of batches of \(batchSize) on \(ComputeThreads.current) thread(s), \(KernelDispatch.level.summary) kernels")
         let start = Date()
         let history = try trainer.fit(training: data.training, validation: data.validation, epochs: remaining,
                                       batchSize: batchSize, callbacks: callbacks)

@@ -1,5 +1,6 @@
 import Autograd
 import Foundation
+import Kernels
 import Train
 
 /// The options the `mlp` and `cnn` trainers share.
@@ -53,7 +54,8 @@ struct ImageTrainerSettings {
         guard json else { return }
         var fields: [String: Any] = [
             "trainer": trainer, "framework": "swift", "dataset": dataset.rawValue, "recipe": recipe, "epochs": epochs,
-            "batch": batchSize, "threads": threads, "seed": seed, "train_images": trainingImages,
+            "batch": batchSize, "threads": threads, "kernel_level": KernelDispatch.level.rawValue, "seed": seed,
+            "train_images": trainingImages,
             "test_accuracy": result.testAccuracy, "train_seconds": result.trainingSeconds,
             "images_per_second": result.imagesPerSecond, "seconds": seconds,
         ]

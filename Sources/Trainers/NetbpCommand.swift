@@ -1,5 +1,6 @@
 import Autograd
 import Foundation
+import Kernels
 
 extension Netbp {
     /// The command-line options of the `netbp` executable.
@@ -38,6 +39,7 @@ extension Netbp {
                 let fields: [String: Any] = [
                     "trainer": "netbp", "seed": options.seed, "steps": options.steps, "inputs": options.inputSize,
                     "sampling": options.withReplacement ? "replacement" : "epochs", "threads": threads,
+                    "kernel_level": KernelDispatch.level.rawValue,
                     "initial_scaled_cost": result.initialScaledCost, "final_scaled_cost": result.finalScaledCost,
                     "correct": result.correctCount, "operations_per_step": result.operationsPerStep,
                     "seconds": result.seconds,

@@ -183,6 +183,20 @@ struct KernelElementwiseTests {
         }
     }
 
+    @Test("every level gives the baseline's bits: the same formulas on vectors of the same width",
+          arguments: runnableLevels)
+    func sameBitsAtEveryLevel(_ level: KernelLevel) {
+        let x: [Float] = seededValues(2 * Float.Vector.scalarCount + 5, in: -20..<20, seed: 21)
+        let positive = x.map { abs($0) + 1e-3 }
+        let unary: [(UnaryKernel<Float>, [Float])] = [(.exp, x), (.log, positive), (.sigmoid, x), (.tanh, x),
+                                                      (.leakyRelu(slope: 0.1), x)]
+        for (operation, input) in unary {
+            let here = applying(level.table(Float.self).unary, operation, to: input)
+            let baseline = applying(KernelLevel.baseline.table(Float.self).unary, operation, to: input)
+            #expect(here.map(\.bitPattern) == baseline.map(\.bitPattern), "\(operation)")
+        }
+    }
+
     @Test("large arrays split over threads give the same elements as one thread", arguments: runnableLevels)
     func parallelChunks(_ level: KernelLevel) {
         let count = KernelThreads.elementwiseParallelCount + 21

@@ -35,7 +35,7 @@ extension Tensor {
     /// This tensor as a cotangent ḡ through the sigmoid whose output is σ: ḡ ∘ σ(1 − σ), in one
     /// pass. Pullback: (ū ∘ σ(1 − σ), ū ∘ ḡ ∘ (1 − 2σ)); pushforward: ġ ∘ σ(1 − σ) + ḡ ∘ (1 − 2σ) ∘ σ̇.
     @_specialize(where Scalar == Float)
-    public func sigmoidBackward(output: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+    func sigmoidBackward(output: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         activationBackward(.sigmoidBackward, .sigmoidBackward, output: output, file: file, line: line) { g, s in
             g * (1 - 2 * s)
         }
@@ -44,7 +44,7 @@ extension Tensor {
     /// This tensor as a cotangent ḡ through tanh whose output is t: ḡ ∘ (1 − t²), in one pass.
     /// Pullback: (ū ∘ (1 − t²), −2 ū ∘ ḡ ∘ t); pushforward: ġ ∘ (1 − t²) − 2 ḡ ∘ t ∘ ṫ.
     @_specialize(where Scalar == Float)
-    public func tanhBackward(output: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+    func tanhBackward(output: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         activationBackward(.tanhBackward, .tanhBackward, output: output, file: file, line: line) { g, t in
             g * t * -2
         }
@@ -101,7 +101,7 @@ extension Tensor {
     /// pass instead of ReLU′(x) and a product. Linear in ḡ, piecewise constant in x.
     /// Pullback: (ū ∘ 1[x > 0], 0); pushforward: ġ ∘ 1[x > 0].
     @_specialize(where Scalar == Float)
-    public func reluBackward(input: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+    func reluBackward(input: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         guard shape == input.shape else {
             Tensor.shapeMismatch("reluBackward", shape, input.shape, "differ (cotangent and input)", file: file, line: line)
         }
@@ -117,7 +117,7 @@ extension Tensor {
     /// seeds define ReLU′). Piecewise constant, so its own derivative is zero. Recorded, so that a
     /// compiled function recomputes it from new data.
     @_specialize(where Scalar == Float)
-    public func leakyReluDerivative(slope: Scalar) -> Tensor {
+    func leakyReluDerivative(slope: Scalar) -> Tensor {
         let forward = Tensor.unaryForward(.leakyReluDerivative(slope: slope), count: elementCount)
         let y = Tensor(shape: shape, evaluating: forward, self)
         guard let tape = Tape.recording(self) else { return y }

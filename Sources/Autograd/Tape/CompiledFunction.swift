@@ -29,7 +29,7 @@ public final class CompiledFunction<Scalar: TensorScalar> {
     private final class Step {
         let forward: Forward<Scalar>
         /// Unchecked: a dynamic exclusivity check at each read nearly doubled netbp's compiled
-        /// step (Docs/Performance.md); `run` writes it only before its replay loop reads it.
+        /// step; `run` writes it only before its replay loop reads it.
         @exclusivity(unchecked) private(set) var inputs: ForwardInputs<Scalar>
         let output: UnsafeMutablePointer<Scalar>
 

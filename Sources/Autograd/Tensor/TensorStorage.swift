@@ -2,10 +2,9 @@
 /// storage until one of them writes (copy-on-write).
 ///
 /// The elements start on a 64-byte boundary (a cache line: a vector of 16 `Float`s never
-/// straddles two), and those of large tensors on a 4 KiB boundary (a 1-thread GEMM at n = 1024
-/// then ran at 99–106 GFLOP/s in six runs, against 88–104 before; Docs/Performance.md). A
-/// `ManagedBuffer` places its elements 8 bytes past a 16-byte boundary; the allocation holds
-/// enough spare elements to move them.
+/// straddles two), and those of large tensors on a 4 KiB boundary (large products measured
+/// steadier and faster so). A `ManagedBuffer` places its elements 8 bytes past a 16-byte
+/// boundary; the allocation holds enough spare elements to move them.
 final class TensorStorage<Scalar: TensorScalar>: ManagedBuffer<TensorStorageHeader, Scalar> {
     /// Tensors of at least this many bytes are aligned to a page rather than a cache line.
     static var pageAlignedBytes: Int { 65_536 }
