@@ -28,22 +28,20 @@ public final class CompiledFunction<Scalar: TensorScalar> {
     /// structs is retained and released around every call (17 % of the netbp step).
     private final class Step {
         let forward: Forward<Scalar>
-        /// Unchecked: a dynamic exclusivity check at each read nearly doubled netbp's compiled
-        /// step; `run` writes it only before its replay loop reads it.
-        @exclusivity(unchecked) private(set) var inputs: ForwardInputs<Scalar>
+        /// Where the operands are, one pointer each; `run` rebinds those that read an input.
+        let operands: UnsafeMutablePointer<UnsafeRawPointer>
         let output: UnsafeMutablePointer<Scalar>
-
-        init(forward: @escaping Forward<Scalar>, inputs: ForwardInputs<Scalar>, output: UnsafeMutablePointer<Scalar>) {
-            (self.forward, self.inputs, self.output) = (forward, inputs, output)
+        init(forward: @escaping Forward<Scalar>, operands: [UnsafeMutablePointer<Scalar>], output: UnsafeMutablePointer<Scalar>) {
+            self.operands = .allocate(capacity: Swift.max(operands.count, 1))
+            self.operands.initialize(from: operands.map { UnsafeRawPointer($0) }, count: operands.count)
+            (self.forward, self.output) = (forward, output)
         }
-
-        /// Makes operand `operand` (0, 1 or 2) read `pointer`.
-        func rebind(operand: Int, to pointer: UnsafePointer<Scalar>) {
-            inputs = ForwardInputs(first: operand == 0 ? pointer : inputs.first, second: operand == 1 ? pointer : inputs.second,
-                                   third: operand == 2 ? pointer : inputs.third)
-        }
+        deinit { operands.deallocate() }
+        /// The forward rule's view of the operands.
+        var inputs: ForwardInputs<Scalar> { ForwardInputs(pointers: operands) }
+        /// Makes operand `operand` read `pointer`.
+        func rebind(operand: Int, to pointer: UnsafePointer<Scalar>) { operands[operand] = UnsafeRawPointer(pointer) }
     }
-
     private struct Slot {
         let pointer: UnsafeMutablePointer<Scalar>
         let shape: Shape
@@ -107,10 +105,7 @@ public final class CompiledFunction<Scalar: TensorScalar> {
         }
         func slot(_ value: Int) -> Slot { Slot(pointer: plan.pointer(of: value), shape: plan.shape(of: value)) }
         steps = plan.steps.map { step in
-            Step(forward: step.forward,
-                 inputs: ForwardInputs(first: plan.pointer(of: step.inputs[0]), second: plan.pointer(of: step.inputs[1]),
-                                       third: plan.pointer(of: step.inputs[2])),
-                 output: plan.pointer(of: step.output))
+            Step(forward: step.forward, operands: step.inputs.map(plan.pointer(of:)), output: plan.pointer(of: step.output))
         }
         state = plan.stateValues.map(slot)
         var readers = [[(step: Step, operand: Int)]](repeating: [], count: plan.inputValues.count)

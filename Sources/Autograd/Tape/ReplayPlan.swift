@@ -64,7 +64,7 @@ struct ReplayPlan<Scalar: TensorScalar> {
         while let value = pending.popLast() {
             guard !needed[value] else { continue }
             needed[value] = true
-            for slot in 0..<3 where entries[value].input(slot) >= 0 { pending.append(entries[value].input(slot)) }
+            for input in entries[value].inputs where input.index >= 0 { pending.append(input.index) }
         }
 
         // Each needed value's root: the value whose buffer it lives in (aliases share).
@@ -74,13 +74,13 @@ struct ReplayPlan<Scalar: TensorScalar> {
         for value in entries.indices where needed[value] {
             let entry = entries[value]
             shapes[value] = entry.output.shape
-            if entry.forward == nil, entry.input(0) >= 0 {
-                root[value] = root[entry.input(0)]
+            if entry.forward == nil, let source = entry.inputs.first?.index, source >= 0 {
+                root[value] = root[source]
             } else {
                 root[value] = value
             }
-            for slot in 0..<3 where entry.input(slot) >= 0 {
-                lastUse[root[entry.input(slot)]] = max(lastUse[root[entry.input(slot)]] ?? 0, value)
+            for input in entry.inputs where input.index >= 0 {
+                lastUse[root[input.index]] = max(lastUse[root[input.index]] ?? 0, value)
             }
         }
         let resultRoots = Set(resultValues.filter { $0 >= 0 }.map { root[$0] })
@@ -126,17 +126,7 @@ struct ReplayPlan<Scalar: TensorScalar> {
                 bufferOfValue[value] = buffer
                 continue
             }
-            var operands = [Int]()
-            let arguments = [entry.arguments.0, entry.arguments.1, entry.arguments.2]
-            for slot in 0..<3 {
-                if entry.input(slot) >= 0 {
-                    operands.append(entry.input(slot))
-                } else if let argument = arguments[slot] {
-                    operands.append(constant(argument))
-                } else {
-                    operands.append(operands[0])
-                }
-            }
+            let operands = entry.inputs.map { $0.index >= 0 ? $0.index : constant($0.value) }
             bufferOfValue[value] = inPlace[value].map { bufferOfValue[$0]! }
                 ?? allocate(entry.output.elementCount, until: lastUse[value] ?? value, after: value)
             steps.append(PlannedStep(forward: forward, inputs: operands, output: value))
@@ -177,7 +167,7 @@ struct ReplayPlan<Scalar: TensorScalar> {
             let entry = entries[new]
             guard entry.forward != nil, entry.primitive.isElementwise, resultValues.count(where: { $0 == new }) == 1,
                   !resultRoots.contains(old), lastUse[old] == new,
-                  (0..<3).contains(where: { entry.input($0) >= 0 && root[entry.input($0)] == old })
+                  entry.inputs.contains(where: { $0.index >= 0 && root[$0.index] == old })
             else { continue }
             updates[new] = old
         }

@@ -4,42 +4,6 @@ struct TapeNode<Scalar: TensorScalar> {
     let index: Int
 }
 
-/// The cotangents (or tangents) of a primitive's inputs, in input order; nil means zero.
-public struct Tangents<Scalar: TensorScalar> {
-    var first: Tensor<Scalar>?
-    var second: Tensor<Scalar>?
-    var third: Tensor<Scalar>?
-
-    /// Tangents for up to three inputs.
-    init(_ first: Tensor<Scalar>?, _ second: Tensor<Scalar>? = nil, _ third: Tensor<Scalar>? = nil) {
-        (self.first, self.second, self.third) = (first, second, third)
-    }
-
-    subscript(slot: Int) -> Tensor<Scalar>? {
-        switch slot {
-        case 0: first
-        case 1: second
-        default: third
-        }
-    }
-}
-
-/// Pointers to the elements of a primitive's inputs, in input order (unused slots repeat the first).
-struct ForwardInputs<Scalar: TensorScalar> {
-    let first: UnsafePointer<Scalar>
-    let second: UnsafePointer<Scalar>
-    let third: UnsafePointer<Scalar>
-}
-
-/// A primitive's forward rule on raw elements. It is kept on the tape, so that a traced function
-/// can be replayed on new data without the tape (see ``CompiledFunction``).
-typealias Forward<Scalar: TensorScalar> = (_ inputs: ForwardInputs<Scalar>, _ output: UnsafeMutablePointer<Scalar>) -> Void
-
-/// A primitive's pullback: the output cotangent and the (recorded) output give the input cotangents.
-typealias Pullback<Scalar: TensorScalar> = (_ cotangent: Tensor<Scalar>, _ output: Tensor<Scalar>) -> Tangents<Scalar>
-/// A primitive's pushforward: the input tangents (nil = zero) and the output give the output tangent.
-typealias Pushforward<Scalar: TensorScalar> = (_ tangents: Tangents<Scalar>, _ output: Tensor<Scalar>) -> Tensor<Scalar>
-
 /// The record of one recording scope: every primitive applied to recorded tensors, in order.
 ///
 /// Entries are appended in evaluation order, so the tape is already topologically sorted:
@@ -47,12 +11,18 @@ typealias Pushforward<Scalar: TensorScalar> = (_ tangents: Tangents<Scalar>, _ o
 /// share the tape of the outermost one; pullbacks run while an outer scope is open are recorded
 /// too, which gives derivatives of derivatives.
 final class Tape<Scalar: TensorScalar> {
+    /// One input of a recorded primitive.
+    struct Input {
+        /// Its tape index (−1: a constant input).
+        let index: Int
+        /// Its value (not recorded): constants among the inputs are needed to replay `forward`.
+        let value: Tensor<Scalar>
+    }
+
     struct Entry {
         let primitive: Primitive
-        /// Tape indices of the inputs (−1: a constant input).
-        let inputs: (Int, Int, Int)
-        /// The input values (not recorded): constants among them are needed to replay `forward`.
-        let arguments: (Tensor<Scalar>?, Tensor<Scalar>?, Tensor<Scalar>?)
+        /// The inputs, in order (none for a variable).
+        let inputs: InlineList<Input>
         /// The forward value (not recorded).
         let output: Tensor<Scalar>
         /// How to compute `output` from the inputs; nil when the output is the first input's
@@ -60,14 +30,6 @@ final class Tape<Scalar: TensorScalar> {
         let forward: Forward<Scalar>?
         let pullback: Pullback<Scalar>?
         let pushforward: Pushforward<Scalar>?
-
-        func input(_ slot: Int) -> Int {
-            switch slot {
-            case 0: inputs.0
-            case 1: inputs.1
-            default: inputs.2
-            }
-        }
     }
 
     private(set) var entries: [Entry] = []
@@ -84,21 +46,48 @@ final class Tape<Scalar: TensorScalar> {
         return nil
     }
 
-    /// Appends an entry for `output` and returns it as a recorded tensor.
+    /// The recording tape shared by `inputs`, if any of them is recorded.
+    static func recording(_ inputs: [Tensor<Scalar>]) -> Tape? {
+        inputs.lazy.compactMap { $0.node?.tape }.first { $0.isRecording }
+    }
+
+    /// Appends an entry for `output`, a primitive of one to three inputs, and returns it as a
+    /// recorded tensor.
     func record(
         _ primitive: Primitive, _ output: Tensor<Scalar>,
         inputs a: Tensor<Scalar>, _ b: Tensor<Scalar>? = nil, _ c: Tensor<Scalar>? = nil,
         forward: Forward<Scalar>?,
         pullback: @escaping Pullback<Scalar>, pushforward: @escaping Pushforward<Scalar>
     ) -> Tensor<Scalar> {
-        func index(_ tensor: Tensor<Scalar>?) -> Int {
-            guard let node = tensor?.node, node.tape === self else { return -1 }
-            return node.index
-        }
-        entries.append(Entry(primitive: primitive, inputs: (index(a), index(b), index(c)),
-                             arguments: (a.detached, b?.detached, c?.detached), output: output.detached,
-                             forward: forward, pullback: pullback, pushforward: pushforward))
-        return Tensor(shape: output.shape, storage: output.storage, node: TapeNode(tape: self, index: entries.count - 1))
+        precondition(b != nil || c == nil, "\(primitive): a third input without a second")
+        var inputs = InlineList<Input>()
+        inputs.append(input(a))
+        if let b { inputs.append(input(b)) }
+        if let c { inputs.append(input(c)) }
+        return append(Entry(primitive: primitive, inputs: inputs, output: output.detached,
+                            forward: forward, pullback: pullback, pushforward: pushforward))
+    }
+
+    /// Appends an entry for `output`, a primitive of any number of `inputs`, and returns it as a
+    /// recorded tensor.
+    func record(
+        _ primitive: Primitive, _ output: Tensor<Scalar>, inputs: [Tensor<Scalar>], forward: Forward<Scalar>?,
+        pullback: @escaping Pullback<Scalar>, pushforward: @escaping Pushforward<Scalar>
+    ) -> Tensor<Scalar> {
+        append(Entry(primitive: primitive, inputs: InlineList(inputs.lazy.map(input)), output: output.detached,
+                     forward: forward, pullback: pullback, pushforward: pushforward))
+    }
+
+    /// `tensor` as an input of an entry: its index on this tape, or −1 for a constant.
+    private func input(_ tensor: Tensor<Scalar>) -> Input {
+        guard let node = tensor.node, node.tape === self else { return Input(index: -1, value: tensor.detached) }
+        return Input(index: node.index, value: tensor.detached)
+    }
+
+    /// Appends `entry` and returns its output as a recorded tensor.
+    private func append(_ entry: Entry) -> Tensor<Scalar> {
+        entries.append(entry)
+        return recordedOutput(entries.count - 1)
     }
 
     /// Starts differentiation at `value`: a new variable entry. A value already recorded on
@@ -110,9 +99,8 @@ final class Tape<Scalar: TensorScalar> {
                           pullback: { cotangent, _ in Tangents(cotangent) },
                           pushforward: { t, _ in t.first! })
         }
-        entries.append(Entry(primitive: .variable, inputs: (-1, -1, -1), arguments: (nil, nil, nil),
-                             output: value.detached, forward: nil, pullback: nil, pushforward: nil))
-        return Tensor(shape: value.shape, storage: value.storage, node: TapeNode(tape: self, index: entries.count - 1))
+        return append(Entry(primitive: .variable, inputs: InlineList(), output: value.detached,
+                            forward: nil, pullback: nil, pushforward: nil))
     }
 
     /// The recorded tensor of entry `index`.
@@ -145,8 +133,8 @@ final class Tape<Scalar: TensorScalar> {
             guard let cotangent = cotangents[index - start], let pullback = entries[index].pullback else { continue }
             let entry = entries[index]
             let inputCotangents = pullback(cotangent, recordedOutput(index))
-            for slot in 0..<3 {
-                let input = entry.input(slot)
+            for slot in entry.inputs.indices {
+                let input = entry.inputs[slot].index
                 guard input >= start, let contribution = inputCotangents[slot] else { continue }
                 assert(contribution.shape == entries[input].output.shape,
                        "\(entry.primitive) pullback: cotangent shape \(contribution.shape) for input of shape \(entries[input].output.shape)")
@@ -177,12 +165,8 @@ final class Tape<Scalar: TensorScalar> {
         for index in start...end {
             let entry = entries[index]
             guard let pushforward = entry.pushforward else { continue }
-            func tangent(_ slot: Int) -> Tensor<Scalar>? {
-                let input = entry.input(slot)
-                return input >= start ? known[input - start] : nil
-            }
-            let inputTangents = Tangents(tangent(0), tangent(1), tangent(2))
-            guard inputTangents.first != nil || inputTangents.second != nil || inputTangents.third != nil else { continue }
+            let inputTangents = Tangents(entry.inputs.lazy.map { $0.index >= start ? known[$0.index - start] : nil })
+            guard !inputTangents.areAllZero else { continue }
             known[index - start] = pushforward(inputTangents, recordedOutput(index))
         }
         return known[end - start]

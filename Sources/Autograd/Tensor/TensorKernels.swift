@@ -3,15 +3,27 @@ import KernelSupport
 // Forward evaluation through the kernel table, shared by every primitive (not recorded).
 
 extension Tensor {
-    /// A tensor of `shape` computed by `forward` from the elements of up to three inputs.
+    /// A tensor of `shape` computed by `forward` from the elements of one to three inputs.
     init(shape: Shape, evaluating forward: Forward<Scalar>, _ a: Tensor, _ b: Tensor? = nil, _ c: Tensor? = nil) {
         self.init(shape: shape) { output in
-            a.withUnsafeBufferPointer { first in
-                (b ?? a).withUnsafeBufferPointer { second in
-                    (c ?? a).withUnsafeBufferPointer { third in
-                        forward(ForwardInputs(first: first.baseAddress!, second: second.baseAddress!, third: third.baseAddress!),
-                                output.baseAddress!)
-                    }
+            withUnsafeTemporaryAllocation(of: UnsafeRawPointer.self, capacity: 3) { pointers in
+                pointers[0] = a.storage.rawElements
+                pointers[1] = (b ?? a).storage.rawElements
+                pointers[2] = (c ?? a).storage.rawElements
+                withExtendedLifetime((a, b, c)) {
+                    forward(ForwardInputs(pointers: UnsafePointer(pointers.baseAddress!)), output.baseAddress!)
+                }
+            }
+        }
+    }
+
+    /// A tensor of `shape` computed by `forward` from the elements of any number of `inputs`.
+    init(shape: Shape, evaluating forward: Forward<Scalar>, inputs: [Tensor]) {
+        self.init(shape: shape) { output in
+            withUnsafeTemporaryAllocation(of: UnsafeRawPointer.self, capacity: Swift.max(inputs.count, 1)) { pointers in
+                for (slot, input) in inputs.enumerated() { pointers[slot] = input.storage.rawElements }
+                withExtendedLifetime(inputs) {
+                    forward(ForwardInputs(pointers: UnsafePointer(pointers.baseAddress!)), output.baseAddress!)
                 }
             }
         }

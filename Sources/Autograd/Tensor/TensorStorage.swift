@@ -34,6 +34,9 @@ final class TensorStorage<Scalar: TensorScalar>: ManagedBuffer<TensorStorageHead
         }
     }
 
+    /// Where the elements start, for the forward rules' operand lists. Valid while the storage lives.
+    var rawElements: UnsafeRawPointer { withBuffer { UnsafeRawPointer($0.baseAddress!) } }
+
     /// A new storage holding the same elements.
     func copy() -> TensorStorage {
         let result = TensorStorage.allocate(count: count)
