@@ -12,24 +12,20 @@ extension Tensor {
     /// both one `sigmoidBackward`.
     @_specialize(where Scalar == Float)
     public func sigmoid() -> Tensor {
-        let forward = Tensor.unaryForward(.sigmoid, count: elementCount)
-        let y = Tensor(shape: shape, evaluating: forward, self)
-        guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.sigmoid, y, inputs: self, forward: forward,
-            pullback: { cotangent, output in Tangents(cotangent.sigmoidBackward(output: output)) },
-            pushforward: { t, output in t.first!.sigmoidBackward(output: output) })
+        elementwise(.sigmoid, .sigmoid) {
+            DerivativeRules(pullback: { cotangent, output in Tangents(cotangent.sigmoidBackward(output: output)) },
+                            pushforward: { t, output in t.first!.sigmoidBackward(output: output) })
+        }
     }
 
     /// The hyperbolic tangent. Pullback: ḡ ∘ (1 − tanh²); pushforward: ẋ ∘ (1 − tanh²), both one
     /// `tanhBackward`.
     @_specialize(where Scalar == Float)
     public func tanh() -> Tensor {
-        let forward = Tensor.unaryForward(.tanh, count: elementCount)
-        let y = Tensor(shape: shape, evaluating: forward, self)
-        guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.tanh, y, inputs: self, forward: forward,
-            pullback: { cotangent, output in Tangents(cotangent.tanhBackward(output: output)) },
-            pushforward: { t, output in t.first!.tanhBackward(output: output) })
+        elementwise(.tanh, .tanh) {
+            DerivativeRules(pullback: { cotangent, output in Tangents(cotangent.tanhBackward(output: output)) },
+                            pushforward: { t, output in t.first!.tanhBackward(output: output) })
+        }
     }
 
     /// This tensor as a cotangent ḡ through the sigmoid whose output is σ: ḡ ∘ σ(1 − σ), in one
@@ -60,41 +56,31 @@ extension Tensor {
         guard shape == output.shape else {
             Tensor.shapeMismatch("\(primitive)", shape, output.shape, "differ (cotangent and output)", file: file, line: line)
         }
-        let forward = Tensor.binaryForward(kernel, count: elementCount)
-        let y = Tensor(shape: shape, evaluating: forward, self, output)
-        guard let tape = Tape.recording(self, output) else { return y }
         let cotangent = self
         func again(_ g: Tensor) -> Tensor { g.activationBackward(primitive, kernel, output: output, file: file, line: line,
                                                                  derivativeInOutput: derivativeInOutput) }
-        return tape.record(primitive, y, inputs: self, output, forward: forward,
-            pullback: { u, _ in Tangents(again(u), u * derivativeInOutput(cotangent, output)) },
-            pushforward: { t, _ in
-                let slope = t.second.map { $0 * derivativeInOutput(cotangent, output) }
-                return addTangents(t.first.map(again), slope)
-            })
+        return .applying(primitive, Tensor.binaryForward(kernel, count: elementCount), to: self, output, shape: shape) {
+            DerivativeRules(pullback: { u, _ in Tangents(again(u), u * derivativeInOutput(cotangent, output)) },
+                            pushforward: { t, _ in
+                                let slope = t.second.map { $0 * derivativeInOutput(cotangent, output) }
+                                return addTangents(t.first.map(again), slope)
+                            })
+        }
     }
 
     /// max(0, x). Pullback: ḡ ∘ 1[x > 0]; pushforward: ẋ ∘ 1[x > 0], both one `reluBackward`.
     @_specialize(where Scalar == Float)
     public func relu() -> Tensor {
-        let forward = Tensor.unaryForward(.relu, count: elementCount)
-        let y = Tensor(shape: shape, evaluating: forward, self)
-        guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.relu, y, inputs: self, forward: forward,
-            pullback: { cotangent, _ in Tangents(cotangent.reluBackward(input: self)) },
-            pushforward: { t, _ in t.first!.reluBackward(input: self) })
+        elementwise(.relu, .relu) {
+            .linear({ $0.reluBackward(input: self) }, adjoint: { $0.reluBackward(input: self) })
+        }
     }
 
     /// x for x > 0, `slope` · x otherwise (seeds 000/004 use slope 0.01).
     /// Pullback: ḡ ∘ (1 or slope); pushforward alike.
     @_specialize(where Scalar == Float)
     public func leakyRelu(slope: Scalar = 0.01) -> Tensor {
-        let forward = Tensor.unaryForward(.leakyRelu(slope: slope), count: elementCount)
-        let y = Tensor(shape: shape, evaluating: forward, self)
-        guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.leakyRelu, y, inputs: self, forward: forward,
-            pullback: { cotangent, _ in Tangents(cotangent * self.leakyReluDerivative(slope: slope)) },
-            pushforward: { t, _ in t.first! * self.leakyReluDerivative(slope: slope) })
+        elementwise(.leakyRelu, .leakyRelu(slope: slope)) { x, _ in x.leakyReluDerivative(slope: slope) }
     }
 
     /// This tensor as a cotangent ḡ through ReLU at `input`: ḡ ∘ 1[x > 0] (ReLU′(0) = 0), in one
@@ -105,12 +91,10 @@ extension Tensor {
         guard shape == input.shape else {
             Tensor.shapeMismatch("reluBackward", shape, input.shape, "differ (cotangent and input)", file: file, line: line)
         }
-        let forward = Tensor.binaryForward(.reluBackward, count: elementCount)
-        let y = Tensor(shape: shape, evaluating: forward, self, input)
-        guard let tape = Tape.recording(self, input) else { return y }
-        return tape.record(.reluBackward, y, inputs: self, input, forward: forward,
-            pullback: { cotangent, _ in Tangents(cotangent.reluBackward(input: input), nil) },
-            pushforward: { t, _ in t.first.map { $0.reluBackward(input: input) } ?? Tensor.zeros(input.shape) })
+        return .applying(.reluBackward, Tensor.binaryForward(.reluBackward, count: elementCount), to: self, input, shape: shape) {
+            DerivativeRules(pullback: { cotangent, _ in Tangents(cotangent.reluBackward(input: input), nil) },
+                            pushforward: { t, _ in t.first.map { $0.reluBackward(input: input) } ?? Tensor.zeros(input.shape) })
+        }
     }
 
     /// The derivative of leaky ReLU as a tensor: 1 where x > 0, `slope` elsewhere (0 at 0, as the
@@ -118,11 +102,6 @@ extension Tensor {
     /// compiled function recomputes it from new data.
     @_specialize(where Scalar == Float)
     func leakyReluDerivative(slope: Scalar) -> Tensor {
-        let forward = Tensor.unaryForward(.leakyReluDerivative(slope: slope), count: elementCount)
-        let y = Tensor(shape: shape, evaluating: forward, self)
-        guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.leakyReluDerivative, y, inputs: self, forward: forward,
-            pullback: { _, _ in Tangents(nil) },
-            pushforward: { t, _ in Tensor.zeros(t.first!.shape) })
+        elementwise(.leakyReluDerivative, .leakyReluDerivative(slope: slope)) { .constant }
     }
 }

@@ -19,17 +19,17 @@ extension Tensor {
         let rows = columns == 0 ? 0 : count / columns
         let kernel = Scalar.kernels.addBias
         let forward: Forward<Scalar> = { inputs, output in kernel(inputs.first, inputs.second, output, rows, columns, rectified) }
-        let y = Tensor(shape: shape, evaluating: forward, self, bias)
-        guard let tape = Tape.recording(self, bias) else { return y }
-        let (needsInput, needsBias, source, biasShape) = (isRecorded, bias.isRecorded, shape, bias.shape)
-        return tape.record(rectified ? .addBiasRelu : .addBias, y, inputs: self, bias, forward: forward,
-            pullback: { cotangent, output in
-                let z = rectified ? cotangent.reluBackward(input: output) : cotangent
-                return Tangents(needsInput ? z : nil, needsBias ? z.summed(toShape: biasShape) : nil)
-            },
-            pushforward: { t, output in
-                let z = addTangents(t.first, t.second?.broadcast(to: source))
-                return rectified ? z.reluBackward(input: output) : z
-            })
+        return .applying(rectified ? .addBiasRelu : .addBias, forward, to: self, bias, shape: shape) {
+            let (needsInput, needsBias, source, biasShape) = (isRecorded, bias.isRecorded, shape, bias.shape)
+            return DerivativeRules(
+                pullback: { cotangent, output in
+                    let z = rectified ? cotangent.reluBackward(input: output) : cotangent
+                    return Tangents(needsInput ? z : nil, needsBias ? z.summed(toShape: biasShape) : nil)
+                },
+                pushforward: { t, output in
+                    let z = addTangents(t.first, t.second?.broadcast(to: source))
+                    return rectified ? z.reluBackward(input: output) : z
+                })
+        }
     }
 }

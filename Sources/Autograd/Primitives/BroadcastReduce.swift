@@ -18,11 +18,9 @@ extension Tensor {
         if target.elementCount == elementCount { return reshaped(to: target) }
         let (source, from, to) = (shape, shape.dimensions, target.dimensions)
         let forward: Forward<Scalar> = { inputs, output in Scalar.kernels.broadcast(inputs.first, from, output, to) }
-        let y = Tensor(shape: target, evaluating: forward, self)
-        guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.broadcast, y, inputs: self, forward: forward,
-            pullback: { cotangent, _ in Tangents(cotangent.summed(toShape: source)) },
-            pushforward: { t, _ in t.first!.broadcast(to: target) })
+        return .applying(.broadcast, forward, to: self, shape: target) {
+            .linear({ $0.broadcast(to: target) }, adjoint: { $0.summed(toShape: source) })
+        }
     }
 
     /// The sum of this tensor down to `target`, a shape that broadcasts to this one.
@@ -38,11 +36,9 @@ extension Tensor {
         if target.elementCount == elementCount { return reshaped(to: target) }
         let (source, from, to) = (shape, shape.dimensions, target.dimensions)
         let forward: Forward<Scalar> = { inputs, output in Scalar.kernels.reduceSum(inputs.first, from, output, to) }
-        let y = Tensor(shape: target, evaluating: forward, self)
-        guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.sum, y, inputs: self, forward: forward,
-            pullback: { cotangent, _ in Tangents(cotangent.broadcast(to: source)) },
-            pushforward: { t, _ in t.first!.summed(toShape: target) })
+        return .applying(.sum, forward, to: self, shape: target) {
+            .linear({ $0.summed(toShape: target) }, adjoint: { $0.broadcast(to: source) })
+        }
     }
 
     /// The sum over `axes` (negative axes count from the end); the summed axes are kept with

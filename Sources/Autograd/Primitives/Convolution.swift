@@ -82,22 +82,22 @@ func biasedConvolution<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Te
     let forward: Forward<Scalar> = { inputs, output in
         Scalar.kernels.convolution(inputs.first, inputs.second, inputs.third, rectified, output, g)
     }
-    let y = Tensor(shape: Shape(g.outputShape), evaluating: forward, x, w, b)
-    guard let tape = Tape.recording(x, w, b) else { return y }
-    let (needsInput, needsFilter, needsBias, biasShape) = (x.isRecorded, w.isRecorded, b.isRecorded, b.shape)
-    return tape.record(rectified ? .conv2dBiasRelu : .conv2dBias, y, inputs: x, w, b, forward: forward,
-        pullback: { cotangent, output in
-            let z = rectified ? cotangent.reluBackward(input: output) : cotangent
-            return Tangents(needsInput ? convolutionInputGradient(z, w, g) : nil,
-                            needsFilter ? convolutionFilterGradient(x, z, g) : nil,
-                            needsBias ? z.summed(toShape: biasShape) : nil)
-        },
-        pushforward: { t, output in
-            let terms = [t.first.map { convolution($0, w, g) }, t.second.map { convolution(x, $0, g) },
-                         t.third?.broadcast(to: Shape(g.outputShape))].compactMap { $0 }
-            let z = terms.dropFirst().reduce(terms[0], +)
-            return rectified ? z.reluBackward(input: output) : z
-        })
+    return .applying(rectified ? .conv2dBiasRelu : .conv2dBias, forward, to: x, w, b, shape: Shape(g.outputShape)) {
+        let (needsInput, needsFilter, needsBias, biasShape) = (x.isRecorded, w.isRecorded, b.isRecorded, b.shape)
+        return DerivativeRules(
+            pullback: { cotangent, output in
+                let z = rectified ? cotangent.reluBackward(input: output) : cotangent
+                return Tangents(needsInput ? convolutionInputGradient(z, w, g) : nil,
+                                needsFilter ? convolutionFilterGradient(x, z, g) : nil,
+                                needsBias ? z.summed(toShape: biasShape) : nil)
+            },
+            pushforward: { t, output in
+                let terms = [t.first.map { convolution($0, w, g) }, t.second.map { convolution(x, $0, g) },
+                             t.third?.broadcast(to: Shape(g.outputShape))].compactMap { $0 }
+                let z = terms.dropFirst().reduce(terms[0], +)
+                return rectified ? z.reluBackward(input: output) : z
+            })
+    }
 }
 
 /// y = conv(x, w).
@@ -106,10 +106,10 @@ func convolution<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Convolut
     let forward: Forward<Scalar> = { inputs, output in
         Scalar.kernels.convolution(inputs.first, inputs.second, nil, false, output, g)
     }
-    let y = Tensor(shape: Shape(g.outputShape), evaluating: forward, x, w)
-    return Tape.recording(x, w)?.recordBilinear(.conv2d, y, x, w, forward, { convolution($0, $1, g) },
-        first: { convolutionInputGradient($0, w, g) },
-        second: { convolutionFilterGradient(x, $0, g) }) ?? y
+    return .applying(.conv2d, forward, to: x, w, shape: Shape(g.outputShape)) {
+        .bilinear(x, w, product: { convolution($0, $1, g) },
+                  first: { convolutionInputGradient($0, w, g) }, second: { convolutionFilterGradient(x, $0, g) })
+    }
 }
 
 /// x̄ = convT(ȳ, w): the cotangent of conv2d's input, shaped like the input.
@@ -118,10 +118,10 @@ func convolutionInputGradient<Scalar>(_ gy: Tensor<Scalar>, _ w: Tensor<Scalar>,
     let forward: Forward<Scalar> = { inputs, output in
         Scalar.kernels.convolutionInputGradient(inputs.first, inputs.second, output, g)
     }
-    let gx = Tensor(shape: Shape(g.inputShape), evaluating: forward, gy, w)
-    return Tape.recording(gy, w)?.recordBilinear(.conv2dInputGradient, gx, gy, w, forward, { convolutionInputGradient($0, $1, g) },
-        first: { convolution($0, w, g) },
-        second: { convolutionFilterGradient($0, gy, g) }) ?? gx
+    return .applying(.conv2dInputGradient, forward, to: gy, w, shape: Shape(g.inputShape)) {
+        .bilinear(gy, w, product: { convolutionInputGradient($0, $1, g) },
+                  first: { convolution($0, w, g) }, second: { convolutionFilterGradient($0, gy, g) })
+    }
 }
 
 /// w̄ = convF(x, ȳ): the cotangent of conv2d's filter, shaped like the filter.
@@ -130,10 +130,10 @@ func convolutionFilterGradient<Scalar>(_ x: Tensor<Scalar>, _ gy: Tensor<Scalar>
     let forward: Forward<Scalar> = { inputs, output in
         Scalar.kernels.convolutionFilterGradient(inputs.first, inputs.second, output, g)
     }
-    let gw = Tensor(shape: Shape(g.filterShape), evaluating: forward, x, gy)
-    return Tape.recording(x, gy)?.recordBilinear(.conv2dFilterGradient, gw, x, gy, forward, { convolutionFilterGradient($0, $1, g) },
-        first: { convolutionInputGradient(gy, $0, g) },
-        second: { convolution(x, $0, g) }) ?? gw
+    return .applying(.conv2dFilterGradient, forward, to: x, gy, shape: Shape(g.filterShape)) {
+        .bilinear(x, gy, product: { convolutionFilterGradient($0, $1, g) },
+                  first: { convolutionInputGradient(gy, $0, g) }, second: { convolution(x, $0, g) })
+    }
 }
 
 extension ConvolutionGeometry {

@@ -46,19 +46,19 @@ public func softmaxCrossEntropy<Scalar>(
     let forward: Forward<Scalar> = { inputs, output in
         output[0] = Scalar.kernels.crossEntropy(inputs.first, inputs.second, rows, classes) / batch
     }
-    let y = Tensor<Scalar>(shape: [], evaluating: forward, logits, targets)
-    guard let tape = Tape.recording(logits, targets) else { return y }
-    let targetsAreRecorded = targets.isRecorded
-    return tape.record(.softmaxCrossEntropy, y, inputs: logits, targets, forward: forward,
-        pullback: { cotangent, _ in
-            let scale = cotangent / batch
-            return Tangents(logitsDirection(logits, targets) * scale,
-                            targetsAreRecorded ? -(logits.logSoftmax(alongAxis: 1) * scale) : nil)
-        },
-        pushforward: { t, _ in
-            addTangents(t.first.map { (logitsDirection(logits, targets) * $0).sum() },
-                t.second.map { -(logits.logSoftmax(alongAxis: 1) * $0).sum() }) / batch
-        })
+    return .applying(.softmaxCrossEntropy, forward, to: logits, targets, shape: []) {
+        let targetsAreRecorded = targets.isRecorded
+        return DerivativeRules(
+            pullback: { cotangent, _ in
+                let scale = cotangent / batch
+                return Tangents(logitsDirection(logits, targets) * scale,
+                                targetsAreRecorded ? -(logits.logSoftmax(alongAxis: 1) * scale) : nil)
+            },
+            pushforward: { t, _ in
+                addTangents(t.first.map { (logitsDirection(logits, targets) * $0).sum() },
+                    t.second.map { -(logits.logSoftmax(alongAxis: 1) * $0).sum() }) / batch
+            })
+    }
 }
 
 /// The derivative of the summed cross-entropy with respect to the logits: p Σₖyₖ − y.
@@ -81,17 +81,17 @@ public func quadraticCost<Scalar>(
     let forward: Forward<Scalar> = { inputs, output in
         output[0] = Scalar.kernels.squaredDistance(inputs.first, inputs.second, count) / 2
     }
-    let y = Tensor<Scalar>(shape: [], evaluating: forward, prediction, target)
-    guard let tape = Tape.recording(prediction, target) else { return y }
-    let targetIsRecorded = target.isRecorded
-    return tape.record(.quadraticCost, y, inputs: prediction, target, forward: forward,
-        pullback: { cotangent, _ in
-            let residual = prediction - target
-            return Tangents(residual * cotangent, targetIsRecorded ? -(residual * cotangent) : nil)
-        },
-        pushforward: { t, _ in
-            let residual = prediction - target
-            let direction = addTangents(t.first, t.second.map { -$0 })
-            return (residual * direction).sum()
-        })
+    return .applying(.quadraticCost, forward, to: prediction, target, shape: []) {
+        let targetIsRecorded = target.isRecorded
+        return DerivativeRules(
+            pullback: { cotangent, _ in
+                let residual = prediction - target
+                return Tangents(residual * cotangent, targetIsRecorded ? -(residual * cotangent) : nil)
+            },
+            pushforward: { t, _ in
+                let residual = prediction - target
+                let direction = addTangents(t.first, t.second.map { -$0 })
+                return (residual * direction).sum()
+            })
+    }
 }

@@ -11,11 +11,9 @@ extension Tensor {
                                  file: file, line: line)
         }
         let constantMask = mask.detached
-        let forward = Tensor.binaryForward(.multiply, count: elementCount)
-        let y = Tensor(shape: shape, evaluating: forward, self, constantMask)
-        guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.maskMultiply, y, inputs: self, constantMask, forward: forward,
-            pullback: { cotangent, _ in Tangents(cotangent.multiplying(byMask: constantMask)) },
-            pushforward: { t, _ in t.first!.multiplying(byMask: constantMask) })
+        return .applying(.maskMultiply, Tensor.binaryForward(.multiply, count: elementCount), to: self, constantMask,
+                         shape: shape) {
+            .linear({ $0.multiplying(byMask: constantMask) }, adjoint: { $0.multiplying(byMask: constantMask) })
+        }
     }
 }

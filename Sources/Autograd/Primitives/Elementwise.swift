@@ -1,3 +1,5 @@
+import KernelSupport
+
 // Element-wise arithmetic: add, subtract, negate, scale, multiply, divide, exp, log.
 // Each primitive: forward (kernel), pushforward (JVP) and pullback (VJP), side by side.
 // Binary operations broadcast their operands first (NumPy rules), through the `broadcast`
@@ -13,31 +15,37 @@ extension Tensor {
         return (broadcast(to: common, file: file, line: line), other.broadcast(to: common, file: file, line: line))
     }
 
+    /// The binary element-wise primitive `kernel` on both operands broadcast to their common
+    /// shape, recorded as `primitive` with the `rules` (given the broadcast operands).
+    private func combining(
+        _ other: Tensor, _ primitive: Primitive, _ kernel: BinaryKernel<Scalar>, file: StaticString, line: UInt,
+        rules: (_ a: Tensor, _ b: Tensor) -> DerivativeRules<Scalar>
+    ) -> Tensor {
+        let (a, b) = broadcastOperands(other, "\(primitive)", file: file, line: line)
+        return .applying(primitive, Tensor.binaryForward(kernel, count: a.elementCount), to: a, b, shape: a.shape) {
+            rules(a, b)
+        }
+    }
+
     /// Element-wise sum, broadcasting the operands. Pullback: (ḡ, ḡ); pushforward: ẋ + ẏ.
     @_specialize(where Scalar == Float)
     public func adding(_ other: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
-        let (a, b) = broadcastOperands(other, "add", file: file, line: line)
-        let forward = Tensor.binaryForward(.add, count: a.elementCount)
-        let y = Tensor(shape: a.shape, evaluating: forward, a, b)
-        guard let tape = Tape.recording(a, b) else { return y }
-        return tape.record(.add, y, inputs: a, b, forward: forward,
-            pullback: { cotangent, _ in Tangents(cotangent, cotangent) },
-            pushforward: { t, _ in addTangents(t.first, t.second) })
+        combining(other, .add, .add, file: file, line: line) { _, _ in
+            DerivativeRules(pullback: { cotangent, _ in Tangents(cotangent, cotangent) },
+                            pushforward: { t, _ in addTangents(t.first, t.second) })
+        }
     }
 
     /// Element-wise difference, broadcasting the operands. Pullback: (ḡ, −ḡ); pushforward: ẋ − ẏ.
     @_specialize(where Scalar == Float)
     public func subtracting(_ other: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
-        let (a, b) = broadcastOperands(other, "subtract", file: file, line: line)
-        let forward = Tensor.binaryForward(.subtract, count: a.elementCount)
-        let y = Tensor(shape: a.shape, evaluating: forward, a, b)
-        guard let tape = Tape.recording(a, b) else { return y }
-        return tape.record(.subtract, y, inputs: a, b, forward: forward,
-            pullback: { cotangent, _ in Tangents(cotangent, -cotangent) },
-            pushforward: { t, _ in
-                guard let second = t.second else { return t.first! }
-                return t.first.map { $0 - second } ?? -second
-            })
+        combining(other, .subtract, .subtract, file: file, line: line) { _, _ in
+            DerivativeRules(pullback: { cotangent, _ in Tangents(cotangent, -cotangent) },
+                            pushforward: { t, _ in
+                                guard let second = t.second else { return t.first! }
+                                return t.first.map { $0 - second } ?? -second
+                            })
+        }
     }
 
     /// `self + factor · other` in one pass, broadcasting the operands: a gradient-descent update
@@ -45,86 +53,63 @@ extension Tensor {
     /// equals `self + other * factor` bit for bit. Pullback: (ḡ, c ḡ); pushforward: ẋ + c ẏ.
     @_specialize(where Scalar == Float)
     public func adding(_ other: Tensor, scaledBy factor: Scalar, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
-        let (a, b) = broadcastOperands(other, "addScaled", file: file, line: line)
-        let forward = Tensor.binaryForward(.addScaled(factor), count: a.elementCount)
-        let y = Tensor(shape: a.shape, evaluating: forward, a, b)
-        guard let tape = Tape.recording(a, b) else { return y }
-        return tape.record(.addScaled, y, inputs: a, b, forward: forward,
-            pullback: { cotangent, _ in Tangents(cotangent, cotangent.scaled(by: factor)) },
-            pushforward: { t, _ in
-                guard let second = t.second else { return t.first! }
-                return t.first.map { $0.adding(second, scaledBy: factor) } ?? second.scaled(by: factor)
-            })
+        combining(other, .addScaled, .addScaled(factor), file: file, line: line) { _, _ in
+            DerivativeRules(pullback: { cotangent, _ in Tangents(cotangent, cotangent.scaled(by: factor)) },
+                            pushforward: { t, _ in
+                                guard let second = t.second else { return t.first! }
+                                return t.first.map { $0.adding(second, scaledBy: factor) } ?? second.scaled(by: factor)
+                            })
+        }
     }
 
     /// Element-wise negation. Pullback: −ḡ; pushforward: −ẋ.
     @_specialize(where Scalar == Float)
     public func negated() -> Tensor {
-        let forward = Tensor.unaryForward(.negate, count: elementCount)
-        let y = Tensor(shape: shape, evaluating: forward, self)
-        guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.negate, y, inputs: self, forward: forward,
-            pullback: { cotangent, _ in Tangents(-cotangent) },
-            pushforward: { t, _ in -t.first! })
+        elementwise(.negate, .negate) {
+            .linear({ -$0 }, adjoint: { -$0 })
+        }
     }
 
     /// Multiplication by a constant c. Pullback: c ḡ; pushforward: c ẋ.
     @_specialize(where Scalar == Float)
     public func scaled(by factor: Scalar) -> Tensor {
-        let forward = Tensor.unaryForward(.scale(factor), count: elementCount)
-        let y = Tensor(shape: shape, evaluating: forward, self)
-        guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.scale, y, inputs: self, forward: forward,
-            pullback: { cotangent, _ in Tangents(cotangent.scaled(by: factor)) },
-            pushforward: { t, _ in t.first!.scaled(by: factor) })
+        elementwise(.scale, .scale(factor)) {
+            .linear({ $0.scaled(by: factor) }, adjoint: { $0.scaled(by: factor) })
+        }
     }
 
     /// Hadamard (element-wise) product, broadcasting the operands.
     /// Pullback: (ḡ ∘ y, ḡ ∘ x) — ∂(x∘y)/∂x = diag(y) (seed 002, corrected); pushforward: ẋ ∘ y + x ∘ ẏ.
     @_specialize(where Scalar == Float)
     public func multiplying(_ other: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
-        let (a, b) = broadcastOperands(other, "multiply", file: file, line: line)
-        let forward = Tensor.binaryForward(.multiply, count: a.elementCount)
-        let y = Tensor(shape: a.shape, evaluating: forward, a, b)
-        guard let tape = Tape.recording(a, b) else { return y }
-        return tape.record(.multiply, y, inputs: a, b, forward: forward,
-            pullback: { cotangent, _ in Tangents(cotangent * b, cotangent * a) },
-            pushforward: { t, _ in addTangents(t.first.map { $0 * b }, t.second.map { a * $0 }) })
+        combining(other, .multiply, .multiply, file: file, line: line) { a, b in
+            DerivativeRules(pullback: { cotangent, _ in Tangents(cotangent * b, cotangent * a) },
+                            pushforward: { t, _ in addTangents(t.first.map { $0 * b }, t.second.map { a * $0 }) })
+        }
     }
 
     /// Element-wise quotient, broadcasting the operands.
     /// Pullback: (ḡ / y, −ḡ ∘ q / y) with q = x / y; pushforward: ẋ / y − ẏ ∘ q / y.
     @_specialize(where Scalar == Float)
     public func dividing(by other: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
-        let (a, b) = broadcastOperands(other, "divide", file: file, line: line)
-        let forward = Tensor.binaryForward(.divide, count: a.elementCount)
-        let y = Tensor(shape: a.shape, evaluating: forward, a, b)
-        guard let tape = Tape.recording(a, b) else { return y }
-        return tape.record(.divide, y, inputs: a, b, forward: forward,
-            pullback: { cotangent, quotient in Tangents(cotangent / b, -(cotangent * quotient) / b) },
-            pushforward: { t, quotient in addTangents(t.first.map { $0 / b }, t.second.map { -($0 * quotient) / b }) })
+        combining(other, .divide, .divide, file: file, line: line) { _, b in
+            DerivativeRules(pullback: { cotangent, quotient in Tangents(cotangent / b, -(cotangent * quotient) / b) },
+                            pushforward: { t, quotient in
+                                addTangents(t.first.map { $0 / b }, t.second.map { -($0 * quotient) / b })
+                            })
+        }
     }
 
     /// e^x element-wise. Pullback: ḡ ∘ e^x; pushforward: ẋ ∘ e^x.
     @_specialize(where Scalar == Float)
-    public func exp() -> Tensor {
-        let forward = Tensor.unaryForward(.exp, count: elementCount)
-        let y = Tensor(shape: shape, evaluating: forward, self)
-        guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.exp, y, inputs: self, forward: forward,
-            pullback: { cotangent, output in Tangents(cotangent * output) },
-            pushforward: { t, output in t.first! * output })
-    }
+    public func exp() -> Tensor { elementwise(.exp, .exp) { _, y in y } }
 
     /// Natural logarithm element-wise. Pullback: ḡ / x; pushforward: ẋ / x.
     @_specialize(where Scalar == Float)
     public func log() -> Tensor {
-        let forward = Tensor.unaryForward(.log, count: elementCount)
-        let y = Tensor(shape: shape, evaluating: forward, self)
-        guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.log, y, inputs: self, forward: forward,
-            pullback: { cotangent, _ in Tangents(cotangent / self) },
-            pushforward: { t, _ in t.first! / self })
+        elementwise(.log, .log) {
+            DerivativeRules(pullback: { cotangent, _ in Tangents(cotangent / self) }, pushforward: { t, _ in t.first! / self })
+        }
     }
 }
 

@@ -28,11 +28,8 @@ public func matmul<Scalar>(
                                           b: inputs.second, ldb: ldb, transposeB: transposeB,
                                           c: output, ldc: n, accumulate: false))
     }
-    let y = Tensor<Scalar>(shape: [m, n], evaluating: forward, a, b)
-    let product: (Tensor<Scalar>, Tensor<Scalar>) -> Tensor<Scalar> = {
-        matmul($0, $1, transposeA: transposeA, transposeB: transposeB)
-    }
-    return Tape.recording(a, b)?.recordBilinear(.matmul, y, a, b, forward, product,
+    return .applying(.matmul, forward, to: a, b, shape: [m, n]) {
+        .bilinear(a, b, product: { matmul($0, $1, transposeA: transposeA, transposeB: transposeB) },
         first: { c in
             switch (transposeA, transposeB) {
             case (false, false): matmul(c, b, transposeB: true)
@@ -48,5 +45,6 @@ public func matmul<Scalar>(
             case (false, true): matmul(c, a, transposeA: true)
             case (true, true): matmul(c, a, transposeA: true, transposeB: true)
             }
-        }) ?? y
+        })
+    }
 }

@@ -29,9 +29,9 @@ public func maxPool2d<Scalar>(
     let forward: Forward<Scalar> = { inputs, output in
         Scalar.kernels.pool(.maximum(routes: routes.offsets), inputs.first, output, geometry)
     }
-    let y = Tensor(shape: Shape(geometry.outputShape), evaluating: forward, input)
-    return Tape.recording(input)?.recordLinear(.maxPool2d, y, input, forward, { gathered($0, along: routes) },
-                                               adjoint: { scattered($0, along: routes) }) ?? y
+    return .applying(.maxPool2d, forward, to: input, shape: Shape(geometry.outputShape)) {
+        .linear({ gathered($0, along: routes) }, adjoint: { scattered($0, along: routes) })
+    }
 }
 
 /// Average pooling of NHWC images `input` ([N, H, W, C]): each output is the mean of its
@@ -66,18 +66,18 @@ final class PoolingRoutes: @unchecked Sendable {
 @_specialize(where Scalar == Float)
 func averagePooled<Scalar>(_ x: Tensor<Scalar>, _ g: PoolingGeometry) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in Scalar.kernels.pool(.average, inputs.first, output, g) }
-    let y = Tensor(shape: Shape(g.outputShape), evaluating: forward, x)
-    return Tape.recording(x)?.recordLinear(.avgPool2d, y, x, forward, { averagePooled($0, g) },
-                                           adjoint: { averagePoolGradient($0, g) }) ?? y
+    return .applying(.avgPool2d, forward, to: x, shape: Shape(g.outputShape)) {
+        .linear({ averagePooled($0, g) }, adjoint: { averagePoolGradient($0, g) })
+    }
 }
 
 /// x̄ = Aᵀ ȳ, the cotangent of average pooling's input.
 @_specialize(where Scalar == Float)
 func averagePoolGradient<Scalar>(_ gy: Tensor<Scalar>, _ g: PoolingGeometry) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in Scalar.kernels.poolGradient(.average, inputs.first, output, g) }
-    let gx = Tensor(shape: Shape(g.inputShape), evaluating: forward, gy)
-    return Tape.recording(gy)?.recordLinear(.avgPool2dBackward, gx, gy, forward, { averagePoolGradient($0, g) },
-                                            adjoint: { averagePooled($0, g) }) ?? gx
+    return .applying(.avgPool2dBackward, forward, to: gy, shape: Shape(g.inputShape)) {
+        .linear({ averagePoolGradient($0, g) }, adjoint: { averagePooled($0, g) })
+    }
 }
 
 /// y = G x, the cells of `x` at `routes` (max pooling with its winners fixed, recorded as
@@ -87,9 +87,9 @@ func gathered<Scalar>(_ x: Tensor<Scalar>, along routes: PoolingRoutes) -> Tenso
     let forward: Forward<Scalar> = { inputs, output in
         Scalar.kernels.pool(.gather(routes: routes.offsets), inputs.first, output, routes.geometry)
     }
-    let y = Tensor(shape: Shape(routes.geometry.outputShape), evaluating: forward, x)
-    return Tape.recording(x)?.recordLinear(.maxPool2d, y, x, forward, { gathered($0, along: routes) },
-                                           adjoint: { scattered($0, along: routes) }) ?? y
+    return .applying(.maxPool2d, forward, to: x, shape: Shape(routes.geometry.outputShape)) {
+        .linear({ gathered($0, along: routes) }, adjoint: { scattered($0, along: routes) })
+    }
 }
 
 /// x̄ = Gᵀ ȳ, each element of `gy` added to the input cell its route names.
@@ -98,9 +98,9 @@ func scattered<Scalar>(_ gy: Tensor<Scalar>, along routes: PoolingRoutes) -> Ten
     let forward: Forward<Scalar> = { inputs, output in
         Scalar.kernels.poolGradient(.scatter(routes: routes.offsets), inputs.first, output, routes.geometry)
     }
-    let gx = Tensor(shape: Shape(routes.geometry.inputShape), evaluating: forward, gy)
-    return Tape.recording(gy)?.recordLinear(.maxPool2dBackward, gx, gy, forward, { scattered($0, along: routes) },
-                                            adjoint: { gathered($0, along: routes) }) ?? gx
+    return .applying(.maxPool2dBackward, forward, to: gy, shape: Shape(routes.geometry.inputShape)) {
+        .linear({ scattered($0, along: routes) }, adjoint: { gathered($0, along: routes) })
+    }
 }
 
 extension PoolingGeometry {
@@ -114,16 +114,5 @@ extension PoolingGeometry {
                                     size: window, strides: strides, padding: padding, paddingBelowWindow: true,
                                     file: file, line: line)
         self.init(window: sliding, channels: input[3])
-    }
-}
-
-extension Tape {
-    /// Records the linear y = L(x) (`map`): pushforward L(ẋ), pullback `adjoint`(ȳ) = Lᵀ ȳ.
-    fileprivate func recordLinear(
-        _ primitive: Primitive, _ y: Tensor<Scalar>, _ x: Tensor<Scalar>, _ forward: @escaping Forward<Scalar>,
-        _ map: @escaping (Tensor<Scalar>) -> Tensor<Scalar>, adjoint: @escaping (Tensor<Scalar>) -> Tensor<Scalar>
-    ) -> Tensor<Scalar> {
-        record(primitive, y, inputs: x, forward: forward, pullback: { cotangent, _ in Tangents(adjoint(cotangent)) },
-               pushforward: { t, _ in map(t.first!) })
     }
 }

@@ -48,13 +48,11 @@ extension Tensor {
         let forward: Forward<Scalar> = { inputs, output in
             Scalar.kernels.transpose(inputs.first, source.dimensions, permutation, output)
         }
-        let y = Tensor(shape: target, evaluating: forward, self)
-        guard let tape = Tape.recording(self) else { return y }
-        var inverse = permutation
-        for (axis, source) in permutation.enumerated() { inverse[source] = axis }
-        return tape.record(.transpose, y, inputs: self, forward: forward,
-            pullback: { cotangent, _ in Tangents(cotangent.transposed(permutation: inverse)) },
-            pushforward: { t, _ in t.first!.transposed(permutation: permutation) })
+        return .applying(.transpose, forward, to: self, shape: target) {
+            var inverse = permutation
+            for (axis, source) in permutation.enumerated() { inverse[source] = axis }
+            return .linear({ $0.transposed(permutation: permutation) }, adjoint: { $0.transposed(permutation: inverse) })
+        }
     }
 
     /// The axes in reverse order (the matrix transpose for rank 2).

@@ -17,14 +17,12 @@ extension Tensor {
     @_specialize(where Scalar == Float)
     public func softmax(alongAxis axis: Int = -1, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         let axis = shape.normalizedAxis(axis, operation: "softmax", file: file, line: line)
-        let forward = softmaxForward(axis: axis, logarithmic: false)
-        let y = Tensor(shape: shape, evaluating: forward, self)
-        guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.softmax, y, inputs: self, forward: forward,
-            pullback: { cotangent, p in
-                Tangents(p * (cotangent - (cotangent * p).sum(alongAxes: [axis], keepingDimensions: true)))
-            },
-            pushforward: { t, p in p * (t.first! - (t.first! * p).sum(alongAxes: [axis], keepingDimensions: true)) })
+        return .applying(.softmax, softmaxForward(axis: axis, logarithmic: false), to: self, shape: shape) {
+            // The Jacobian diag(p) − p pᵀ is symmetric: the same map serves both modes.
+            let product: (Tensor, Tensor) -> Tensor = { v, p in p * (v - (v * p).sum(alongAxes: [axis], keepingDimensions: true)) }
+            return DerivativeRules(pullback: { cotangent, p in Tangents(product(cotangent, p)) },
+                                   pushforward: { t, p in product(t.first!, p) })
+        }
     }
 
     /// x − log Σ e^x along `axis` (default: the last), without forming e^x for large x.
@@ -32,13 +30,12 @@ extension Tensor {
     @_specialize(where Scalar == Float)
     public func logSoftmax(alongAxis axis: Int = -1, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         let axis = shape.normalizedAxis(axis, operation: "logSoftmax", file: file, line: line)
-        let forward = softmaxForward(axis: axis, logarithmic: true)
-        let y = Tensor(shape: shape, evaluating: forward, self)
-        guard let tape = Tape.recording(self) else { return y }
-        return tape.record(.logSoftmax, y, inputs: self, forward: forward,
-            pullback: { cotangent, logP in
-                Tangents(cotangent - logP.exp() * cotangent.sum(alongAxes: [axis], keepingDimensions: true))
-            },
-            pushforward: { t, logP in t.first! - (logP.exp() * t.first!).sum(alongAxes: [axis], keepingDimensions: true) })
+        return .applying(.logSoftmax, softmaxForward(axis: axis, logarithmic: true), to: self, shape: shape) {
+            DerivativeRules(
+                pullback: { cotangent, logP in
+                    Tangents(cotangent - logP.exp() * cotangent.sum(alongAxes: [axis], keepingDimensions: true))
+                },
+                pushforward: { t, logP in t.first! - (logP.exp() * t.first!).sum(alongAxes: [axis], keepingDimensions: true) })
+        }
     }
 }
