@@ -96,6 +96,10 @@ let primitiveTable: [PrimitiveCase] = [
     row(.maskMultiply, "dropout mask", [[3, 4]]) { x in
         x[0].multiplying(byMask: Tensor([0, 2, 2, 0, 2, 2, 2, 0, 0, 2, 2, 2], shape: [3, 4]))
     },
+    row(.custom, "a user's swish (Docs/Autograd.md)", [[3, 4]], in: -3..<3) { swish($0[0]) },
+    row(.custom, "a user's primitive on raw buffers, two inputs", [[2, 3], [2, 3]], awayFromZero: 0.2) {
+        hypotenuse($0[0], $0[1])
+    },
 ] + convolutionRows + poolingRows
 
 /// The pullback of `f` at `inputs` applied to `cotangent`, computed inside a recording scope so

@@ -31,6 +31,9 @@ public enum Primitive: String, CaseIterable, Sendable {
     case maxPool2d, maxPool2dBackward
     /// Average pooling and its adjoint.
     case avgPool2d, avgPool2dBackward
+    /// A primitive defined outside the library, with its own rules
+    /// (``Tensor/primitive(_:inputs:file:line:forward:pullback:pushforward:)``).
+    case custom
 }
 
 extension Primitive {
