@@ -71,7 +71,7 @@ extension Activation.Function {
 /// `activation` after a layer's biased output, `biased(rectified)`: a ReLU is fused into the
 /// primitive that adds the bias (`biased(true)`), any other activation is applied to `biased(false)`.
 /// The one place Dense and Conv2D decide what fuses.
-func activated<Scalar>(_ activation: Activation<Scalar>.Function?, _ biased: (_ rectified: Bool) -> Tensor<Scalar>) -> Tensor<Scalar> {
+func activated<Scalar: TensorScalar>(_ activation: Activation<Scalar>.Function?, _ biased: (_ rectified: Bool) -> Tensor<Scalar>) -> Tensor<Scalar> {
     if activation == .relu { return biased(true) }
     let z = biased(false)
     return activation?(z) ?? z

@@ -104,7 +104,7 @@ struct ShapeErrorTests {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = softmaxCrossEntropy(logits: Tensor<Double>.zeros([2, 3]), labels: [0, 3])
         }
-        expectMessage(result, contains: [thisFile, "softmaxCrossEntropy: label 3 in row 1 is outside 0..<3"])
+        expectMessage(result, contains: [thisFile, "softmaxCrossEntropy: index 3 at [1] of indices [2] is outside 0..<3"])
     }
 
     @Test("gradient of a value that is not a single element")

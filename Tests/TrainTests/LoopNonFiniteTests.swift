@@ -21,7 +21,7 @@ struct LoopNonFiniteTests {
     static func data(bad: Int) -> TensorDataset<Float> {
         var values = (0..<24).map { Float($0 % 7 + 1) / 8 }
         values[2 * bad] = -0.5
-        return TensorDataset(inputs: Tensor(values, shape: [12, 2]), targets: .labels((0..<12).map { $0 % 2 }))
+        return TensorDataset(inputs: Tensor(values, shape: [12, 2]), targets: .labels(Tensor((0..<12).map { $0 % 2 })))
     }
 
     @Test("stops at the step whose batch holds a log of a negative number, and names `log`")
@@ -71,7 +71,7 @@ struct LoopNonFiniteTests {
         }
         var trainer = Trainer(model: model, optimizer: SGD<Float>(learningRate: 0.1), loss: .softmaxCrossEntropy)
         trainer.progress = ProgressReporter(style: .silent)
-        let data = TensorDataset<Float>(inputs: Tensor([1, 2, 3, 4], shape: [2, 2]), targets: .labels([0, 1]))
+        let data = TensorDataset<Float>(inputs: Tensor([1, 2, 3, 4], shape: [2, 2]), targets: .labels(Tensor([0, 1])))
         let history = try trainer.fit(training: data, epochs: 1, batchSize: 2)
         guard case .nonFinite(let report) = history.stopReason else {
             Issue.record("expected a non-finite stop, got \(String(describing: history.stopReason))")

@@ -14,7 +14,7 @@ func separablePoints(count: Int, seed: UInt64, margin: Float = 0.1) -> TensorDat
         coordinates += [x, y]
         labels.append(x + y > 1 ? 1 : 0)
     }
-    return TensorDataset(inputs: Tensor(coordinates, shape: [count, 2]), targets: .labels(labels))
+    return TensorDataset(inputs: Tensor(coordinates, shape: [count, 2]), targets: .labels(Tensor(labels)))
 }
 
 /// A small classifier for the points, initialised from `seed`.

@@ -15,7 +15,7 @@ struct LossTests {
         #expect(abs(scaledQuadraticCost(a, y).scalar - 0.22) < 1e-15)
         let gradient = Autograd.gradient(at: a) { meanQuadraticCost($0, y) }
         #expect(gradient.isApproximatelyEqual(to: (a - y) / 2, absoluteTolerance: 1e-15))
-        #expect(abs(Loss<Double>.meanQuadraticCost(a, .labels([1, 0])).scalar - 0.055) < 1e-15, "labels become one-hot rows")
+        #expect(abs(Loss<Double>.meanQuadraticCost(a, .labels(Tensor([1, 0]))).scalar - 0.055) < 1e-15, "labels become one-hot rows")
     }
 
     /// −[y ln σ(z) + (1 − y) ln(1 − σ(z))] in plain Double, with ln σ(z) = −ln(1 + e^−z).
@@ -30,7 +30,7 @@ struct LossTests {
         let y = Tensor<Double>([1, 0, 0, 1])
         let expected = zip(z.scalars, y.scalars).map(Self.reference).reduce(0, +) / 4
         #expect(abs(binaryCrossEntropy(logits: z, targets: y).scalar - expected) < 1e-14)
-        #expect(abs(binaryCrossEntropy(logits: z, labels: [1, 0, 0, 1]).scalar - expected) < 1e-14)
+        #expect(abs(binaryCrossEntropy(logits: z, labels: Tensor([1, 0, 0, 1])).scalar - expected) < 1e-14)
         // Gradient (σ(z) − y)/N.
         let gradient = Autograd.gradient(at: z) { binaryCrossEntropy(logits: $0, targets: y) }
         let sigma = z.scalars.map { 1 / (1 + exp(-$0)) }

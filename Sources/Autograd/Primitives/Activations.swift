@@ -7,7 +7,7 @@ import KernelSupport
 // derivative is zero. The pullbacks of sigmoid, tanh and ReLU are one primitive each
 // (`sigmoidBackward`, `tanhBackward`, `reluBackward`): one pass over the elements.
 
-extension Tensor {
+extension Tensor where Scalar: TensorScalar {
     /// The logistic sigmoid σ(x) = 1 / (1 + e^−x). Pullback: ḡ ∘ σ(1 − σ); pushforward: ẋ ∘ σ(1 − σ),
     /// both one `sigmoidBackward`.
     @_specialize(where Scalar == Float)

@@ -4,7 +4,7 @@ import KernelSupport
 // y = relu(x + b), b a vector broadcast along the last axis of x. The same values as
 // `x + b` (broadcast, then add) and `(x + b).relu()`, in one pass over x instead of three.
 
-extension Tensor {
+extension Tensor where Scalar: TensorScalar {
     /// This tensor plus `bias` along its last axis, y[…, c] = x[…, c] + b[c]; then max(0, ·)
     /// when `rectified`. `bias` has one element per entry of the last axis.
     /// Pullback: (z̄, Σ z̄ over the leading axes) with z̄ = ḡ, or ḡ ∘ 1[y > 0] when rectified;

@@ -4,7 +4,7 @@ import KernelSupport
 // leading axes) under NumPy rules; its pullback sums over the stretched axes. `sum` reduces to a
 // broadcast-compatible shape; its pullback broadcasts back. Means are scaled sums.
 
-extension Tensor {
+extension Tensor where Scalar: TensorScalar {
     /// This tensor stretched to `target` under NumPy rules.
     /// Pullback: ḡ summed over the broadcast axes; pushforward: ẋ broadcast.
     @_specialize(where Scalar == Float)

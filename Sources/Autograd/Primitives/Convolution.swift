@@ -47,7 +47,7 @@ public struct Padding: Hashable, Sendable {
 /// Pullback: (convT(ȳ, w), convF(x, ȳ)), both differentiable again; pushforward:
 /// conv(ẋ, w) + conv(x, ẇ).
 @_specialize(where Scalar == Float)
-public func conv2d<Scalar>(
+public func conv2d<Scalar: TensorScalar>(
     _ input: Tensor<Scalar>, filter: Tensor<Scalar>, strides: (height: Int, width: Int) = (1, 1),
     padding: Padding = .valid, file: StaticString = #fileID, line: UInt = #line
 ) -> Tensor<Scalar> {
@@ -62,7 +62,7 @@ public func conv2d<Scalar>(
 /// Pullback: (convT(z̄, w), convF(x, z̄), z̄ summed over N, H, W) with z̄ = ȳ, or ȳ ∘ 1[y > 0]
 /// when rectified; pushforward: conv(ẋ, w) + conv(x, ẇ) + ḃ, masked alike.
 @_specialize(where Scalar == Float)
-public func conv2d<Scalar>(
+public func conv2d<Scalar: TensorScalar>(
     _ input: Tensor<Scalar>, filter: Tensor<Scalar>, bias: Tensor<Scalar>, strides: (height: Int, width: Int) = (1, 1),
     padding: Padding = .valid, rectified: Bool = false, file: StaticString = #fileID, line: UInt = #line
 ) -> Tensor<Scalar> {
@@ -77,7 +77,7 @@ public func conv2d<Scalar>(
 
 /// y = conv(x, w) + b, rectified when `rectified`.
 @_specialize(where Scalar == Float)
-func biasedConvolution<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>, _ g: ConvolutionGeometry,
+func biasedConvolution<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>, _ g: ConvolutionGeometry,
                                rectified: Bool) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in
         Scalar.kernels.convolution(inputs.first, inputs.second, inputs.third, rectified, output, g)
@@ -102,7 +102,7 @@ func biasedConvolution<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Te
 
 /// y = conv(x, w).
 @_specialize(where Scalar == Float)
-func convolution<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: ConvolutionGeometry) -> Tensor<Scalar> {
+func convolution<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: ConvolutionGeometry) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in
         Scalar.kernels.convolution(inputs.first, inputs.second, nil, false, output, g)
     }
@@ -114,7 +114,7 @@ func convolution<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Convolut
 
 /// x̄ = convT(ȳ, w): the cotangent of conv2d's input, shaped like the input.
 @_specialize(where Scalar == Float)
-func convolutionInputGradient<Scalar>(_ gy: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: ConvolutionGeometry) -> Tensor<Scalar> {
+func convolutionInputGradient<Scalar: TensorScalar>(_ gy: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: ConvolutionGeometry) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in
         Scalar.kernels.convolutionInputGradient(inputs.first, inputs.second, output, g)
     }
@@ -126,7 +126,7 @@ func convolutionInputGradient<Scalar>(_ gy: Tensor<Scalar>, _ w: Tensor<Scalar>,
 
 /// w̄ = convF(x, ȳ): the cotangent of conv2d's filter, shaped like the filter.
 @_specialize(where Scalar == Float)
-func convolutionFilterGradient<Scalar>(_ x: Tensor<Scalar>, _ gy: Tensor<Scalar>, _ g: ConvolutionGeometry) -> Tensor<Scalar> {
+func convolutionFilterGradient<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ gy: Tensor<Scalar>, _ g: ConvolutionGeometry) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in
         Scalar.kernels.convolutionFilterGradient(inputs.first, inputs.second, output, g)
     }

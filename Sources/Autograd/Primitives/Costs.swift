@@ -2,30 +2,29 @@ import KernelSupport
 
 // The fused costs: softmax cross-entropy from logits and the quadratic cost.
 
-/// The softmax cross-entropy of a batch of `logits` (N × K) against integer class `labels`
-/// (N of them, each in 0..<K), averaged over the batch: −(1/N) Σᵢ log softmax(zᵢ)[lᵢ].
+/// The softmax cross-entropy of a batch of `logits` (N × K) against class `labels` (an index
+/// tensor of shape [N], each in 0..<K), averaged over the batch: −(1/N) Σᵢ log softmax(zᵢ)[lᵢ].
 /// Evaluated through log-softmax, so it stays finite for logits of any size. Its gradient with
-/// respect to the logits is (p − y)/N (seed 003 (3.46), divided by N for the mean).
+/// respect to the logits is (p − y)/N (seed 003 (3.46), divided by N for the mean), y the
+/// one-hot rows of the labels (constants: a compiled function keeps the labels it was traced with).
 @_specialize(where Scalar == Float)
-public func softmaxCrossEntropy<Scalar>(
-    logits: Tensor<Scalar>, labels: [Int], file: StaticString = #fileID, line: UInt = #line
+public func softmaxCrossEntropy<Scalar: TensorScalar>(
+    logits: Tensor<Scalar>, labels: Tensor<Int32>, file: StaticString = #fileID, line: UInt = #line
 ) -> Tensor<Scalar> {
-    guard logits.rank == 2, labels.count == logits.shape[0] else {
-        Tensor<Scalar>.shapeMismatch("softmaxCrossEntropy", logits.shape, [labels.count],
+    guard logits.rank == 2, labels.shape == [logits.shape[0]] else {
+        Tensor<Scalar>.shapeMismatch("softmaxCrossEntropy", logits.shape, labels.shape,
                                      "differ (logits must be N × K with one label per row)", file: file, line: line)
     }
-    let classes = logits.shape[1]
-    var targets = Tensor<Scalar>.zeros(logits.shape)
-    targets.withUnsafeMutableBufferPointer { buffer in
-        for (row, label) in labels.enumerated() {
-            guard (0..<classes).contains(label) else {
-                fatalError("softmaxCrossEntropy: label \(label) in row \(row) is outside 0..<\(classes)",
-                                    file: file, line: line)
-            }
-            buffer[row * classes + label] = 1
-        }
-    }
+    let targets = Tensor<Scalar>(oneHot: labels, classCount: logits.shape[1], operation: "softmaxCrossEntropy",
+                                 file: file, line: line)
     return softmaxCrossEntropy(logits: logits, probabilities: targets, file: file, line: line)
+}
+
+/// ``softmaxCrossEntropy(logits:labels:file:line:)`` with the labels as integers.
+public func softmaxCrossEntropy<Scalar: TensorScalar>(
+    logits: Tensor<Scalar>, labels: [Int], file: StaticString = #fileID, line: UInt = #line
+) -> Tensor<Scalar> {
+    softmaxCrossEntropy(logits: logits, labels: Tensor(labels, file: file, line: line), file: file, line: line)
 }
 
 /// The softmax cross-entropy of `logits` (N × K) against target distributions `probabilities`
@@ -33,7 +32,7 @@ public func softmaxCrossEntropy<Scalar>(
 /// Pullback: logits (p Σₖyₖ − y) ḡ/N, which is (p − y) ḡ/N for rows that sum to one; targets
 /// −log p ḡ/N. Pushforward: Σ((p Σₖyₖ − y) ∘ ż − log p ∘ ẏ)/N.
 @_specialize(where Scalar == Float)
-public func softmaxCrossEntropy<Scalar>(
+public func softmaxCrossEntropy<Scalar: TensorScalar>(
     logits: Tensor<Scalar>, probabilities targets: Tensor<Scalar>,
     file: StaticString = #fileID, line: UInt = #line
 ) -> Tensor<Scalar> {
@@ -62,7 +61,7 @@ public func softmaxCrossEntropy<Scalar>(
 }
 
 /// The derivative of the summed cross-entropy with respect to the logits: p Σₖyₖ − y.
-private func logitsDirection<Scalar>(_ logits: Tensor<Scalar>, _ targets: Tensor<Scalar>) -> Tensor<Scalar> {
+private func logitsDirection<Scalar: TensorScalar>(_ logits: Tensor<Scalar>, _ targets: Tensor<Scalar>) -> Tensor<Scalar> {
     logits.softmax(alongAxis: 1) * targets.sum(alongAxes: [1], keepingDimensions: true) - targets
 }
 
@@ -71,7 +70,7 @@ private func logitsDirection<Scalar>(_ logits: Tensor<Scalar>, _ targets: Tensor
 /// printed by both MATLAB listings is Σᵢ‖yᵢ − aᵢ‖² = 2 × this over the ten points, and their
 /// Cost (2.6) is this divided by N. Pullback: a: ḡ(a − y), y: ḡ(y − a); pushforward: Σ(a − y)∘(ȧ − ẏ).
 @_specialize(where Scalar == Float)
-public func quadraticCost<Scalar>(
+public func quadraticCost<Scalar: TensorScalar>(
     _ prediction: Tensor<Scalar>, _ target: Tensor<Scalar>, file: StaticString = #fileID, line: UInt = #line
 ) -> Tensor<Scalar> {
     guard prediction.shape == target.shape else {

@@ -2,7 +2,7 @@
 // m holds 0 and 1/(1 − p)). The mask is not differentiated, and a compiled function replays the
 // mask it was traced with. Pullback: ḡ ∘ m; pushforward: ẋ ∘ m.
 
-extension Tensor {
+extension Tensor where Scalar: TensorScalar {
     /// This tensor multiplied element-wise by the constant `mask` of the same shape.
     @_specialize(where Scalar == Float)
     public func multiplying(byMask mask: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {

@@ -5,7 +5,7 @@ import KernelSupport
 // Binary operations broadcast their operands first (NumPy rules), through the `broadcast`
 // primitive, so their own rules only ever see equal shapes.
 
-extension Tensor {
+extension Tensor where Scalar: TensorScalar {
     /// Both operands broadcast to their common shape (each recorded as a `broadcast` when it grows).
     func broadcastOperands(_ other: Tensor, _ operation: String, file: StaticString, line: UInt) -> (Tensor, Tensor) {
         if shape == other.shape { return (self, other) }
@@ -115,7 +115,7 @@ extension Tensor {
 
 // Operators: the same primitives. Operators cannot take the caller's location; on a shape
 // mismatch the message names the operation and shapes, and the crash backtrace the caller.
-extension Tensor {
+extension Tensor where Scalar: TensorScalar {
     /// Element-wise sum with broadcasting.
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.adding(rhs) }
     /// Element-wise difference with broadcasting.

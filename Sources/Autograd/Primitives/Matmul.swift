@@ -6,7 +6,7 @@ import KernelSupport
 
 /// The matrix product op(a) · op(b), where op transposes when asked. Both operands are rank 2.
 @_specialize(where Scalar == Float)
-public func matmul<Scalar>(
+public func matmul<Scalar: TensorScalar>(
     _ a: Tensor<Scalar>, _ b: Tensor<Scalar>, transposeA: Bool = false, transposeB: Bool = false,
     file: StaticString = #fileID, line: UInt = #line
 ) -> Tensor<Scalar> {

@@ -18,7 +18,7 @@ import KernelSupport
 /// Pullback: ȳ scattered to the winning cells (the first largest in row-major window order on
 /// ties); pushforward: ẋ gathered from them.
 @_specialize(where Scalar == Float)
-public func maxPool2d<Scalar>(
+public func maxPool2d<Scalar: TensorScalar>(
     _ input: Tensor<Scalar>, window: (height: Int, width: Int), strides: (height: Int, width: Int),
     padding: Padding = .valid, file: StaticString = #fileID, line: UInt = #line
 ) -> Tensor<Scalar> {
@@ -40,7 +40,7 @@ public func maxPool2d<Scalar>(
 /// for ``conv2d(_:filter:strides:padding:file:line:)``. Pullback: ȳ / area spread over each
 /// window; pushforward: the average pooling of ẋ.
 @_specialize(where Scalar == Float)
-public func avgPool2d<Scalar>(
+public func avgPool2d<Scalar: TensorScalar>(
     _ input: Tensor<Scalar>, window: (height: Int, width: Int), strides: (height: Int, width: Int),
     padding: Padding = .valid, file: StaticString = #fileID, line: UInt = #line
 ) -> Tensor<Scalar> {
@@ -64,7 +64,7 @@ final class PoolingRoutes: @unchecked Sendable {
 
 /// y = A x, the average pooling.
 @_specialize(where Scalar == Float)
-func averagePooled<Scalar>(_ x: Tensor<Scalar>, _ g: PoolingGeometry) -> Tensor<Scalar> {
+func averagePooled<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ g: PoolingGeometry) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in Scalar.kernels.pool(.average, inputs.first, output, g) }
     return .applying(.avgPool2d, forward, to: x, shape: Shape(g.outputShape)) {
         .linear({ averagePooled($0, g) }, adjoint: { averagePoolGradient($0, g) })
@@ -73,7 +73,7 @@ func averagePooled<Scalar>(_ x: Tensor<Scalar>, _ g: PoolingGeometry) -> Tensor<
 
 /// x̄ = Aᵀ ȳ, the cotangent of average pooling's input.
 @_specialize(where Scalar == Float)
-func averagePoolGradient<Scalar>(_ gy: Tensor<Scalar>, _ g: PoolingGeometry) -> Tensor<Scalar> {
+func averagePoolGradient<Scalar: TensorScalar>(_ gy: Tensor<Scalar>, _ g: PoolingGeometry) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in Scalar.kernels.poolGradient(.average, inputs.first, output, g) }
     return .applying(.avgPool2dBackward, forward, to: gy, shape: Shape(g.inputShape)) {
         .linear({ averagePoolGradient($0, g) }, adjoint: { averagePooled($0, g) })
@@ -83,7 +83,7 @@ func averagePoolGradient<Scalar>(_ gy: Tensor<Scalar>, _ g: PoolingGeometry) -> 
 /// y = G x, the cells of `x` at `routes` (max pooling with its winners fixed, recorded as
 /// max pooling).
 @_specialize(where Scalar == Float)
-func gathered<Scalar>(_ x: Tensor<Scalar>, along routes: PoolingRoutes) -> Tensor<Scalar> {
+func gathered<Scalar: TensorScalar>(_ x: Tensor<Scalar>, along routes: PoolingRoutes) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in
         Scalar.kernels.pool(.gather(routes: routes.offsets), inputs.first, output, routes.geometry)
     }
@@ -94,7 +94,7 @@ func gathered<Scalar>(_ x: Tensor<Scalar>, along routes: PoolingRoutes) -> Tenso
 
 /// x̄ = Gᵀ ȳ, each element of `gy` added to the input cell its route names.
 @_specialize(where Scalar == Float)
-func scattered<Scalar>(_ gy: Tensor<Scalar>, along routes: PoolingRoutes) -> Tensor<Scalar> {
+func scattered<Scalar: TensorScalar>(_ gy: Tensor<Scalar>, along routes: PoolingRoutes) -> Tensor<Scalar> {
     let forward: Forward<Scalar> = { inputs, output in
         Scalar.kernels.poolGradient(.scatter(routes: routes.offsets), inputs.first, output, routes.geometry)
     }

@@ -3,7 +3,7 @@ import KernelSupport
 // Shape operations: reshape and transpose. Both move elements without arithmetic; their
 // pullbacks apply the inverse movement to the cotangent.
 
-extension Tensor {
+extension Tensor where Scalar: TensorScalar {
     /// The same elements with another shape of equal element count; one dimension may be −1
     /// (inferred). Pullback: ḡ reshaped back; pushforward: ẋ reshaped.
     @_specialize(where Scalar == Float)

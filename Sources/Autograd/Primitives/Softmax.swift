@@ -4,7 +4,7 @@ import KernelSupport
 // first). With p = softmax(x), the Jacobian is diag(p) − p pᵀ (seed 003 (3.49)), so
 // Jᵀḡ = p ∘ (ḡ − ⟨ḡ, p⟩). For log-softmax, ∂/∂x = I − 1 pᵀ, so Jᵀḡ = ḡ − p Σḡ.
 
-extension Tensor {
+extension Tensor where Scalar: TensorScalar {
     /// The forward rule of softmax (or log-softmax) along `axis`.
     @_specialize(where Scalar == Float)
     func softmaxForward(axis: Int, logarithmic: Bool) -> Forward<Scalar> {

@@ -46,7 +46,7 @@ struct DerivativeRules<Scalar: TensorScalar> {
     }
 }
 
-extension Tensor {
+extension Tensor where Scalar: TensorScalar {
     /// The value of `primitive` on one to three inputs, of `shape`, computed by `forward`; when
     /// any input is recorded, recorded with the `rules` (built only then).
     static func applying(

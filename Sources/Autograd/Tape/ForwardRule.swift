@@ -20,9 +20,9 @@ struct ForwardInputs<Scalar> {
 
 /// A primitive's forward rule on raw elements. It is kept on the tape, so that a traced function
 /// can be replayed on new data without the tape (see ``CompiledFunction``).
-typealias Forward<Scalar: TensorScalar> = (_ inputs: ForwardInputs<Scalar>, _ output: UnsafeMutablePointer<Scalar>) -> Void
+typealias Forward<Scalar: TensorElement> = (_ inputs: ForwardInputs<Scalar>, _ output: UnsafeMutablePointer<Scalar>) -> Void
 
 /// A primitive's pullback: the output cotangent and the (recorded) output give the input cotangents.
-typealias Pullback<Scalar: TensorScalar> = (_ cotangent: Tensor<Scalar>, _ output: Tensor<Scalar>) -> Tangents<Scalar>
+typealias Pullback<Scalar: TensorElement> = (_ cotangent: Tensor<Scalar>, _ output: Tensor<Scalar>) -> Tangents<Scalar>
 /// A primitive's pushforward: the input tangents (nil = zero) and the output give the output tangent.
-typealias Pushforward<Scalar: TensorScalar> = (_ tangents: Tangents<Scalar>, _ output: Tensor<Scalar>) -> Tensor<Scalar>
+typealias Pushforward<Scalar: TensorElement> = (_ tangents: Tangents<Scalar>, _ output: Tensor<Scalar>) -> Tensor<Scalar>

@@ -1,6 +1,6 @@
 /// The cotangents (or tangents) of a primitive's inputs, in input order; nil means zero, and so
 /// does every position past the last one given.
-struct Tangents<Scalar: TensorScalar> {
+struct Tangents<Scalar: TensorElement> {
     private var values: InlineList<Tensor<Scalar>?>
 
     /// Tangents for one to three inputs.

@@ -1,5 +1,5 @@
 /// Where a recorded tensor sits on its tape.
-struct TapeNode<Scalar: TensorScalar> {
+struct TapeNode<Scalar: TensorElement> {
     let tape: Tape<Scalar>
     let index: Int
 }
@@ -10,7 +10,7 @@ struct TapeNode<Scalar: TensorScalar> {
 /// the backward pass walks it in reverse, the forward-mode pass walks it forward. Nested scopes
 /// share the tape of the outermost one; pullbacks run while an outer scope is open are recorded
 /// too, which gives derivatives of derivatives.
-final class Tape<Scalar: TensorScalar> {
+final class Tape<Scalar: TensorElement> {
     /// One input of a recorded primitive.
     struct Input {
         /// Its tape index (−1: a constant input).
@@ -37,7 +37,10 @@ final class Tape<Scalar: TensorScalar> {
     var depth = 0
     /// False while a first-order backward pass runs and after the tape is closed.
     var isRecording = true
+}
 
+// Only tensors of floating-point scalars are recorded (index tensors never have a tape).
+extension Tape where Scalar: TensorScalar {
     /// The recording tape shared by the given inputs, if any of them is recorded.
     static func recording(_ a: Tensor<Scalar>, _ b: Tensor<Scalar>? = nil, _ c: Tensor<Scalar>? = nil) -> Tape? {
         if let node = a.node, node.tape.isRecording { return node.tape }

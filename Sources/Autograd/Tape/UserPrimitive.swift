@@ -3,7 +3,7 @@
 // those are written with differentiable operations, derivatives of any order follow, and a
 // compiled function replays the user's forward rule.
 
-extension Tensor {
+extension Tensor where Scalar: TensorScalar {
     /// The value of a differentiable primitive the caller defines: `forward` computes it from
     /// `inputs`, and when an input is recorded the tape keeps one entry (``Primitive/custom``)
     /// with the caller's derivative rules.

@@ -1,4 +1,5 @@
-/// An n-dimensional array of `Float` or `Double`: a shape and row-major, contiguous elements.
+/// An n-dimensional array of `Float` or `Double` (differentiable), or of `Int32` (an index tensor):
+/// a shape and row-major, contiguous elements.
 ///
 /// `Tensor` is a value type with copy-on-write storage: copies are cheap and share elements
 /// until one of them is written. Inside a recording scope (see ``valueWithGradient(at:of:)``
@@ -7,7 +8,7 @@
 ///
 /// Writing an element of a recorded tensor detaches the written copy from the tape: writes are
 /// not differentiable operations.
-public struct Tensor<Scalar: TensorScalar>: @unchecked Sendable {
+public struct Tensor<Scalar: TensorElement>: @unchecked Sendable {
     /// The extent of each axis.
     public private(set) var shape: Shape
     var storage: TensorStorage<Scalar>

@@ -13,7 +13,9 @@ extension Tensor {
         }
         return result
     }
+}
 
+extension Tensor where Scalar: TensorScalar {
     /// A tensor of `shape` with elements drawn from N(`mean`, `standardDeviation`²) using `generator`.
     public init<G: RandomNumberGenerator>(
         randomNormal shape: Shape, mean: Scalar = 0, standardDeviation: Scalar = 1, using generator: inout G
@@ -36,11 +38,20 @@ extension Tensor {
     }
 }
 
-extension Tensor {
+extension Tensor where Scalar: TensorScalar {
     /// The same values converted to another scalar type (not recorded).
     public init<Source: TensorScalar>(_ other: Tensor<Source>) {
         self.init(shape: other.shape) { target in
             other.withUnsafeBufferPointer { source in
+                for i in source.indices { target[i] = Scalar(source[i]) }
+            }
+        }
+    }
+
+    /// The indices of an index tensor as floating-point values (not recorded).
+    public init(_ indices: Tensor<Int32>) {
+        self.init(shape: indices.shape) { target in
+            indices.withUnsafeBufferPointer { source in
                 for i in source.indices { target[i] = Scalar(source[i]) }
             }
         }

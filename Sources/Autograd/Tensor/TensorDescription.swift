@@ -6,8 +6,8 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
     /// each axis around "...".
     public var description: String {
         let summarise = elementCount > 1000
-        let values = scalars.map(Double.init)
-        let formatter = ScalarFormatter(values)
+        let values = scalars.map(\.doubleValue)
+        let formatter = ScalarFormatter(values, integral: !(Scalar.self is any BinaryFloatingPoint.Type))
         let shown = summarise ? shownIndices() : nil
         var text = ""
         func render(axis: Int, offset: Int, indent: String) {
@@ -43,18 +43,21 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
     }
 }
 
-/// Formats all elements of one tensor alike: integers as "1.", small and large magnitudes in
+/// Formats all elements of one tensor alike: the elements of an index tensor as "1", whole
+/// floating-point values as "1.", small and large magnitudes in
 /// scientific notation, everything else with four decimals, padded to one width.
 private struct ScalarFormatter {
     let style: (Double) -> String
     let width: Int
 
-    init(_ values: [Double]) {
+    init(_ values: [Double], integral: Bool) {
         let finite = values.filter(\.isFinite)
         let largest = finite.map(abs).max() ?? 0
         let smallest = finite.filter { $0 != 0 }.map(abs).min() ?? 1
         let style: (Double) -> String
-        if finite.allSatisfy({ $0 == $0.rounded() }) && largest < 1e8 {
+        if integral {
+            style = { String(format: "%.0f", $0) }
+        } else if finite.allSatisfy({ $0 == $0.rounded() }) && largest < 1e8 {
             style = { String(format: "%.0f.", $0) }
         } else if largest >= 1e8 || smallest < 1e-4 {
             style = { String(format: "%.4e", $0) }

@@ -2,7 +2,7 @@ import KernelSupport
 
 // Forward evaluation through the kernel table, shared by every primitive (not recorded).
 
-extension Tensor {
+extension Tensor where Scalar: TensorScalar {
     /// A tensor of `shape` computed by `forward` from the elements of one to three inputs.
     init(shape: Shape, evaluating forward: Forward<Scalar>, _ a: Tensor, _ b: Tensor? = nil, _ c: Tensor? = nil) {
         self.init(shape: shape) { output in
@@ -53,7 +53,7 @@ extension Tensor {
     }
 }
 
-extension Tensor {
+extension Tensor where Scalar: TensorScalar {
     /// Stops with a message naming the operation, both shapes and the caller's location.
     static func shapeMismatch(
         _ operation: String, _ lhs: Shape, _ rhs: Shape, _ problem: String,
@@ -64,7 +64,7 @@ extension Tensor {
 }
 
 /// The sum of two optional tangents, nil standing for zero (at least one must be present).
-func addTangents<Scalar>(_ a: Tensor<Scalar>?, _ b: Tensor<Scalar>?) -> Tensor<Scalar> {
+func addTangents<Scalar: TensorScalar>(_ a: Tensor<Scalar>?, _ b: Tensor<Scalar>?) -> Tensor<Scalar> {
     switch (a, b) {
     case let (a?, b?): a + b
     case let (a?, nil): a

@@ -5,7 +5,7 @@
 /// straddles two), and those of large tensors on a 4 KiB boundary (large products measured
 /// steadier and faster so). A `ManagedBuffer` places its elements 8 bytes past a 16-byte
 /// boundary; the allocation holds enough spare elements to move them.
-final class TensorStorage<Scalar: TensorScalar>: ManagedBuffer<TensorStorageHeader, Scalar> {
+final class TensorStorage<Scalar: TensorElement>: ManagedBuffer<TensorStorageHeader, Scalar> {
     /// Tensors of at least this many bytes are aligned to a page rather than a cache line.
     static var pageAlignedBytes: Int { 65_536 }
 

@@ -59,6 +59,6 @@ extension ImageDataset: BatchSource {
     /// The images (NHWC) and labels at `indices`.
     public func trainingBatch(_ indices: some Collection<Int>) -> TrainingBatch<Float> {
         let picked = batch(indices)
-        return TrainingBatch(inputs: picked.images, targets: .labels(picked.labels))
+        return TrainingBatch(inputs: picked.images, targets: .labels(Tensor(picked.labels)))
     }
 }

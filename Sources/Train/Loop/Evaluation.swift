@@ -26,7 +26,7 @@ struct RunningMetrics {
     init(topK: Int) { self.topK = topK }
 
     /// Adds a batch: its mean loss, and its outputs against its targets.
-    mutating func add<Scalar>(loss: Double, outputs: Tensor<Scalar>, targets: Targets<Scalar>, lossFunction: Loss<Scalar>) {
+    mutating func add<Scalar: TensorScalar>(loss: Double, outputs: Tensor<Scalar>, targets: Targets<Scalar>, lossFunction: Loss<Scalar>) {
         let count = targets.count
         lossSum += loss * Double(count)
         examples += count

@@ -43,7 +43,7 @@ extension Module {
     }
 }
 
-extension Tensor {
+extension Tensor where Scalar: TensorScalar {
     /// Whether no element is NaN or infinite (through the training kernels).
     var isAllFinite: Bool {
         withUnsafeBufferPointer { Scalar.kernels.allFinite($0.baseAddress!, $0.count) }

@@ -7,7 +7,7 @@ import Autograd
 /// (seed 003 (3.23): softmax(0, z) = (1 − σ(z), σ(z))), which never forms ln σ(z) directly, so
 /// it stays finite for logits of any size. Gradient with respect to zᵢ: (σ(zᵢ) − yᵢ)/N.
 /// `logits` and `targets` have shape [N] or [N, 1] (the same for both).
-public func binaryCrossEntropy<Scalar>(
+public func binaryCrossEntropy<Scalar: TensorScalar>(
     logits: Tensor<Scalar>, targets: Tensor<Scalar>, file: StaticString = #fileID, line: UInt = #line
 ) -> Tensor<Scalar> {
     guard logits.shape == targets.shape, isColumn(logits.shape) else {
@@ -19,19 +19,20 @@ public func binaryCrossEntropy<Scalar>(
     return softmaxCrossEntropy(logits: twoClassLogits(logits), probabilities: pairs, file: file, line: line)
 }
 
-/// The binary cross-entropy of logits z ([N] or [N, 1]) against class labels 0 or 1.
-public func binaryCrossEntropy<Scalar>(
-    logits: Tensor<Scalar>, labels: [Int], file: StaticString = #fileID, line: UInt = #line
+/// The binary cross-entropy of logits z ([N] or [N, 1]) against class labels 0 or 1 (an index
+/// tensor of shape [N]).
+public func binaryCrossEntropy<Scalar: TensorScalar>(
+    logits: Tensor<Scalar>, labels: Tensor<Int32>, file: StaticString = #fileID, line: UInt = #line
 ) -> Tensor<Scalar> {
-    guard isColumn(logits.shape), labels.count == logits.shape[0], labels.allSatisfy({ $0 == 0 || $0 == 1 }) else {
-        fatalError("binaryCrossEntropy: logits of shape \(logits.shape) need [N] or [N, 1] with N labels that are 0 or 1 (got \(labels.count) labels)",
+    guard isColumn(logits.shape), labels.shape == [logits.shape[0]], labels.scalars.allSatisfy({ $0 == 0 || $0 == 1 }) else {
+        fatalError("binaryCrossEntropy: logits of shape \(logits.shape) need [N] or [N, 1] with N labels that are 0 or 1 (got labels of shape \(labels.shape))",
                             file: file, line: line)
     }
     return softmaxCrossEntropy(logits: twoClassLogits(logits), labels: labels, file: file, line: line)
 }
 
 /// The N × 2 logits (0, zᵢ) of a column of logits, built differentiably: z · [0 1].
-func twoClassLogits<Scalar>(_ logits: Tensor<Scalar>) -> Tensor<Scalar> {
+func twoClassLogits<Scalar: TensorScalar>(_ logits: Tensor<Scalar>) -> Tensor<Scalar> {
     matmul(logits.reshaped(to: [-1, 1]), Tensor([0, 1], shape: [1, 2]))
 }
 

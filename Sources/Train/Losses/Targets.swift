@@ -3,15 +3,15 @@ import Autograd
 /// What a batch of model outputs is compared with: class labels, or target tensors whose first
 /// axis counts the examples (such as the seeds' netbp targets y = (1, 0) or (0, 1)).
 public enum Targets<Scalar: TensorScalar>: Sendable {
-    /// One class label per example, each in 0..<K.
-    case labels([Int])
+    /// One class label per example, each in 0..<K: an index tensor of shape [N].
+    case labels(Tensor<Int32>)
     /// A tensor with one row per example.
     case values(Tensor<Scalar>)
 
     /// The number of examples.
     public var count: Int {
         switch self {
-        case .labels(let labels): labels.count
+        case .labels(let labels): labels.elementCount
         case .values(let values): values.rank == 0 ? 1 : values.shape[0]
         }
     }
@@ -19,8 +19,10 @@ public enum Targets<Scalar: TensorScalar>: Sendable {
     /// The targets of the examples at `indices`, in that order.
     public func gathering(_ indices: some Collection<Int>) -> Targets {
         switch self {
-        case .labels(let labels): .labels(indices.map { labels[$0] })
-        case .values(let values): .values(values.gatheringRows(indices))
+        case .labels(let labels):
+            let all = labels.scalars
+            return .labels(Tensor(indices.map { all[$0] }, shape: [indices.count]))
+        case .values(let values): return .values(values.gatheringRows(indices))
         }
     }
 
@@ -28,7 +30,7 @@ public enum Targets<Scalar: TensorScalar>: Sendable {
     /// with two or more entries, or 1 where a single-entry target exceeds ½ (0 otherwise).
     public var classLabels: [Int] {
         switch self {
-        case .labels(let labels): labels
+        case .labels(let labels): labels.scalars.map(Int.init)
         case .values(let values): predictedClasses(binaryScores(values.reshaped(to: [count, -1]), threshold: 0.5))
         }
     }
@@ -40,32 +42,23 @@ public enum Targets<Scalar: TensorScalar>: Sendable {
         case .values(let values): return values
         case .labels(let labels):
             let columns = outputs.rank == 2 ? outputs.shape[1] : 1
-            guard outputs.shape.first == labels.count else {
-                fatalError("loss: outputs of shape \(outputs.shape) for \(labels.count) labels", file: file, line: line)
+            guard outputs.shape.first == labels.elementCount else {
+                fatalError("loss: outputs of shape \(outputs.shape) for labels of shape \(labels.shape)", file: file, line: line)
             }
-            guard columns > 1 else { return Tensor(labels.map { Scalar($0) }, shape: outputs.shape) }
-            var oneHot = Tensor<Scalar>.zeros([labels.count, columns])
-            oneHot.withUnsafeMutableBufferPointer { buffer in
-                for (row, label) in labels.enumerated() {
-                    guard (0..<columns).contains(label) else {
-                        fatalError("loss: label \(label) in row \(row) is outside 0..<\(columns)", file: file, line: line)
-                    }
-                    buffer[row * columns + label] = 1
-                }
-            }
-            return oneHot
+            guard columns > 1 else { return Tensor<Scalar>(labels).reshaped(to: outputs.shape) }
+            return Tensor(oneHot: labels, classCount: columns, operation: "loss", file: file, line: line)
         }
     }
 }
 
 /// Scores whose predicted class is 1 exactly where a single-column `values` exceeds
 /// `threshold`: the rows (threshold, v); other shapes are returned as they are.
-func binaryScores<Scalar>(_ values: Tensor<Scalar>, threshold: Scalar) -> Tensor<Scalar> {
+func binaryScores<Scalar: TensorScalar>(_ values: Tensor<Scalar>, threshold: Scalar) -> Tensor<Scalar> {
     guard values.rank == 2, values.shape[1] == 1 else { return values }
     return twoClassLogits(values.detached) + Tensor([threshold, 0])
 }
 
-extension Tensor {
+extension Tensor where Scalar: TensorScalar {
     /// The rows (entries along the first axis) at `indices`, in that order: a new tensor.
     func gatheringRows(_ indices: some Collection<Int>) -> Tensor {
         let rowShape = Array(shape.dimensions.dropFirst())

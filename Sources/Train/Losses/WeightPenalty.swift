@@ -4,7 +4,7 @@ import Layers
 /// The L2 weight penalty of seed 004 (8.2): (λ/N) Σ_l ‖W^[l]‖²_F, the sum of squares of every
 /// entry of every weight (the seed's ‖W‖₂ read as the Frobenius norm). Its gradient with
 /// respect to W is (2λ/N) W. N is the number of training examples, as in (8.2).
-public func l2Penalty<Scalar>(_ weights: [Tensor<Scalar>], lambda: Double, exampleCount: Int) -> Tensor<Scalar> {
+public func l2Penalty<Scalar: TensorScalar>(_ weights: [Tensor<Scalar>], lambda: Double, exampleCount: Int) -> Tensor<Scalar> {
     guard exampleCount > 0 else { fatalError("l2Penalty: exampleCount must be positive, not \(exampleCount)") }
     let squares = weights.map { ($0 * $0).sum() }
     guard let first = squares.first else { return Tensor(0) }

@@ -98,7 +98,7 @@ struct OptimizerSlots<Scalar: TensorScalar> {
 }
 
 /// Calls `body` with pointers to the first two slots (nil where a slot does not exist).
-private func withSlotPointers<Scalar>(
+private func withSlotPointers<Scalar: TensorScalar>(
     _ slots: inout [Tensor<Scalar>],
     _ body: (UnsafeMutablePointer<Scalar>?, UnsafeMutablePointer<Scalar>?) -> Void
 ) {
