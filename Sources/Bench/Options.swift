@@ -4,7 +4,7 @@ import Autograd
 struct BenchOptions {
     /// A measurement family; `all` on the command line selects every one.
     enum Mode: String, CaseIterable {
-        case peak, gemm, tiny, overhead, accuracy, cnn, mlp, placement
+        case peak, gemm, batched, tiny, overhead, accuracy, cnn, mlp, placement
     }
 
     /// What a `cnn` measurement times: a training step or a forward pass.
@@ -42,8 +42,9 @@ struct BenchOptions {
           modes: \(Mode.allCases.map(\.rawValue).joined(separator: ", ")), all
           --threads N        threads for the kernels (default: every available CPU, here \(ComputeThreads.available))
           --sizes a,b,...    gemm: square sizes (default 256,512,1024,2048 unless --shapes is given)
-          --shapes MxNxK,... gemm: non-square products too (bench "sgemm_shape"), e.g. 1024x32x800
-          --variants list    gemm: any of A.B, AT.B, A.BT, AT.BT (default A.B)
+          --shapes MxNxK,... gemm: non-square products too (bench "sgemm_shape"), e.g. 1024x32x800;
+                             batched: the shape of each product (default 128x128x32, attention's)
+          --variants list    gemm, batched: any of A.B, AT.B, A.BT, AT.BT (default A.B)
           --double           gemm: Double instead of Float (bench "dgemm")
           --reps R           timed repetitions (default 7 for gemm, 5 otherwise)
           --rep-seconds S    gemm: target duration of one repetition (default 0.3)
@@ -51,7 +52,8 @@ struct BenchOptions {
           --warmup-steps W   tiny: untimed steps first (default 2000)
           --problem FILE     tiny: initial weights, data and sample order written by
                              Benchmarks/tiny_mlp_problem.py (the peers' exact run)
-          --batch a,b,...    cnn: batch sizes (default 32,128); mlp: (default 64,256)
+          --batch a,b,...    cnn: batch sizes (default 32,128); mlp: (default 64,256);
+                             batched: products per call (default 32, as [4, 8] leading axes)
           --mode train|infer cnn: training steps or forward passes (default both)
           --tag TEXT         copied into every JSON line
           --json             one JSON line per measurement (the peers' fields)

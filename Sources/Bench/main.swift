@@ -15,6 +15,7 @@ do {
         switch mode {
         case .peak: PeakBench.run(options, report)
         case .gemm: GemmBench.run(options, report)
+        case .batched: BatchedMatmulBench.run(options, report)
         case .tiny: try TinyBench.run(options, report)
         case .overhead: OverheadBench.run(options, report)
         case .accuracy: AccuracyBench.run(options, report)

@@ -1,4 +1,4 @@
-/// exp, log and tanh of 16 `Float`s at once: Cephes-style range reduction and polynomials,
+/// exp, log, tanh, sin, cos and erfc of 16 `Float`s at once: Cephes-style range reduction and polynomials,
 /// written only with operations that compile to vector instructions (FMA, min/max, compares
 /// with blends, bit casts, integer shifts). No lane loops, no `clamped`, no int/float vector
 /// conversions: those compile to per-lane code.
@@ -19,7 +19,7 @@ enum FloatVectorMath {
     /// Above this, e^x overflows to +∞; below −103.97, it rounds to 0.
     static let exponentialLimit: Float = 88.72284
 
-    /// e^x. Overflow gives +∞, underflow is gradual (subnormal) then 0, NaN stays NaN.
+    /// e^x. Overflow gives +∞, underflow is gradual (subnormal) then 0 (−∞ gives 0), NaN stays NaN.
     @inline(__always)
     static func exponential(_ x: Vector) -> Vector {
         // Clamped with compares and blends: the standard library's pointwiseMin/pointwiseMax
@@ -45,6 +45,7 @@ enum FloatVectorMath {
         let half = integerN &>> 1
         return (expR * powerOfTwo(half) * powerOfTwo(integerN &- half))
             .replacing(with: .infinity, where: x .> splat(exponentialLimit))
+            .replacing(with: 0, where: x .< splat(-103.97208))
             .replacing(with: x, where: x .!= x)
     }
 
@@ -98,5 +99,60 @@ enum FloatVectorMath {
         let near = x.addingProduct(p * s, x)
         let signedFar = float(bits(far) | bits(x) & signBit)
         return near.replacing(with: signedFar, where: magnitude .> splat(0.625))
+    }
+
+    /// sin x, or cos x when `cosine`: x reduced by the nearest multiple q of π/2 (π/2 in three
+    /// parts, Cephes sinf/cosf), then sin or cos of the remainder on [−π/4, π/4] by polynomials,
+    /// chosen and signed by the quadrant. Accurate to 2 ulp for |x| up to about 2¹⁵ (the first
+    /// part of π/2 times q stays exact); ±∞ and NaN give NaN.
+    @inline(__always)
+    static func sineOrCosine(_ x: Vector, cosine: Bool) -> Vector {
+        let signBit = Bits(repeating: Int32.min)
+        let magnitude = float(bits(x) & ~signBit)
+        // q = round(|x| · 2/π) by the 1.5 · 2²³ trick: the sum's low mantissa bits hold q.
+        let magic = splat(12_582_912)
+        let shifted = magic.addingProduct(magnitude, splat(0.636_619_772))
+        let q = shifted - magic
+        let quadrant = bits(shifted) &- bits(magic)
+        let r = magnitude.addingProduct(q, splat(-1.570_312_5)).addingProduct(q, splat(-4.837_512_969_970_703_125e-4))
+            .addingProduct(q, splat(-7.549_789_954_891_882_16e-8))
+        let z = r * r
+        var s = splat(-1.951_529_589_1e-4)
+        s = splat(8.332_160_873_6e-3).addingProduct(s, z)
+        s = splat(-1.666_665_461_1e-1).addingProduct(s, z)
+        let sinR = r.addingProduct(s * z, r)
+        var c = splat(2.443_315_711_809_948e-5)
+        c = splat(-1.388_731_625_493_765e-3).addingProduct(c, z)
+        c = splat(4.166_664_568_298_827e-2).addingProduct(c, z)
+        let cosR = (1 - splat(0.5) * z).addingProduct(c * z, z)
+        // sin(r + kπ/2) is sin r, cos r, −sin r, −cos r for k = 0, 1, 2, 3; cos is sin one quadrant on.
+        let k = cosine ? quadrant &+ 1 : quadrant
+        let result = sinR.replacing(with: cosR, where: k & 1 .== 1)
+        var flip = (k & 2) &<< 30
+        if !cosine { flip ^= bits(x) & signBit }
+        return float(bits(result) ^ flip)
+    }
+
+    /// erfc x = 1 − erf x, to about 2e-7 relative: Numerical Recipes' erfcc for |x| (t = 1/(1 + |x|/2),
+    /// t e^(−x² + P(t)), relative error 1.2e-7 in exact arithmetic), with e^(−x²) taken as
+    /// e^(−h) e^(−l) for h + l = x² exactly, so that large |x| keep their relative accuracy;
+    /// 2 − erfc |x| below 0.
+    @inline(__always)
+    static func complementaryErrorFunction(_ x: Vector) -> Vector {
+        let z = float(bits(x) & ~Bits(repeating: Int32.min))
+        let t = 1 / (1 + splat(0.5) * z)
+        var p = splat(0.170_872_77)
+        p = splat(-0.822_152_23).addingProduct(p, t)
+        p = splat(1.488_515_87).addingProduct(p, t)
+        p = splat(-1.135_203_98).addingProduct(p, t)
+        p = splat(0.278_868_07).addingProduct(p, t)
+        p = splat(-0.186_288_06).addingProduct(p, t)
+        p = splat(0.096_784_18).addingProduct(p, t)
+        p = splat(0.374_091_96).addingProduct(p, t)
+        p = splat(1.000_023_68).addingProduct(p, t)
+        let square = z * z
+        let squareError = (-square).addingProduct(z, z)
+        let tail = t * exponential(-square) * exponential(splat(-1.265_512_23).addingProduct(t, p) - squareError)
+        return tail.replacing(with: 2 - tail, where: x .< 0)
     }
 }

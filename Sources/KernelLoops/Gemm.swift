@@ -40,13 +40,17 @@ enum Gemm<T: VectorKernelScalar> {
     static var parallelVolume: Int { 1 << 19 }
 
     /// The kernel-table entry: runs on ``KernelThreads/current`` threads when large enough.
-    static func multiply(_ operands: GemmOperands<T>) {
+    static func multiply(_ operands: GemmOperands<T>) { multiply(operands, threaded: true) }
+
+    /// One product, on ``KernelThreads/current`` threads when `threaded` and large enough, on
+    /// the calling thread otherwise.
+    static func multiply(_ operands: GemmOperands<T>, threaded: Bool) {
         let problem = GemmProblem(operands)
         let volume = problem.m * problem.n * problem.k
         if volume <= smallVolume {
             multiplySmall(problem)
         } else {
-            multiply(problem, threads: volume >= parallelVolume ? KernelThreads.current : 1)
+            multiply(problem, threads: threaded && volume >= parallelVolume ? KernelThreads.current : 1)
         }
     }
 

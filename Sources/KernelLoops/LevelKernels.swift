@@ -32,7 +32,15 @@ package enum LevelKernels {
             update: TrainingLoops<T>.update,
             sumOfSquares: TrainingLoops<T>.sumOfSquares,
             allFinite: TrainingLoops<T>.allFinite,
-            rank: TrainingLoops<T>.rank)
+            rank: TrainingLoops<T>.rank,
+            select: ElementwiseKernels<T>.select,
+            extremum: ReductionKernels<T>.extremum,
+            gather: IndexingKernels<T>.gather,
+            scatterAdd: IndexingKernels<T>.scatterAdd,
+            slice: IndexingKernels<T>.slice,
+            embed: IndexingKernels<T>.embed,
+            concatenate: IndexingKernels<T>.concatenate,
+            batchedGemm: Gemm<T>.multiplyBatch)
     }
 
     /// The FP32 fused multiply-add throughput probe of `bench peak`: `iterations` steps of 12

@@ -13,6 +13,41 @@ package enum ReferenceKernels<T: KernelScalar> {
         case .scale(let factor): for i in 0..<count { y[i] = factor * x[i] }
         case .leakyRelu(let slope): for i in 0..<count { y[i] = x[i] > 0 ? x[i] : slope * x[i] }
         case .leakyReluDerivative(let slope): for i in 0..<count { y[i] = x[i] > 0 ? 1 : slope }
+        default: for i in 0..<count { y[i] = value(of: operation, x[i]) }
+        }
+    }
+
+    /// The unary kernels of the general tensor API, one element at a time, from their textbook
+    /// formulas and the C library.
+    static func value(of operation: UnaryKernel<T>, _ x: T) -> T {
+        let tanhScale: T = 0.797_884_560_802_865_4   // √(2/π)
+        switch operation {
+        case .squareRoot: return x.squareRoot()
+        case .reciprocalSquareRoot: return 1 / x.squareRoot()
+        case .absolute: return x.magnitude
+        case .sign: return x > 0 ? 1 : x < 0 ? -1 : 0
+        case .square: return x * x
+        case .sine: return T.librarySine(x)
+        case .cosine: return T.libraryCosine(x)
+        case .power(let exponent): return exponent == 0 ? 1 : T.libraryPower(x, exponent)
+        case .clamp(let lower, let upper): return x.isNaN ? x : Swift.min(Swift.max(x, lower), upper)
+        case .clampDerivative(let lower, let upper): return lower <= x && x <= upper ? 1 : 0
+        case .softplus: return Swift.max(x, 0) + T.libraryLogOnePlus(T.libraryExponential(-x.magnitude))
+        case .silu: return x * sigmoid(x)
+        case .siluDerivative: return sigmoid(x) * (1 + x * (1 - sigmoid(x)))
+        case .geluTanh:
+            let t = T.libraryHyperbolicTangent(tanhScale * (x + 0.044_715 * x * x * x))
+            return x / 2 * (1 + t)
+        case .geluTanhDerivative:
+            let t = T.libraryHyperbolicTangent(tanhScale * (x + 0.044_715 * x * x * x))
+            let inner: T = tanhScale * (1 + 3 * 0.044_715 * x * x)
+            return (1 + t) / 2 + x / 2 * (1 - t * t) * inner
+        case .geluErf: return x / 2 * T.libraryComplementaryErrorFunction(-x / T(2).squareRoot())
+        case .geluErfDerivative:
+            let density = T.libraryExponential(-x * x / 2) / (2 * T.pi).squareRoot()
+            return T.libraryComplementaryErrorFunction(-x / T(2).squareRoot()) / 2 + x * density
+        case .negate, .exp, .log, .sigmoid, .tanh, .relu, .scale, .leakyRelu, .leakyReluDerivative:
+            preconditionFailure("\(operation) has its own loop")
         }
     }
 
@@ -35,6 +70,22 @@ package enum ReferenceKernels<T: KernelScalar> {
         case .reluBackward: for i in 0..<count { y[i] = b[i] > 0 ? a[i] : 0 }
         case .sigmoidBackward: for i in 0..<count { y[i] = a[i] * b[i] * (1 - b[i]) }
         case .tanhBackward: for i in 0..<count { y[i] = a[i] * (1 - b[i] * b[i]) }
+        case .power: for i in 0..<count { y[i] = b[i] == 0 ? 1 : a[i] < 0 ? .nan : T.libraryPower(a[i], b[i]) }
+        case .minimum: for i in 0..<count { y[i] = b[i].isNaN ? b[i] : a[i] > b[i] ? b[i] : a[i] }
+        case .maximum: for i in 0..<count { y[i] = b[i].isNaN ? b[i] : b[i] > a[i] ? b[i] : a[i] }
+        case .compare(let comparison): for i in 0..<count { y[i] = holds(comparison, a[i], b[i]) ? 1 : 0 }
+        }
+    }
+
+    /// Whether `a comparison b` holds.
+    static func holds(_ comparison: Comparison, _ a: T, _ b: T) -> Bool {
+        switch comparison {
+        case .less: a < b
+        case .lessOrEqual: a <= b
+        case .greater: a > b
+        case .greaterOrEqual: a >= b
+        case .equal: a == b
+        case .notEqual: a != b
         }
     }
 
@@ -73,21 +124,10 @@ package enum ReferenceKernels<T: KernelScalar> {
 
     /// Calls `body(targetOffset, sourceOffset)` for every element of `target` in row-major order.
     static func forEachElement(of target: [Int], sourceStrides: [Int], _ body: (Int, Int) -> Void) {
-        let count = target.elementCount
-        guard count > 0 else { return }
-        var index = [Int](repeating: 0, count: target.count)
-        var sourceOffset = 0
-        for targetOffset in 0..<count {
+        var targetOffset = 0
+        target.forEachOffset(strides: sourceStrides) { sourceOffset in
             body(targetOffset, sourceOffset)
-            var axis = target.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                sourceOffset += sourceStrides[axis]
-                if index[axis] < target[axis] { break }
-                sourceOffset -= sourceStrides[axis] * index[axis]
-                index[axis] = 0
-                axis -= 1
-            }
+            targetOffset += 1
         }
     }
 
@@ -113,6 +153,10 @@ package enum ReferenceKernels<T: KernelScalar> {
                 let base = outer * size * inner + position
                 var largest = -T.infinity
                 for i in 0..<size { largest = Swift.max(largest, x[base + i * inner]) }
+                guard largest > -T.infinity else {
+                    for i in 0..<size { y[base + i * inner] = logarithmic ? -T.infinity : 0 }
+                    continue
+                }
                 var total: T = 0
                 for i in 0..<size { total += T.libraryExponential(x[base + i * inner] - largest) }
                 if logarithmic {

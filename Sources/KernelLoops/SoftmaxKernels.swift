@@ -2,6 +2,8 @@ import KernelSupport
 
 /// Softmax and log-softmax along the last axis (contiguous rows), a vector at a time: the row
 /// maximum, e^(x − max) with its sum, then one scaling pass. Other axes use the reference.
+/// Entries of −∞ (an additive mask) get probability 0; a row of nothing but −∞ gets zeros
+/// (log-softmax: −∞), not NaN.
 enum SoftmaxKernels<T: VectorKernelScalar> {
     typealias Vector = T.Vector
 
@@ -24,6 +26,8 @@ enum SoftmaxKernels<T: VectorKernelScalar> {
         if tail > 0 { largestLanes = larger(largestLanes, (x + whole).loadVector(count: tail, padding: -.infinity)) }
         var largest = -T.infinity
         for lane in largestLanes.indices { largest = Swift.max(largest, largestLanes[lane]) }
+        // A row masked whole (every entry −∞) has no distribution: zeros (log-softmax −∞).
+        guard largest > -T.infinity else { return y.update(repeating: logarithmic ? -T.infinity : 0, count: count) }
 
         // e^(x − max) into y (padding lanes give e^−∞ = 0), summed per lane.
         let shift = Vector(repeating: largest)

@@ -12,8 +12,8 @@ import Foundation
 /// two in the AVX-512 module (`KERNELS_AVX512`, Package.swift). A tile of six rows then keeps
 /// twelve independent 512-bit accumulators in flight; with six (one `Vector` a row) the GEMM
 /// reached only about half of a 512-bit core's peak.
-protocol VectorKernelScalar: KernelScalar, ElementwiseLanes where Element == Self {
-    associatedtype Vector: SIMD & ElementwiseLanes where Vector.Scalar == Self, Vector.Element == Self
+protocol VectorKernelScalar: KernelScalar, MathLanes where Element == Self {
+    associatedtype Vector: SIMD & MathLanes where Vector.Scalar == Self, Vector.Element == Self
     associatedtype Panel: PanelLanes where Panel.Element == Self
 }
 
@@ -94,7 +94,7 @@ extension SIMD8: ElementwiseLanes where Scalar == Double {
 
     /// `function` applied to each lane (the C library's accuracy, no vector speed).
     @inline(__always)
-    private static func laneByLane(_ x: Self, _ function: (Double) -> Double) -> Self {
+    static func laneByLane(_ x: Self, _ function: (Double) -> Double) -> Self {
         var result = x
         for lane in x.indices { result[lane] = function(x[lane]) }
         return result

@@ -13,4 +13,26 @@ extension Array where Element == Int {
         }
         return result
     }
+
+    /// Calls `body` with an offset for every multi-index of these dimensions, in row-major
+    /// order: `start` plus, along each axis, the index times that axis' entry of `strides`
+    /// (nothing for an empty array; once, with `start`, for a scalar).
+    @inline(__always)
+    package func forEachOffset(strides: [Int], from start: Int = 0, _ body: (Int) -> Void) {
+        guard elementCount > 0 else { return }
+        var index = [Int](repeating: 0, count: count)
+        var offset = start
+        for _ in 0..<elementCount {
+            body(offset)
+            var axis = count - 1
+            while axis >= 0 {
+                index[axis] += 1
+                offset += strides[axis]
+                if index[axis] < self[axis] { break }
+                offset -= strides[axis] * index[axis]
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+    }
 }

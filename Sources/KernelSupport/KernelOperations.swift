@@ -7,6 +7,27 @@ package enum UnaryKernel<Scalar: Sendable>: Sendable {
     case leakyRelu(slope: Scalar)
     /// The derivative of leaky ReLU: 1 where x > 0, `slope` elsewhere (slope 0 gives ReLU′, 0 at 0).
     case leakyReluDerivative(slope: Scalar)
+    /// √x and 1/√x.
+    case squareRoot, reciprocalSquareRoot
+    /// |x|, and its derivative sign(x): −1, 0 or 1.
+    case absolute, sign
+    /// x · x.
+    case square
+    /// sin x and cos x (radians).
+    case sine, cosine
+    /// |x|^p with the sign of x when p is an odd integer; NaN for x < 0 and a non-integer p.
+    case power(Scalar)
+    /// min(max(x, lower), upper), and its derivative: 1 where lower ≤ x ≤ upper, 0 elsewhere.
+    case clamp(lower: Scalar, upper: Scalar)
+    case clampDerivative(lower: Scalar, upper: Scalar)
+    /// ln(1 + eˣ), without overflow or loss of small results.
+    case softplus
+    /// x · σ(x) (SiLU, swish), and its derivative σ(x)(1 + x(1 − σ(x))).
+    case silu, siluDerivative
+    /// GELU in its tanh form, x · σ(2u) = ½x(1 + tanh u) with u = √(2/π)(x + 0.044715x³), and its derivative.
+    case geluTanh, geluTanhDerivative
+    /// GELU in its erf form, x · Φ(x) = ½x(1 + erf(x/√2)), and its derivative Φ(x) + x φ(x).
+    case geluErf, geluErfDerivative
 }
 
 /// Element-wise binary kernels; `parameter`-carrying cases take their constant along.
@@ -20,6 +41,17 @@ package enum BinaryKernel<Scalar: Sendable>: Sendable {
     case sigmoidBackward
     /// lhs · (1 − rhs · rhs): tanh's pullback ḡ ∘ (1 − t²) from its output t.
     case tanhBackward
+    /// lhs raised to rhs, as ``UnaryKernel/power(_:)`` with a per-element exponent.
+    case power
+    /// The smaller and the larger of lhs and rhs; NaN when either is NaN.
+    case minimum, maximum
+    /// 1 where `lhs comparison rhs` holds, 0 elsewhere (NaN compares false, except `notEqual`).
+    case compare(Comparison)
+}
+
+/// How ``BinaryKernel/compare(_:)`` compares lhs with rhs.
+package enum Comparison: String, Sendable, CaseIterable {
+    case less, lessOrEqual, greater, greaterOrEqual, equal, notEqual
 }
 
 /// A row-major matrix product `C = op(A) · op(B)`: `op(A)` is m × k, `op(B)` is k × n, C is m × n.
@@ -46,6 +78,9 @@ package struct GemmOperands<Scalar>: @unchecked Sendable {
 /// An array seen as (outer, size, inner) around one axis: elements along the axis are `inner` apart.
 package struct AxisLayout: Sendable, Hashable {
     package var outer: Int, size: Int, inner: Int
+
+    /// The layout of `outer` blocks of `size` lines of `inner` elements.
+    package init(outer: Int, size: Int, inner: Int) { (self.outer, self.size, self.inner) = (outer, size, inner) }
 
     /// The layout of an array of `dimensions` around `axis` (in `0..<dimensions.count`).
     package init(_ dimensions: [Int], axis: Int) {

@@ -67,6 +67,34 @@ package final class KernelTable<Scalar>: Sendable {
     package typealias Rank = @Sendable (_ scores: UnsafePointer<Scalar>, _ rows: Int, _ classes: Int,
                                         _ labels: UnsafePointer<Int>?, _ predictions: UnsafeMutablePointer<Int>,
                                         _ ranks: UnsafeMutablePointer<Int>?) -> Void
+    /// `output[i] = mask[i] != 0 ? a[i] : b[i]` for `count` elements.
+    package typealias Select = @Sendable (_ mask: UnsafePointer<Scalar>, _ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>,
+                                          _ output: UnsafeMutablePointer<Scalar>, _ count: Int) -> Void
+    /// The largest (`maximum`) or smallest element along the middle axis of an (outer, size,
+    /// inner) layout, and in `routes` its offset in `input`, one per output element. Among equal
+    /// extremes the first along the axis wins; a NaN wins over numbers (the first NaN).
+    package typealias Extremum = @Sendable (_ input: UnsafePointer<Scalar>, _ layout: AxisLayout, _ maximum: Bool,
+                                            _ output: UnsafeMutablePointer<Scalar>, _ routes: UnsafeMutablePointer<Int>) -> Void
+    /// Block i of `output` (`blockSize` elements) is block `routes[i]` of `input`, for `count` blocks.
+    package typealias Gather = @Sendable (_ input: UnsafePointer<Scalar>, _ routes: UnsafePointer<Int>, _ count: Int,
+                                          _ blockSize: Int, _ output: UnsafeMutablePointer<Scalar>) -> Void
+    /// The adjoint of `gather`: `output` (`outputCount` elements) is zero, plus block i of
+    /// `input` added to block `routes[i]`, for `count` blocks (repeated routes add up).
+    package typealias ScatterAdd = @Sendable (_ input: UnsafePointer<Scalar>, _ routes: UnsafePointer<Int>, _ count: Int,
+                                              _ blockSize: Int, _ output: UnsafeMutablePointer<Scalar>, _ outputCount: Int) -> Void
+    /// `output` (of the window's extents) = the elements of `input` (of its dimensions) in `window`.
+    package typealias Slice = @Sendable (_ input: UnsafePointer<Scalar>, _ window: StridedWindow,
+                                         _ output: UnsafeMutablePointer<Scalar>) -> Void
+    /// The adjoint of `slice` with a fill: `output` (of the window's dimensions) holds `fill`
+    /// everywhere but in `window`, which holds `input` (of the window's extents).
+    package typealias Embed = @Sendable (_ input: UnsafePointer<Scalar>, _ window: StridedWindow, _ fill: Scalar,
+                                         _ output: UnsafeMutablePointer<Scalar>) -> Void
+    /// The arrays at `inputs` (each (outer, sizes[k], inner), row-major) side by side along their
+    /// middle axis into `output` (outer, Σ sizes, inner).
+    package typealias Concatenate = @Sendable (_ inputs: UnsafePointer<UnsafeRawPointer>, _ sizes: [Int], _ outer: Int,
+                                               _ inner: Int, _ output: UnsafeMutablePointer<Scalar>) -> Void
+    /// One matrix product per slice of `batch`, each as `gemm` computes it (see ``GemmBatch``).
+    package typealias BatchedGemm = @Sendable (_ operands: GemmOperands<Scalar>, _ batch: GemmBatch) -> Void
 
     package let unary: Unary
     package let binary: Binary
@@ -94,6 +122,14 @@ package final class KernelTable<Scalar>: Sendable {
     package let sumOfSquares: SumOfSquares
     package let allFinite: AllFinite
     package let rank: Rank
+    package let select: Select
+    package let extremum: Extremum
+    package let gather: Gather
+    package let scatterAdd: ScatterAdd
+    package let slice: Slice
+    package let embed: Embed
+    package let concatenate: Concatenate
+    package let batchedGemm: BatchedGemm
 
     package init(unary: @escaping Unary, binary: @escaping Binary, addBias: @escaping AddBias, gemm: @escaping Gemm,
                  broadcast: @escaping Reshaping, reduceSum: @escaping Reshaping, transpose: @escaping Transpose,
@@ -102,7 +138,10 @@ package final class KernelTable<Scalar>: Sendable {
                  convolutionInputGradient: @escaping ConvolutionAdjoint,
                  convolutionFilterGradient: @escaping ConvolutionAdjoint, pool: @escaping Pool,
                  poolGradient: @escaping PoolGradient, update: @escaping Update, sumOfSquares: @escaping SumOfSquares,
-                 allFinite: @escaping AllFinite, rank: @escaping Rank) {
+                 allFinite: @escaping AllFinite, rank: @escaping Rank, select: @escaping Select,
+                 extremum: @escaping Extremum, gather: @escaping Gather, scatterAdd: @escaping ScatterAdd,
+                 slice: @escaping Slice, embed: @escaping Embed, concatenate: @escaping Concatenate,
+                 batchedGemm: @escaping BatchedGemm) {
         (self.unary, self.binary, self.addBias, self.gemm) = (unary, binary, addBias, gemm)
         (self.broadcast, self.reduceSum, self.transpose, self.softmax) = (broadcast, reduceSum, transpose, softmax)
         (self.crossEntropy, self.squaredDistance) = (crossEntropy, squaredDistance)
@@ -110,5 +149,7 @@ package final class KernelTable<Scalar>: Sendable {
             (convolution, convolutionInputGradient, convolutionFilterGradient)
         (self.pool, self.poolGradient) = (pool, poolGradient)
         (self.update, self.sumOfSquares, self.allFinite, self.rank) = (update, sumOfSquares, allFinite, rank)
+        (self.select, self.extremum, self.gather, self.scatterAdd) = (select, extremum, gather, scatterAdd)
+        (self.slice, self.embed, self.concatenate, self.batchedGemm) = (slice, embed, concatenate, batchedGemm)
     }
 }

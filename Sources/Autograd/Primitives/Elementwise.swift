@@ -16,12 +16,13 @@ extension Tensor where Scalar: TensorScalar {
     }
 
     /// The binary element-wise primitive `kernel` on both operands broadcast to their common
-    /// shape, recorded as `primitive` with the `rules` (given the broadcast operands).
-    private func combining(
-        _ other: Tensor, _ primitive: Primitive, _ kernel: BinaryKernel<Scalar>, file: StaticString, line: UInt,
-        rules: (_ a: Tensor, _ b: Tensor) -> DerivativeRules<Scalar>
+    /// shape, recorded as `primitive` with the `rules` (given the broadcast operands). A shape
+    /// mismatch names `operation` (default: the primitive).
+    func combining(
+        _ other: Tensor, _ primitive: Primitive, _ kernel: BinaryKernel<Scalar>, operation: String? = nil,
+        file: StaticString, line: UInt, rules: (_ a: Tensor, _ b: Tensor) -> DerivativeRules<Scalar>
     ) -> Tensor {
-        let (a, b) = broadcastOperands(other, "\(primitive)", file: file, line: line)
+        let (a, b) = broadcastOperands(other, operation ?? "\(primitive)", file: file, line: line)
         return .applying(primitive, Tensor.binaryForward(kernel, count: a.elementCount), to: a, b, shape: a.shape) {
             rules(a, b)
         }

@@ -12,10 +12,13 @@ extension Tensor where Scalar: TensorScalar {
         return { inputs, output in Scalar.kernels.softmax(inputs.first, output, layout, logarithmic) }
     }
 
-    /// e^x / Σ e^x along `axis` (default: the last).
-    /// Pullback: p ∘ (ḡ − Σ(ḡ ∘ p)); pushforward: p ∘ (ẋ − Σ(ẋ ∘ p)).
+    /// e^x / Σ e^x along `axis` (default: the last); with an additive `mask` (broadcast to this
+    /// shape), of x + mask: entries of −∞ get probability 0 (``causalMask(_:)`` for attention),
+    /// and a line masked whole gives zeros rather than NaN.
+    /// Pullback: p ∘ (ḡ − Σ(ḡ ∘ p)); pushforward: p ∘ (ẋ − Σ(ẋ ∘ p)) (the mask is a constant).
     @_specialize(where Scalar == Float)
-    public func softmax(alongAxis axis: Int = -1, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+    public func softmax(alongAxis axis: Int = -1, mask: Tensor? = nil, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        if let mask { return masked(mask, "softmax", file, line).softmax(alongAxis: axis, file: file, line: line) }
         let axis = shape.normalizedAxis(axis, operation: "softmax", file: file, line: line)
         return .applying(.softmax, softmaxForward(axis: axis, logarithmic: false), to: self, shape: shape) {
             // The Jacobian diag(p) − p pᵀ is symmetric: the same map serves both modes.
@@ -25,10 +28,12 @@ extension Tensor where Scalar: TensorScalar {
         }
     }
 
-    /// x − log Σ e^x along `axis` (default: the last), without forming e^x for large x.
+    /// x − log Σ e^x along `axis` (default: the last), without forming e^x for large x; with an
+    /// additive `mask`, of x + mask (−∞ entries give −∞, as does a line masked whole).
     /// Pullback: ḡ − p Σḡ; pushforward: ẋ − Σ(p ∘ ẋ).
     @_specialize(where Scalar == Float)
-    public func logSoftmax(alongAxis axis: Int = -1, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+    public func logSoftmax(alongAxis axis: Int = -1, mask: Tensor? = nil, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        if let mask { return masked(mask, "logSoftmax", file, line).logSoftmax(alongAxis: axis, file: file, line: line) }
         let axis = shape.normalizedAxis(axis, operation: "logSoftmax", file: file, line: line)
         return .applying(.logSoftmax, softmaxForward(axis: axis, logarithmic: true), to: self, shape: shape) {
             DerivativeRules(
@@ -37,5 +42,23 @@ extension Tensor where Scalar: TensorScalar {
                 },
                 pushforward: { t, logP in t.first! - (logP.exp() * t.first!).sum(alongAxes: [axis], keepingDimensions: true) })
         }
+    }
+
+    /// This tensor plus an additive `mask` that broadcasts to its shape, or a stop naming `operation`.
+    private func masked(_ mask: Tensor, _ operation: String, _ file: StaticString, _ line: UInt) -> Tensor {
+        guard mask.shape.isBroadcastable(to: shape) else {
+            Tensor.shapeMismatch(operation, shape, mask.shape, "do not fit (the mask must broadcast to the input)", file: file, line: line)
+        }
+        return self + mask
+    }
+
+    /// The additive mask of causal attention over `size` positions: a `size` × `size` matrix of
+    /// 0 on and below the diagonal and −∞ above it, so that position i attends to positions up to i.
+    public static func causalMask(_ size: Int) -> Tensor {
+        var mask = Tensor.zeros([size, size])
+        mask.withUnsafeMutableBufferPointer { buffer in
+            for row in 0..<size { for column in (row + 1)..<Swift.max(size, row + 1) { buffer[row * size + column] = -.infinity } }
+        }
+        return mask
     }
 }

@@ -31,6 +31,30 @@ public enum Primitive: String, CaseIterable, Sendable {
     case maxPool2d, maxPool2dBackward
     /// Average pooling and its adjoint.
     case avgPool2d, avgPool2dBackward
+    /// √x, 1/√x, x², |x| and its derivative sign(x), sin x, cos x.
+    case squareRoot, reciprocalSquareRoot, square, absolute, sign, sine, cosine
+    /// x^p for a constant p, and aᵇ for a tensor exponent.
+    case power, powerTensor
+    /// min(max(x, lower), upper) and its derivative, 1 where lower ≤ x ≤ upper.
+    case clamp, clampDerivative
+    /// ln(1 + eˣ); x σ(x) and its derivative; GELU (tanh and erf forms) and their derivatives.
+    case softplus, silu, siluDerivative, geluTanh, geluTanhDerivative, geluErf, geluErfDerivative
+    /// The element-wise minimum and maximum of two tensors.
+    case minimum, maximum
+    /// 1 where a comparison holds, 0 elsewhere (a mask; zero derivative).
+    case comparison
+    /// a where a mask is not zero, b elsewhere.
+    case select
+    /// The largest or smallest element along axes (one winner per output: the first on ties).
+    case reduceMax, reduceMin
+    /// Blocks of elements at fixed positions (the winners of a reduction, an index tensor's
+    /// entries) and its adjoint, which adds each block back at its position.
+    case gather, scatterAdd
+    /// A strided window of a tensor, and its adjoint: a tensor written into a window of one
+    /// filled with a constant (padding).
+    case slice, pad
+    /// Tensors side by side along an axis.
+    case concatenate
     /// A primitive defined outside the library, with its own rules
     /// (``Tensor/primitive(_:inputs:file:line:forward:pullback:pushforward:)``).
     case custom

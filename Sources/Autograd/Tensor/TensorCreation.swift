@@ -65,7 +65,7 @@ extension Tensor where Scalar: TensorScalar {
         guard shape == other.shape else { return false }
         return withUnsafeBufferPointer { a in
             other.withUnsafeBufferPointer { b in
-                zip(a, b).allSatisfy { x, y in abs(x - y) <= absoluteTolerance + relativeTolerance * abs(y) }
+                zip(a, b).allSatisfy { x, y in Swift.abs(x - y) <= absoluteTolerance + relativeTolerance * Swift.abs(y) }
             }
         }
     }
