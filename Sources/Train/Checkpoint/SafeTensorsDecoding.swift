@@ -76,7 +76,7 @@ extension SafeTensors {
                 throw bad("fields \(keys.sorted()), expected exactly dtype, shape and data_offsets")
             }
             let field = Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0.value) })
-            guard case .string(let name) = field["dtype"]!, let dtype = DType(rawValue: name) else {
+            guard case .string(let dtypeName) = field["dtype"]!, let dtype = DType(rawValue: dtypeName) else {
                 throw bad("unknown dtype \(field["dtype"]!.encoded) (known: \(DType.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             let shape = try Self.naturals(field["shape"]!, "shape", bad)
