@@ -36,7 +36,7 @@ struct ImageClassifierRun {
         }
         if let outputDirectory { try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true) }
         let checkpointPath = outputDirectory.map { $0 + "/checkpoint.safetensors" }
-        var callbacks: [any TrainingCallback] = [NonFiniteGuard()]
+        var callbacks: [any TrainingCallback] = []
         if let checkpointPath { callbacks.append(CheckpointEveryEpoch(path: checkpointPath)) }
 
         let remaining = max(0, epochs - trainer.epochsCompleted)

@@ -4,8 +4,10 @@ import Autograd
 public enum StopReason: Hashable, Sendable, CustomStringConvertible {
     /// Early stopping: the validation loss did not improve for `patience` epochs.
     case noImprovement(bestEpoch: Int, bestLoss: Double, patience: Int)
-    /// A loss or a gradient became NaN or infinite.
+    /// A loss or a gradient became NaN or infinite (``TrainingGuards``).
     case nonFinite(NonFiniteReport)
+    /// A loss rose far above the run's first loss (``TrainingGuards``).
+    case diverged(DivergenceReport)
     /// A callback of the user's asked to stop.
     case requested(String)
 
@@ -14,6 +16,7 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
         case let .noImprovement(bestEpoch, bestLoss, patience):
             "early stopping: the validation loss has not improved for \(patience) epochs (best \(formatLoss(bestLoss)) after epoch \(bestEpoch + 1))"
         case .nonFinite(let report): report.description
+        case .diverged(let report): report.description
         case .requested(let reason): reason
         }
     }

@@ -9,13 +9,15 @@ import Layers
 ///                       loss: .softmaxCrossEntropy, seed: 42)
 /// trainer.schedule = PiecewiseConstantLearningRate.seed004
 /// let history = try trainer.fit(training: train, validation: validation, epochs: 45, batchSize: 100,
-///                               callbacks: [NonFiniteGuard(), EarlyStopping(patience: 5)])
+///                               callbacks: [EarlyStopping(patience: 5)])
 /// ```
 ///
 /// Training is deterministic: all randomness (the order of the examples, dropout masks) is
 /// drawn from one ``SeededGenerator``, so the same seed and thread count give bit-identical
 /// parameters. `fit` continues where the last call stopped (the epoch count, the step count,
 /// the generator and the optimiser state carry over), and a checkpoint holds exactly that state.
+/// Whatever the callbacks, the ``guards`` stop a run whose loss or gradient is no longer finite
+/// or whose loss diverges, before the broken step's update and before any checkpoint of it.
 public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.Scalar {
     /// The element type of the model.
     public typealias Scalar = Model.Scalar
@@ -37,6 +39,8 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     public var topK = 5
     /// Where progress lines go.
     public var progress = ProgressReporter.standardOutput
+    /// The checks that stop a broken run whatever the callbacks: both on unless switched off here.
+    public var guards = TrainingGuards.standard
     /// The number of epochs trained so far.
     public internal(set) var epochsCompleted = 0
     /// The number of steps (parameter updates) taken so far.
@@ -45,6 +49,9 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     public internal(set) var generator: SeededGenerator
     /// The record of all epochs trained by this trainer.
     public internal(set) var history = History()
+    /// The loss of the run's first step (the first finite one): the divergence guard's reference.
+    /// Checkpoints keep it, so a resumed run is held to the same limit.
+    public internal(set) var firstLoss: Double?
 
     /// A trainer whose random choices follow `seed`.
     public init(model: Model, optimizer: Opt, loss: Loss<Scalar>, seed: UInt64 = 0) {
@@ -59,12 +66,13 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     /// `withReplacement`, every index drawn uniformly, (4.6)/(4.8) with replacement; batch size
     /// 1 gives the single-example schemes (4.6) and (4.7)). After each epoch the model is
     /// evaluated on `validation`, the epoch is added to ``history`` and the callbacks run.
-    /// Returns the history; its ``History/stopReason`` says why training ended early, if it did.
-    /// Throws what a callback throws (a checkpoint that cannot be written).
+    /// The ``guards`` check every step before its update and the validation loss before the
+    /// epoch's callbacks. Returns the history; its ``History/stopReason`` says why training ended
+    /// early, if it did. Throws what a callback throws (a checkpoint that cannot be written).
     @discardableResult
     public mutating func fit<Data: BatchSource>(
         training: Data, validation: Data? = nil, epochs: Int, batchSize: Int = 32, withReplacement: Bool = false,
-        callbacks: [any TrainingCallback] = [NonFiniteGuard()]
+        callbacks: [any TrainingCallback] = []
     ) throws -> History where Data.Scalar == Scalar {
         guard epochs >= 0 else { fatalError("fit: epochs must not be negative, not \(epochs)") }
         let sampler = Sampler(exampleCount: training.count, scheme: .miniBatch(size: batchSize, withReplacement: withReplacement))
@@ -94,7 +102,8 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
                                                  position: position, context: &context)
                 generator = context.generator
                 let report = StepReport(position: position, loss: result.loss, batchSize: batch.count, nonFinite: result.nonFinite)
-                if let reason = Self.firstStop(&callbacks, { $0.stepEnded(report) }) {
+                if firstLoss == nil, result.loss.isFinite { firstLoss = result.loss }
+                if let reason = guards.stopReason(for: report, firstLoss: firstLoss) ?? Self.firstStop(&callbacks, { $0.stepEnded(report) }) {
                     return stop(reason)
                 }
                 if let gradientClipNorm { clipByGlobalNorm(&result.gradients, maxNorm: gradientClipNorm) }
@@ -119,6 +128,10 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
             history.epochs.append(record)
             epochsCompleted += 1
             progress.finish(summary(record, epochs: lastEpoch, examplesPerSecond: Double(metrics.examples) / trainingSeconds))
+            let lastStep = TrainingPosition(epoch: epoch, step: plan.count - 1, stepsPerEpoch: plan.count)
+            if let loss = validated?.loss, let reason = guards.stopReason(validationLoss: loss, after: lastStep, firstLoss: firstLoss) {
+                return stop(reason)
+            }
             let snapshot = self
             let epochReport = EpochReport(record: record, history: history) { try snapshot.saveCheckpoint(to: $0) }
             var stopReason: StopReason?

@@ -6,19 +6,24 @@ extension Trainer {
     static var historyKey: String { "swift-autograd.history" }
     /// The name of the training generator in a checkpoint.
     static var generatorName: String { "training" }
+    /// The metadata key under which a checkpoint keeps ``firstLoss`` (as exact decimal text).
+    static var firstLossKey: String { "swift-autograd.first-loss" }
 
     /// Everything needed to continue this run exactly: the parameters and the optimiser state
-    /// by name, the epochs and steps completed, the generator (as it is between epochs) and the
-    /// per-epoch history.
+    /// by name, the epochs and steps completed, the generator (as it is between epochs), the
+    /// per-epoch history and the first loss (the divergence guard's reference).
     public var trainingState: TrainingState<Scalar> {
-        TrainingState(
+        var metadata = [Self.historyKey: history.csv]
+        metadata[Self.firstLossKey] = firstLoss.map { "\($0)" }
+        return TrainingState(
             parameters: model.parameters.map { ($0.name, $0.value) },
             optimizerState: optimizer.state.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
             epoch: epochsCompleted, step: stepsCompleted, generators: [Self.generatorName: generator],
-            metadata: [Self.historyKey: history.csv])
+            metadata: metadata)
     }
 
-    /// Writes ``trainingState`` to `path` atomically (a safetensors file).
+    /// Writes ``trainingState`` to `path` atomically (a safetensors file); a state holding a NaN
+    /// or an infinity is refused (``CheckpointError``, `nonFinite`) and the file left as it was.
     public func saveCheckpoint(to path: String) throws { try trainingState.write(to: path) }
 
     /// Continues from `state`, saved by a trainer of the same model and optimiser: the next
@@ -44,7 +49,18 @@ extension Trainer {
         guard let restoredGenerator = state.generators[Self.generatorName] else {
             throw CheckpointError(.missing, file: source, "no generator \"\(Self.generatorName)\" (have \(state.generators.keys.sorted()))")
         }
-        let restoredHistory = try state.metadata[Self.historyKey].map { try History(csv: $0) } ?? History()
+        let restoredHistory: History
+        do {
+            restoredHistory = try state.metadata[Self.historyKey].map { try History(csv: $0) } ?? History()
+        } catch let error as HistoryCSVError {
+            throw CheckpointError(.badEntry, file: source, "metadata \"\(Self.historyKey)\": \(error)")
+        }
+        let restoredFirstLoss = try state.metadata[Self.firstLossKey].map { text in
+            guard let loss = Double(text), loss.isFinite else {
+                throw CheckpointError(.badEntry, file: source, "metadata \"\(Self.firstLossKey)\" is \"\(text)\", not a finite number")
+            }
+            return loss
+        }
         var restoredOptimizer = optimizer
         try restoredOptimizer.restoreState(Dictionary(uniqueKeysWithValues: state.optimizerState.map { ($0.name, $0.value) }),
                                            for: values, info: model.parameterInfo)
@@ -54,5 +70,6 @@ extension Trainer {
         epochsCompleted = state.epoch
         stepsCompleted = state.step
         history = restoredHistory
+        firstLoss = restoredFirstLoss
     }
 }
