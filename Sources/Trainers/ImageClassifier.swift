@@ -45,7 +45,14 @@ struct ImageClassifierRun {
         let history = try trainer.fit(training: data.training, validation: data.validation, epochs: remaining,
                                       batchSize: batchSize, callbacks: callbacks)
         let seconds = Date().timeIntervalSince(start)
-        if let reason = history.stopReason { log("stopped early: \(reason)") }
+        switch history.stopReason {
+        case .nonFinite?, .diverged?:
+            throw TrainingStopped(reason: history.stopReason!, checkpointPath: checkpointPath)
+        case let reason?:
+            log("stopped early: \(reason)")
+        case nil:
+            break
+        }
 
         let test = trainer.model.evaluate(on: data.test, loss: .softmaxCrossEntropy, topK: 5)
         let confusion = trainer.model.confusionMatrix(on: data.test, classNames: data.classNames)
@@ -66,5 +73,19 @@ struct ImageClassifierRun {
         let trained = history.epochs.count
         return Result(testAccuracy: test.accuracy, topFiveError: test.topKError, trainingSeconds: seconds,
                       imagesPerSecond: Double(trained * data.training.count) / max(seconds, 1e-9), epochsTrained: trained)
+    }
+}
+
+/// A run a guard stopped (a NaN or a divergence): the trainer then exits with status 1 instead
+/// of evaluating and writing the broken model.
+struct TrainingStopped: Error, CustomStringConvertible {
+    /// What the guard found.
+    var reason: StopReason
+    /// Where the run's checkpoints go, if anywhere.
+    var checkpointPath: String?
+
+    var description: String {
+        "training stopped: \(reason)\nnothing was evaluated or written after the stop"
+            + (checkpointPath.map { "; \($0) holds the last checkpoint written before it, if any" } ?? "")
     }
 }

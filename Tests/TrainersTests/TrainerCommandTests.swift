@@ -82,4 +82,17 @@ struct TrainerCommandTests {
         let accuracy = try #require(json["test_accuracy"] as? Double)
         #expect(accuracy == 1, "two patterns this distinct must all be told apart; got \(accuracy)")
     }
+
+    @Test("a run stopped by a guard exits non-zero, says why on standard error and writes no results")
+    func guardStopFails() throws {
+        let data = try temporaryFolder(), out = try temporaryFolder()
+        // Labels that the patterns do not tell: no model can fit them, and Adam at η = 10 diverges.
+        try writeTinyIDXDataset(to: data, training: 40, test: 10, label: { $0 / 2 % 2 })
+        let run = try runTrainer("mlp", ["--data", data, "--epochs", "3", "--batch", "8", "--validation", "4", "--hidden", "16",
+                                         "--lr", "10", "--out", out, "--json"])
+        #expect(run.status == 1, "\(run.standardOutput)")
+        #expect(run.standardError.contains("training stopped") && run.standardError.contains("diverged"), "\(run.standardError)")
+        #expect(run.json == nil, "no results line after a stopped run")
+        #expect(!FileManager.default.fileExists(atPath: out + "/history.csv"))
+    }
 }

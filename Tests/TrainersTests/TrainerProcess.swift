@@ -38,8 +38,9 @@ func temporaryFolder() throws -> String {
     return path
 }
 
-/// Writes a tiny MNIST-layout dataset (28×28 images of two easily told apart patterns) into `folder`.
-func writeTinyIDXDataset(to folder: String, training: Int, test: Int) throws {
+/// Writes a tiny MNIST-layout dataset into `folder`: 28×28 images of two easily told apart
+/// patterns (image i has pattern i mod 2), labelled by `label(i)` (by default the pattern).
+func writeTinyIDXDataset(to folder: String, training: Int, test: Int, label: (Int) -> Int = { $0 % 2 }) throws {
     func images(_ count: Int) -> Data {
         var data = Data([0, 0, 8, 3])
         for value in [count, 28, 28] { data.append(contentsOf: withUnsafeBytes(of: UInt32(value).bigEndian, Array.init)) }
@@ -51,7 +52,7 @@ func writeTinyIDXDataset(to folder: String, training: Int, test: Int) throws {
     func labels(_ count: Int) -> Data {
         var data = Data([0, 0, 8, 1])
         data.append(contentsOf: withUnsafeBytes(of: UInt32(count).bigEndian, Array.init))
-        data.append(contentsOf: (0..<count).map { UInt8($0 % 2) })
+        data.append(contentsOf: (0..<count).map { UInt8(label($0)) })
         return data
     }
     try images(training).write(to: URL(fileURLWithPath: folder + "/train-images-idx3-ubyte"))
