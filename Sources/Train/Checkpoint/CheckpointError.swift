@@ -27,4 +27,6 @@ public enum CheckpointProblem: Hashable, Sendable {
     case missing
     /// A training state holds a NaN or an infinity: it is neither written nor restored.
     case nonFinite
+    /// The run resumed from a checkpoint has other settings than the run that wrote it.
+    case settingsMismatch
 }

@@ -33,7 +33,7 @@ extension SafeTensors {
         var entries: [(name: String, entry: Entry)] = []
         for (name, value) in members {
             if name == Self.metadataKey {
-                metadata = try Self.metadata(value, failure)
+                metadata = try value.stringMembers { failure(.badHeader, "__metadata__ \($0)") }
             } else {
                 entries.append((name, try Entry(name: name, value, failure)))
             }
@@ -105,14 +105,5 @@ extension SafeTensors {
                 return number
             }
         }
-    }
-
-    /// The `"__metadata__"` object: strings only.
-    private static func metadata(_ value: JSON, _ failure: (CheckpointProblem, String) -> CheckpointError) throws -> [String: String] {
-        guard case .object(let members) = value else { throw failure(.badHeader, "__metadata__ is \(value.kindName), not an object") }
-        return try Dictionary(uniqueKeysWithValues: members.map { key, value in
-            guard case .string(let text) = value else { throw failure(.badHeader, "__metadata__ \"\(key)\" is \(value.kindName), not a string") }
-            return (key, text)
-        })
     }
 }

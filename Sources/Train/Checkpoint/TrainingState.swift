@@ -89,10 +89,8 @@ public struct TrainingState<Scalar: TensorScalar>: Sendable {
     /// Where the first NaN or infinity of the parameters or the optimiser state is, in words.
     private func firstNonFiniteValue() -> String? {
         for (kind, list) in [("parameter", parameters), ("optimizer state", optimizerState)] {
-            for (name, value) in list where !value.isAllFinite {
-                let scalars = value.scalars
-                let index = scalars.firstIndex { !$0.isFinite }!
-                return "\(kind) \"\(name)\" holds \(scalars[index]) at element \(index)"
+            for (name, value) in list {
+                if let (index, element) = value.firstNonFinite { return "\(kind) \"\(name)\" holds \(element) at element \(index)" }
             }
         }
         return nil

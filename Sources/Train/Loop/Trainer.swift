@@ -41,6 +41,11 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     public var progress = ProgressReporter.standardOutput
     /// The checks that stop a broken run whatever the callbacks: both on unless switched off here.
     public var guards = TrainingGuards.standard
+    /// What decides the run's result besides what `fit` is given, by name: the dataset, the
+    /// model's size, the optimiser's settings, … Checkpoints record them with the settings `fit`
+    /// adds (``runSettings``), and the first `fit` after a restore refuses to go on when one
+    /// differs from the checkpoint's (``restoreCheckpoint(from:allowingChangedSettings:)``).
+    public var settings: [String: String] = [:]
     /// The number of epochs trained so far.
     public internal(set) var epochsCompleted = 0
     /// The number of steps (parameter updates) taken so far.
@@ -52,6 +57,12 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     /// The loss of the run's first step (the first finite one): the divergence guard's reference.
     /// Checkpoints keep it, so a resumed run is held to the same limit.
     public internal(set) var firstLoss: Double?
+    /// The settings the last `fit` added to ``settings``: batch size, sampling, schedule,
+    /// penalty, clipping and the fingerprints of the training and validation data (after a
+    /// restore and before the next `fit`, the restored state's settings).
+    var fitSettings: [String: String] = [:]
+    /// After a restore, the checkpoint's settings, which the next `fit` checks.
+    var resumeCheck: ResumeCheck?
 
     /// A trainer whose random choices follow `seed`.
     public init(model: Model, optimizer: Opt, loss: Loss<Scalar>, seed: UInt64 = 0) {
@@ -65,16 +76,29 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     /// (each epoch a new permutation, seed 004 (4.8) without replacement; or, with
     /// `withReplacement`, every index drawn uniformly, (4.6)/(4.8) with replacement; batch size
     /// 1 gives the single-example schemes (4.6) and (4.7)). After each epoch the model is
-    /// evaluated on `validation`, the epoch is added to ``history`` and the callbacks run.
+    /// evaluated on `validation` (an empty one counts as none), the epoch is added to ``history``
+    /// and the callbacks run.
+    ///
+    /// Before the first step the data are checked in one pass: training data without examples
+    /// throw ``DataError`` `empty`, a NaN or an infinity in either set `nonFinite` (naming the
+    /// example). After a restore, settings other than the checkpoint's throw ``CheckpointError``
+    /// `settingsMismatch`, naming each; nothing has been trained then.
     /// The ``guards`` check every step before its update and the validation loss before the
     /// epoch's callbacks. Returns the history; its ``History/stopReason`` says why training ended
-    /// early, if it did. Throws what a callback throws (a checkpoint that cannot be written).
+    /// early, if it did. Also throws what a callback throws (a checkpoint that cannot be written).
     @discardableResult
     public mutating func fit<Data: BatchSource>(
         training: Data, validation: Data? = nil, epochs: Int, batchSize: Int = 32, withReplacement: Bool = false,
         callbacks: [any TrainingCallback] = []
     ) throws -> History where Data.Scalar == Scalar {
         guard epochs >= 0 else { fatalError("fit: epochs must not be negative, not \(epochs)") }
+        let validation = validation.flatMap { $0.count > 0 ? $0 : nil }
+        let added = try fitSettings(training: training.checkedFingerprint(name: "training data"),
+                                    validation: validation?.checkedFingerprint(name: "validation data"),
+                                    batchSize: batchSize, withReplacement: withReplacement)
+        try resumeCheck?.verify(settings.merging(added) { _, added in added })
+        resumeCheck = nil
+        fitSettings = added
         let sampler = Sampler(exampleCount: training.count, scheme: .miniBatch(size: batchSize, withReplacement: withReplacement))
         let info = model.parameterInfo
         let lastEpoch = epochsCompleted + epochs

@@ -11,9 +11,10 @@ extension Trainer {
 
     /// Everything needed to continue this run exactly: the parameters and the optimiser state
     /// by name, the epochs and steps completed, the generator (as it is between epochs), the
-    /// per-epoch history and the first loss (the divergence guard's reference).
+    /// per-epoch history, the first loss (the divergence guard's reference) and the
+    /// ``runSettings``.
     public var trainingState: TrainingState<Scalar> {
-        var metadata = [Self.historyKey: history.csv]
+        var metadata = [Self.historyKey: history.csv, Self.settingsKey: Self.encoded(runSettings)]
         metadata[Self.firstLossKey] = firstLoss.map { "\($0)" }
         return TrainingState(
             parameters: model.parameters.map { ($0.name, $0.value) },
@@ -30,17 +31,22 @@ extension Trainer {
     /// `fit` gives bit for bit what the saving run would have given. Throws
     /// ``CheckpointError`` or ``OptimizerStateError`` naming what does not match; then nothing
     /// is changed.
-    public mutating func restore(from state: TrainingState<Scalar>) throws {
-        try restore(from: state, source: "training state")
+    ///
+    /// The next `fit` then compares its ``runSettings`` with the state's and throws
+    /// `settingsMismatch`, before any step, when one differs (another batch size, other data,
+    /// another schedule or ``settings`` value); with `allowingChangedSettings` it goes on with
+    /// the new settings, knowing that the result differs from the saving run's.
+    public mutating func restore(from state: TrainingState<Scalar>, allowingChangedSettings: Bool = false) throws {
+        try restore(from: state, source: "training state", allowingChangedSettings: allowingChangedSettings)
     }
 
-    /// Continues from the checkpoint file at `path`; see ``restore(from:)``.
-    public mutating func restoreCheckpoint(from path: String) throws {
-        try restore(from: TrainingState(contentsOf: path), source: path)
+    /// Continues from the checkpoint file at `path`; see ``restore(from:allowingChangedSettings:)``.
+    public mutating func restoreCheckpoint(from path: String, allowingChangedSettings: Bool = false) throws {
+        try restore(from: TrainingState(contentsOf: path), source: path, allowingChangedSettings: allowingChangedSettings)
     }
 
-    /// ``restore(from:)``, naming `source` in errors.
-    private mutating func restore(from state: TrainingState<Scalar>, source: String) throws {
+    /// ``restore(from:allowingChangedSettings:)``, naming `source` in errors.
+    private mutating func restore(from state: TrainingState<Scalar>, source: String, allowingChangedSettings: Bool) throws {
         let current = model.parameters
         let values = try current.map { try state.parameter($0.name, shape: $0.value.shape) }
         if let extra = state.parameters.first(where: { saved in !current.contains { $0.name == saved.name } }) {
@@ -61,6 +67,7 @@ extension Trainer {
             }
             return loss
         }
+        let restoredSettings = try Self.decodedSettings(state.metadata, source: source)
         var restoredOptimizer = optimizer
         try restoredOptimizer.restoreState(Dictionary(uniqueKeysWithValues: state.optimizerState.map { ($0.name, $0.value) }),
                                            for: values, info: model.parameterInfo)
@@ -71,5 +78,8 @@ extension Trainer {
         stepsCompleted = state.step
         history = restoredHistory
         firstLoss = restoredFirstLoss
+        fitSettings = restoredSettings ?? [:]  // until the next fit, the run is the one that wrote the state
+        let hasTrained = state.epoch > 0 || state.step > 0
+        resumeCheck = hasTrained && !allowingChangedSettings ? ResumeCheck(settings: restoredSettings, source: source) : nil
     }
 }

@@ -47,4 +47,10 @@ extension Tensor {
     var isAllFinite: Bool {
         withUnsafeBufferPointer { Scalar.trainingKernels.allFinite($0.baseAddress!, $0.count) }
     }
+
+    /// The first element that is NaN or infinite, with its row-major index; nil if there is none.
+    var firstNonFinite: (index: Int, value: Scalar)? {
+        guard !isAllFinite else { return nil }
+        return withUnsafeBufferPointer { buffer in buffer.firstIndex { !$0.isFinite }.map { ($0, buffer[$0]) } }
+    }
 }
