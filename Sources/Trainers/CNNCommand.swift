@@ -33,7 +33,11 @@ public enum CNNTrainer {
                                                        using: &generator)
                 let run = ImageClassifierRun(name: "CIFAR CNN (\(recipe)) on \(settings.dataset.rawValue)", data: data,
                                              epochs: epochs, batchSize: batchSize, seed: settings.seed,
-                                             outputDirectory: settings.outputDirectory, resumePath: settings.resumePath, log: { say($0) })
+                                             outputDirectory: settings.outputDirectory, resumePath: settings.resumePath,
+                                             recordedFlags: settings.recordedFlags(batchSize: batchSize).merging([
+                                                 "--recipe": recipe, "--dropout": String(arguments.flag("dropout")),
+                                             ]) { $1 },
+                                             allowsChangedSettings: settings.allowsChangedSettings, log: { say($0) })
                 let result = isSeed004
                     ? try run.train(model, optimizer: Momentum<Float>(learningRate: 0.05, momentum: 0.9),
                                     schedule: PiecewiseConstantLearningRate.seed004)

@@ -12,6 +12,10 @@ struct ImageClassifierRun {
     var seed: UInt64
     var outputDirectory: String?
     var resumePath: String?
+    /// The flags that decide the result, recorded in checkpoints and checked on `--resume`.
+    var recordedFlags: [String: String]
+    /// Whether `--resume` may go on with other settings than the checkpoint's.
+    var allowsChangedSettings: Bool
     var log: (String) -> Void
 
     /// What the run measured.
@@ -30,8 +34,9 @@ struct ImageClassifierRun {
     ) throws -> Result where Model.Scalar == Float, Opt.Scalar == Float {
         var trainer = Trainer(model: model, optimizer: optimizer, loss: .softmaxCrossEntropy, seed: seed)
         trainer.schedule = schedule
+        trainer.settings = recordedFlags
         if let resumePath {
-            try trainer.restoreCheckpoint(from: resumePath)
+            try trainer.restoreCheckpoint(from: resumePath, allowingChangedSettings: allowsChangedSettings)
             log("resumed from \(resumePath) after epoch \(trainer.epochsCompleted) (step \(trainer.stepsCompleted))")
         }
         if let outputDirectory { try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true) }
@@ -42,8 +47,14 @@ struct ImageClassifierRun {
         let remaining = max(0, epochs - trainer.epochsCompleted)
         log("\(name): \(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test images; \(trainer.model.parameterCount) parameters; \(remaining) epochs of batches of \(batchSize) on \(ComputeThreads.current) thread(s)")
         let start = Date()
-        let history = try trainer.fit(training: data.training, validation: data.validation, epochs: remaining,
+        let history: History
+        do {
+            history = try trainer.fit(training: data.training, validation: data.validation, epochs: remaining,
                                       batchSize: batchSize, callbacks: callbacks)
+        } catch let error as CheckpointError where error.kind == .settingsMismatch {
+            throw CommandLineError(description: "\(error)\nresume with the checkpoint's settings, or add --allow-changed-settings to go on "
+                                       + "with these (the result then differs from a run that was never interrupted)")
+        }
         let seconds = Date().timeIntervalSince(start)
         switch history.stopReason {
         case .nonFinite?, .diverged?:

@@ -12,7 +12,8 @@ let commonImageOptionSpecs: [OptionSpec] = [
     .value("validation", default: "5000", placeholder: "N", help: "training images held out for validation (at most a fifth)"),
     .value("limit", default: "0", placeholder: "N", help: "use only the first N training images (0: all)"),
     .value("out", default: "", placeholder: "DIR", help: "write history.csv, loss.svg, error.svg, confusion.svg and checkpoint.safetensors here"),
-    .value("resume", default: "", placeholder: "FILE", help: "continue from a checkpoint written by an earlier run"),
+    .value("resume", default: "", placeholder: "FILE", help: "continue the run that wrote this checkpoint (same settings; --epochs is the total)"),
+    .flag("allow-changed-settings", help: "with --resume: go on although settings differ from the checkpoint's (then not the same run)"),
     .flag("json", help: "end with one JSON line of results"),
 ]
 
@@ -28,6 +29,7 @@ struct ImageTrainerSettings {
     var limit: Int?
     var outputDirectory: String?
     var resumePath: String?
+    var allowsChangedSettings: Bool
     var json: Bool
 
     init(_ arguments: CommandLineOptions, datasets: [ImageDatasetChoice]) throws {
@@ -42,7 +44,15 @@ struct ImageTrainerSettings {
         self.limit = limit == 0 ? nil : limit
         outputDirectory = arguments.string("out").isEmpty ? nil : arguments.string("out")
         resumePath = arguments.string("resume").isEmpty ? nil : arguments.string("resume")
+        allowsChangedSettings = arguments.flag("allow-changed-settings")
         json = arguments.flag("json")
+    }
+
+    /// The common flags that decide a run's result, with `batchSize` as the recipe resolved it
+    /// (a checkpoint records them; `--data`, `--out`, `--threads` and `--json` do not count).
+    func recordedFlags(batchSize: Int) -> [String: String] {
+        ["--dataset": dataset.rawValue, "--seed": String(seed), "--validation": String(validationCount),
+         "--limit": String(limit ?? 0), "--batch": String(batchSize)]
     }
 
     /// Prints the results line and, when asked, the JSON line.

@@ -37,7 +37,12 @@ public enum MLPTrainer {
                 }
                 let run = ImageClassifierRun(name: "mlp \([features] + hidden + [data.classNames.count]) on \(settings.dataset.rawValue)",
                                              data: data, epochs: epochs, batchSize: batchSize, seed: settings.seed,
-                                             outputDirectory: settings.outputDirectory, resumePath: settings.resumePath, log: { say($0) })
+                                             outputDirectory: settings.outputDirectory, resumePath: settings.resumePath,
+                                             recordedFlags: settings.recordedFlags(batchSize: batchSize).merging([
+                                                 "--hidden": hidden.map(String.init).joined(separator: ","),
+                                                 "--lr": String(learningRate), "--epochs": String(epochs),
+                                             ]) { $1 },
+                                             allowsChangedSettings: settings.allowsChangedSettings, log: { say($0) })
                 let result = try run.train(model, optimizer: Adam<Float>(learningRate: learningRate),
                                            schedule: CosineDecayLearningRate(initial: learningRate, epochs: epochs))
                 try settings.report("mlp", result, recipe: "adam-cosine", epochs: epochs, batchSize: batchSize,

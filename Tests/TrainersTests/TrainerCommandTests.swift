@@ -64,12 +64,52 @@ struct TrainerCommandTests {
         for file in ["history.csv", "loss.svg", "error.svg", "confusion.svg", "checkpoint.safetensors"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file) missing")
         }
+        // Training longer: cnn's recipes do not depend on --epochs, so 1 epoch resumed to 2 is the 2-epoch run.
         let resumed = try runTrainer("cnn", arguments + ["--epochs", "2", "--resume", out + "/checkpoint.safetensors"])
         #expect(resumed.status == 0, "\(resumed.standardError)")
         #expect(resumed.standardOutput.contains("resumed from"))
         #expect(resumed.standardOutput.contains("Epoch 2/2"))
         let history = try String(contentsOfFile: out + "/history.csv", encoding: .utf8)
         #expect(history.split(separator: "\n").count == 3, "header and two epochs expected:\n\(history)")
+        let straightOut = try temporaryFolder()
+        let straight = try runTrainer("cnn", ["--dataset", "mnist", "--data", data, "--batch", "4", "--validation", "2", "--out", straightOut,
+                                              "--threads", "1", "--epochs", "2"])
+        #expect(straight.status == 0, "\(straight.standardError)")
+        #expect(try checkpointTensorBytes(out + "/checkpoint.safetensors") == checkpointTensorBytes(straightOut + "/checkpoint.safetensors"),
+                "parameters, optimiser state, generator and progress must match bit for bit")
+    }
+
+    @Test("--resume with a setting that would change the result stops and names it; --allow-changed-settings goes on")
+    func resumeWithChangedSettings() throws {
+        let data = try temporaryFolder(), fashion = try temporaryFolder(), out = try temporaryFolder()
+        try writeTinyIDXDataset(to: data, training: 40, test: 10)
+        try writeTinyIDXDataset(to: fashion, training: 40, test: 10, label: { 1 - $0 % 2 })
+        let settings = ["--dataset": "mnist", "--data": data, "--epochs": "2", "--batch": "8", "--validation": "4", "--hidden": "16",
+                        "--lr": "0.01", "--seed": "1", "--threads": "1"]
+        func arguments(_ changes: [String: String]) -> [String] {
+            settings.merging(changes) { $1 }.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] }
+        }
+        let first = try runTrainer("mlp", arguments(["--out": out]))
+        #expect(first.status == 0, "\(first.standardError)")
+        let resume = ["--resume": out + "/checkpoint.safetensors"]
+        let changes: [([String: String], [String])] = [
+            (["--epochs": "4"], ["--epochs: 2 in the checkpoint, 4 now", "learning rate schedule"]),
+            (["--seed": "2"], ["--seed", "training data"]),
+            (["--batch": "4"], ["--batch", "batch size: 8 in the checkpoint, 4 now"]),
+            (["--lr": "0.02"], ["--lr"]),
+            (["--dataset": "fashion-mnist", "--data": fashion], ["--dataset: mnist in the checkpoint, fashion-mnist now", "training data"]),
+        ]
+        for (change, mentions) in changes {
+            let run = try runTrainer("mlp", arguments(change.merging(resume) { $1 }))
+            #expect(run.status == 64, "\(change): \(run.standardOutput)")
+            for text in mentions + ["--allow-changed-settings"] {
+                #expect(run.standardError.contains(text), "\(change): '\(text)' missing from \(run.standardError)")
+            }
+            #expect(!run.standardOutput.contains("Epoch"), "\(change): nothing may be trained")
+        }
+        let allowed = try runTrainer("mlp", arguments(["--epochs": "4"].merging(resume) { $1 }) + ["--allow-changed-settings"])
+        #expect(allowed.status == 0, "\(allowed.standardError)")
+        #expect(allowed.standardOutput.contains("Epoch 4/4"))
     }
 
     @Test("mlp trains on a tiny dataset and ends with JSON")

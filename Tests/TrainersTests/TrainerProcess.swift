@@ -60,3 +60,12 @@ func writeTinyIDXDataset(to folder: String, training: Int, test: Int, label: (In
     try images(test).write(to: URL(fileURLWithPath: folder + "/t10k-images-idx3-ubyte"))
     try labels(test).write(to: URL(fileURLWithPath: folder + "/t10k-labels-idx1-ubyte"))
 }
+
+/// The bytes after the header of the safetensors file at `path`: every tensor of a checkpoint
+/// (parameters, optimiser state, generator, progress), without the metadata, which holds timings.
+func checkpointTensorBytes(_ path: String) throws -> [UInt8] {
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    guard bytes.count >= 8 else { return bytes }
+    let length = bytes[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
+    return Array(bytes.dropFirst(8 + length))
+}
