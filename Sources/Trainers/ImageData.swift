@@ -79,7 +79,7 @@ extension ImageDatasetChoice {
         if let side, training.images.shape[1] < side {
             (training, test) = (training.padded(toHeight: side, width: side), test.padded(toHeight: side, width: side))
         }
-        let normalisation = ChannelNormalization(fitting: training)
+        let normalisation = try ChannelNormalization(fitting: training)
         let validationCount = min(validationCount, training.count / 5)
         let (kept, validation) = normalisation.applied(to: training).split(validationCount: validationCount, using: &generator)
         return PreparedData(training: kept, validation: validation, test: normalisation.applied(to: test), classNames: classNames)
