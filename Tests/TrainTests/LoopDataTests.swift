@@ -53,4 +53,22 @@ struct LoopDataTests {
         let history = try trainer.fit(training: separablePoints(count: 12, seed: 1), validation: none, epochs: 1, batchSize: 4)
         #expect(history.epochs.count == 1 && history.epochs[0].validationLoss == nil)
     }
+
+    @Test("a layer that cannot take the data stops fit before training, at the caller's line and naming the layer")
+    func wrongLayer() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var generator = SeededGenerator(seed: 1)
+            let model = Sequential<Float> {
+                Dense<Float>(inputSize: 2, outputSize: 4, using: &generator).named("hidden")
+                Dense<Float>(inputSize: 5, outputSize: 2, using: &generator).named("output")
+            }
+            var trainer = Trainer(model: model, optimizer: SGD<Float>(learningRate: 0.1), loss: .softmaxCrossEntropy)
+            trainer.progress = ProgressReporter(style: .silent)
+            _ = try? trainer.fit(training: separablePoints(count: 8, seed: 1), epochs: 1)
+        }
+        let message = result.map { String(decoding: $0.standardErrorContent, as: UTF8.self) } ?? ""
+        for fragment in ["TrainTests/LoopDataTests.swift:", "fit: layer output, Dense(5 → 2): expected input of shape [batch, 5], got [1, 4]"] {
+            #expect(message.contains(fragment), "\"\(fragment)\" missing from: \(message)")
+        }
+    }
 }

@@ -2,7 +2,7 @@ import Autograd
 import Layers
 
 /// A model, its optimiser and everything a training run keeps between steps, with a
-/// Keras-style ``fit(training:validation:epochs:batchSize:withReplacement:callbacks:)``.
+/// Keras-style ``fit(training:validation:epochs:batchSize:withReplacement:callbacks:file:line:)``.
 ///
 /// ```swift
 /// var trainer = Trainer(model: model, optimizer: Momentum<Float>(learningRate: 0.05),
@@ -82,20 +82,24 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     /// Before the first step the data are checked in one pass: training data without examples
     /// throw ``DataError`` `empty`, a NaN or an infinity in either set `nonFinite` (naming the
     /// example). After a restore, settings other than the checkpoint's throw ``CheckpointError``
-    /// `settingsMismatch`, naming each; nothing has been trained then.
+    /// `settingsMismatch`, naming each; nothing has been trained then. A model that cannot take
+    /// the data's examples stops with the layer, the shapes and the caller's `file` and `line`.
     /// The ``guards`` check every step before its update and the validation loss before the
     /// epoch's callbacks. Returns the history; its ``History/stopReason`` says why training ended
     /// early, if it did. Also throws what a callback throws (a checkpoint that cannot be written).
     @discardableResult
     public mutating func fit<Data: BatchSource>(
         training: Data, validation: Data? = nil, epochs: Int, batchSize: Int = 32, withReplacement: Bool = false,
-        callbacks: [any TrainingCallback] = []
+        callbacks: [any TrainingCallback] = [], file: StaticString = #fileID, line: UInt = #line
     ) throws -> History where Data.Scalar == Scalar {
         guard epochs >= 0 else { fatalError("fit: epochs must not be negative, not \(epochs)") }
         let validation = validation.flatMap { $0.count > 0 ? $0 : nil }
         let added = try fitSettings(training: training.checkedFingerprint(name: "training data"),
                                     validation: validation?.checkedFingerprint(name: "validation data"),
                                     batchSize: batchSize, withReplacement: withReplacement)
+        for data in [training] + (validation.map { [$0] } ?? []) {
+            _ = model.checkedOutputShape(forInputShape: data.trainingBatch(0..<1).inputs.shape, operation: "fit", file: file, line: line)
+        }
         try resumeCheck?.verify(settings.merging(added) { _, added in added })
         resumeCheck = nil
         fitSettings = added
