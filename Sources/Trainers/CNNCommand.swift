@@ -24,6 +24,7 @@ public enum CNNTrainer {
             let isSeed004 = recipe == "seed004"
             let epochs = settings.epochs ?? (isSeed004 ? 45 : 10)
             let batchSize = settings.batchSize ?? (isSeed004 ? 100 : 32)
+            try settings.prepareOutputFolder()
             try withThreadCount(settings.threads) {
                 let data = try settings.dataset.prepare(location: settings.location, limit: settings.limit, side: 32,
                                                         validationCount: settings.validationCount, seed: settings.seed)

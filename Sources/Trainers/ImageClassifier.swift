@@ -39,7 +39,6 @@ struct ImageClassifierRun {
             try trainer.restoreCheckpoint(from: resumePath, allowingChangedSettings: allowsChangedSettings)
             log("resumed from \(resumePath) after epoch \(trainer.epochsCompleted) (step \(trainer.stepsCompleted))")
         }
-        if let outputDirectory { try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true) }
         let checkpointPath = outputDirectory.map { $0 + "/checkpoint.safetensors" }
         var callbacks: [any TrainingCallback] = []
         if let checkpointPath { callbacks.append(CheckpointEveryEpoch(path: checkpointPath)) }
@@ -68,8 +67,9 @@ struct ImageClassifierRun {
         let test = trainer.model.evaluate(on: data.test, loss: .softmaxCrossEntropy, topK: 5)
         let confusion = trainer.model.confusionMatrix(on: data.test, classNames: data.classNames)
         log("")
-        log(String(format: "test accuracy %.2f %% (%d images), top-5 error %.2f %%", 100 * test.accuracy, test.count,
-                   100 * (test.topKError ?? .nan)))
+        log(test.count == 0 ? "no test images: the test accuracy is not measured"
+            : String(format: "test accuracy %.2f %% (%d images), top-5 error %.2f %%", 100 * test.accuracy, test.count,
+                     100 * (test.topKError ?? .nan)))
         log("confusion matrix (rows: predicted class, columns: true class; seed 004's convention):")
         log(confusion.description)
 

@@ -48,6 +48,24 @@ struct ImageTrainerSettings {
         json = arguments.flag("json")
     }
 
+    /// Creates the `--out` folder (and its parents) and checks that files can be created in it,
+    /// so that a folder that cannot be written stops the run before it trains.
+    func prepareOutputFolder() throws {
+        guard let outputDirectory else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw RunError(description: "--out \(outputDirectory): cannot create the folder (\(systemReason(error)))")
+        }
+        let probe = outputDirectory + "/.write-test-\(getpid())"
+        let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
+            throw RunError(description: "--out \(outputDirectory): cannot create files in it (\(String(cString: strerror(errno))))")
+        }
+        close(descriptor)
+        unlink(probe)
+    }
+
     /// The common flags that decide a run's result, with `batchSize` as the recipe resolved it
     /// (a checkpoint records them; `--data`, `--out`, `--threads` and `--json` do not count).
     func recordedFlags(batchSize: Int) -> [String: String] {
@@ -58,8 +76,9 @@ struct ImageTrainerSettings {
     /// Prints the results line and, when asked, the JSON line.
     func report(_ trainer: String, _ result: ImageClassifierRun.Result, recipe: String, epochs: Int, batchSize: Int,
                 trainingImages: Int, seconds: Double) throws {
-        say(String(format: "%@: %.2f %% test accuracy after %d epochs, %.1f s training (%.0f images/s), %.1f s in all",
-                     trainer, 100 * result.testAccuracy, result.epochsTrained, result.trainingSeconds, result.imagesPerSecond, seconds))
+        let accuracy = result.testAccuracy.isFinite ? String(format: "%.2f %% test accuracy", 100 * result.testAccuracy) : "no test images"
+        say(String(format: "%@: %@ after %d epochs, %.1f s training (%.0f images/s), %.1f s in all",
+                     trainer, accuracy, result.epochsTrained, result.trainingSeconds, result.imagesPerSecond, seconds))
         guard json else { return }
         var fields: [String: Any] = [
             "trainer": trainer, "framework": "swift", "dataset": dataset.rawValue, "recipe": recipe, "epochs": epochs,

@@ -26,6 +26,9 @@ struct TrainerCommandTests {
         ("netbp", ["--steps", "many"], "expected an integer"),
         ("netbp", ["--colour"], "unknown option '--colour'"),
         ("mlp", ["--hidden", "0,x"], "expected positive widths"),
+        ("mlp", ["--hidden="], "expected positive widths"),
+        ("mlp", ["--hidden", ",,"], "expected positive widths"),
+        ("mlp", ["--hidden", "64,,32"], "expected positive widths"),
         ("cnn", ["--recipe", "fast"], "expected one of seed004, thesis"),
         ("cnn", ["--epochs"], "needs a value"),
     ])
@@ -134,5 +137,52 @@ struct TrainerCommandTests {
         #expect(run.standardError.contains("training stopped") && run.standardError.contains("diverged"), "\(run.standardError)")
         #expect(run.json == nil, "no results line after a stopped run")
         #expect(!FileManager.default.fileExists(atPath: out + "/history.csv"))
+    }
+
+    @Test("a hidden layer too large for the machine's memory is refused before anything is allocated")
+    func hugeHiddenLayer() throws {
+        let data = try temporaryFolder()
+        try writeTinyIDXDataset(to: data, training: 12, test: 4)
+        let run = try runTrainer("mlp", ["--data", data, "--hidden", "99999999999"])
+        #expect(run.status == 64, "\(run.standardError)")
+        #expect(run.standardError.contains("'--hidden 99999999999'") && run.standardError.contains("more than this machine's memory"),
+                "\(run.standardError)")
+    }
+
+    @Test("a dataset without training images says which; without test images the JSON has null results")
+    func emptyDatasets() throws {
+        let noTraining = try temporaryFolder(), noTest = try temporaryFolder()
+        try writeTinyIDXDataset(to: noTraining, training: 0, test: 4)
+        let run = try runTrainer("mlp", ["--data", noTraining, "--hidden", "8"])
+        #expect(run.status == 1 && run.standardError.contains(noTraining) && run.standardError.contains("no training images"),
+                "\(run.status): \(run.standardError)")
+
+        try writeTinyIDXDataset(to: noTest, training: 20, test: 0)
+        let json = try runTrainer("mlp", ["--data", noTest, "--hidden", "8", "--epochs", "1", "--validation", "4", "--json"])
+        #expect(json.status == 0, "\(json.standardError)")
+        #expect(json.standardOutput.contains("no test images"))
+        let results = try #require(json.json)
+        #expect(results["test_accuracy"] is NSNull && results["epochs"] as? Int == 1, "\(results)")
+    }
+
+    @Test("an --out folder that cannot be written is refused before training, in words")
+    func unwritableOut() throws {
+        let data = try temporaryFolder(), file = try temporaryFolder() + "/file"
+        try writeTinyIDXDataset(to: data, training: 12, test: 4)
+        _ = FileManager.default.createFile(atPath: file, contents: Data())
+        for (out, reason) in [("/proc", "cannot create files in it"), (file + "/run", "cannot create the folder")] {
+            let run = try runTrainer("mlp", ["--data", data, "--hidden", "8", "--out", out])
+            #expect(run.status == 1, "\(out): \(run.standardError)")
+            #expect(run.standardError.contains("--out \(out): \(reason)"), "\(run.standardError)")
+            #expect(!run.standardError.contains("NSCocoaErrorDomain") && !run.standardOutput.contains("Epoch"), "\(run.standardError)")
+        }
+    }
+
+    @Test("a plot that cannot be written is reported in words")
+    func unwritablePlot() throws {
+        let run = try runTrainer("netbp", ["--steps", "10", "--report-every", "5", "--plot", "/nonexistent/cost.svg"])
+        #expect(run.status == 1)
+        #expect(run.standardError.contains("/nonexistent/cost.svg") && run.standardError.contains("No such file or directory")
+                    && !run.standardError.contains("NSCocoaErrorDomain"), "\(run.standardError)")
     }
 }
