@@ -1,0 +1,14 @@
+import Testing
+import Train
+
+/// Inputs on which a fuzzing harness (scripts/fuzz.sh) crashed a reader, kept so that the defect
+/// stays fixed: each must now be answered by a typed error or a correct value.
+@Suite("Inputs found by fuzzing")
+struct FuzzRegressionTests {
+    @Test("IDX images: no images of a size whose pixel count overflows Int (an arithmetic overflow trap)")
+    func idxEmptyImagesOfOverflowingSize() {
+        // Found by fuzz-idx: count 0, rows 0xF6FF003D, columns 0xFFFFFFE0.
+        let input: [UInt8] = [0x00, 0x00, 0x08, 0x03, 0x00, 0x00, 0x00, 0x00, 0xF6, 0xFF, 0x00, 0x3D, 0xFF, 0xFF, 0xFF, 0xE0]
+        expectDataError(.badHeader, containing: "more bytes than memory can address") { _ = try IDX.images(bytes: input, file: "fuzz") }
+    }
+}
