@@ -11,4 +11,11 @@ struct FuzzRegressionTests {
         let input: [UInt8] = [0x00, 0x00, 0x08, 0x03, 0x00, 0x00, 0x00, 0x00, 0xF6, 0xFF, 0x00, 0x3D, 0xFF, 0xFF, 0xFF, 0xE0]
         expectDataError(.badHeader, containing: "more bytes than memory can address") { _ = try IDX.images(bytes: input, file: "fuzz") }
     }
+
+    @Test("checkpoint: an epoch count near Int64.max is refused (training from it overflowed the global step)")
+    func checkpointEpochOverflow() throws {
+        // Found by fuzz-checkpoint: the trained seed with progress [0x7D5D_3400_0000_0001, 44].
+        let input = try contents(of: fixture("fuzz-findings/checkpoint-epoch-overflow.safetensors"))
+        expectCheckpointError(.badEntry, containing: "progress") { _ = try TrainingState<Float>(SafeTensors(decoding: input, file: "fuzz")) }
+    }
 }

@@ -69,9 +69,11 @@ public struct TrainingState<Scalar: TensorScalar>: Sendable {
             }
             return (name, generator)
         })
+        // Bounds far above any run, low enough that positions computed from them (epoch × steps
+        // per epoch + step) cannot overflow.
         let progress = try file.int64s("progress")
-        guard progress.count == 2, progress.allSatisfy({ $0 >= 0 }) else {
-            throw file.error(.badEntry, "progress \(progress) is not [epoch, step] of non-negative integers")
+        guard progress.count == 2, (0...Int64(Int32.max)).contains(progress[0]), (0...Int64(1) << 53).contains(progress[1]) else {
+            throw file.error(.badEntry, "progress \(progress) is not [epoch, step] with 0 ≤ epoch < 2^31 and 0 ≤ step ≤ 2^53")
         }
         (epoch, step) = (Int(progress[0]), Int(progress[1]))
         metadata = file.metadata.filter { $0.key != Self.formatKey }

@@ -92,7 +92,10 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
         training: Data, validation: Data? = nil, epochs: Int, batchSize: Int = 32, withReplacement: Bool = false,
         callbacks: [any TrainingCallback] = [], file: StaticString = #fileID, line: UInt = #line
     ) throws -> History where Data.Scalar == Scalar {
-        guard epochs >= 0 else { fatalError("fit: epochs must not be negative, not \(epochs)") }
+        guard epochs >= 0, epochs <= Int(Int32.max) - epochsCompleted else {
+            fatalError("fit: epochs must be in 0...\(Int(Int32.max) - epochsCompleted) after \(epochsCompleted) completed, not \(epochs)",
+                       file: file, line: line)
+        }
         let validation = validation.flatMap { $0.count > 0 ? $0 : nil }
         let added = try fitSettings(training: training.checkedFingerprint(name: "training data"),
                                     validation: validation?.checkedFingerprint(name: "validation data"),
