@@ -29,7 +29,10 @@ if [[ ! -e /usr/include/zlib.h ]]; then
     apt-get install -y zlib1g-dev || { apt-get update && apt-get install -y zlib1g-dev; }
 fi
 
+# Always from scratch: release builds inline the library's code across modules, and an
+# incremental build kept a harness with a fixed function's old body.
 flags=(-c release --package-path Fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
+rm -rf Fuzz/.build
 swift build "${flags[@]}"
 bin=$(swift build "${flags[@]}" --show-bin-path)
 
