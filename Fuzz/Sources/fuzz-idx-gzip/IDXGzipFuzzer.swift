@@ -3,10 +3,13 @@ import Train
 
 /// The IDX readers through their gzip path: the fuzzer's bytes are an IDX file's contents,
 /// compressed here by zlib. Reading the compressed file must give what reading the plain one
-/// gives: the same images and labels, or errors of the same kind.
+/// gives: the same images and labels, or errors of the same kind. (Contents that start with the
+/// gzip magic are read as gzip themselves, one layer only, so they are not compared.)
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzIDXGzip(_ start: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
     let plain = bytes(start, count)
+    checkIDXReaders(plain)
+    guard !(plain.count >= 2 && plain[0] == 0x1F && plain[1] == 0x8B) else { return 0 }
     let compressed = gzipped(plain)
     func outcome<T: Equatable>(_ read: ([UInt8]) throws -> T, _ file: [UInt8]) -> Outcome<T> {
         do {
@@ -23,7 +26,6 @@ public func fuzzIDXGzip(_ start: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
     require(plainImages == gzipImages, "images: plain \(plainImages), gzip \(gzipImages)")
     let plainLabels = outcome(labels, plain), gzipLabels = outcome(labels, compressed)
     require(plainLabels == gzipLabels, "labels: plain \(plainLabels), gzip \(gzipLabels)")
-    checkIDXReaders(plain)
     return 0
 }
 
