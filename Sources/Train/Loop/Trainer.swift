@@ -141,6 +141,9 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
                 optimizer.update(&model, along: result.gradients, info: info)
                 stepsCompleted += 1
                 history.stepLosses.append(result.loss)
+                if let reason = guards.stopReason(afterUpdateOf: report, parameters: model.parameters.map(\.value), info: info) {
+                    return stop(reason)
+                }
                 metrics.add(loss: result.loss, outputs: result.outputs, targets: batch.targets, lossFunction: loss)
                 trainingSeconds += now() - stepStart
                 let rate = Double(metrics.examples) / trainingSeconds

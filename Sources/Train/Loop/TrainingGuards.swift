@@ -1,10 +1,13 @@
+import Autograd
 import Foundation
 
 /// The checks the training loop makes whatever callbacks it is given, so that a run that breaks
 /// stops before it spoils its parameters or a checkpoint:
 ///
 /// - non-finite: a step whose loss or gradient holds a NaN or an infinity stops before its
-///   update (the stop reason names the operation that produced the first non-finite value);
+///   update (the stop reason names the operation that produced the first non-finite value), and
+///   a step whose update made a parameter non-finite (from finite gradients: an optimiser state
+///   or a learning rate that overflows) stops right after it, before any checkpoint of it;
 /// - divergence: a step whose loss is above `divergenceFactor` times the run's first loss (or
 ///   is NaN) stops before its update, and so does a validation loss above that limit after an
 ///   epoch, before the epoch's callbacks (checkpoints) run. (A run whose first loss is not
@@ -38,6 +41,14 @@ public struct TrainingGuards: Hashable, Sendable {
     func stopReason(for step: StepReport, firstLoss: Double?) -> StopReason? {
         if stopsOnNonFinite, let report = step.nonFinite { return .nonFinite(report) }
         return divergence(of: step.loss, at: step.position, firstLoss: firstLoss, isValidationLoss: false)
+    }
+
+    /// Why the parameters after `step`'s update must stop training: the update made one of them
+    /// non-finite (`info` names them in order).
+    func stopReason<Scalar>(afterUpdateOf step: StepReport, parameters: [Tensor<Scalar>], info: [ParameterInfo]) -> StopReason? {
+        guard stopsOnNonFinite, let broken = parameters.firstIndex(where: { !$0.isAllFinite }) else { return nil }
+        return .nonFinite(NonFiniteReport(position: step.position, loss: step.loss, operation: nil, parameter: nil,
+                                          updatedParameter: info[broken].name))
     }
 
     /// Why the validation loss after an epoch must stop training, if it must.

@@ -35,7 +35,7 @@ extension Module {
             if !value.isFinite || !Double(objective.scalar).isFinite || brokenGradient != nil {
                 report = NonFiniteReport(position: position, loss: value,
                                          operation: tape.firstNonFiniteOperation().map { ($0.primitive, $0.position) },
-                                         parameter: brokenGradient.map { info[$0].name })
+                                         parameter: brokenGradient.map { info[$0].name }, updatedParameter: nil)
             }
             return StepResult(loss: value, outputs: outputs.detached, gradients: gradients, nonFinite: report)
         }
