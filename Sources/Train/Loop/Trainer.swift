@@ -97,15 +97,8 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
                        file: file, line: line)
         }
         let validation = validation.flatMap { $0.count > 0 ? $0 : nil }
-        let added = try fitSettings(training: training.checkedFingerprint(name: "training data"),
-                                    validation: validation?.checkedFingerprint(name: "validation data"),
-                                    batchSize: batchSize, withReplacement: withReplacement)
-        for data in [training] + (validation.map { [$0] } ?? []) {
-            _ = model.checkedOutputShape(forInputShape: data.trainingBatch(0..<1).inputs.shape, operation: "fit", file: file, line: line)
-        }
-        try resumeCheck?.verify(settings.merging(added) { _, added in added })
-        resumeCheck = nil
-        fitSettings = added
+        try checkBeforeTraining(training: training, validation: validation, batchSize: batchSize, withReplacement: withReplacement,
+                                file: file, line: line)
         let sampler = Sampler(exampleCount: training.count, scheme: .miniBatch(size: batchSize, withReplacement: withReplacement))
         let info = model.parameterInfo
         let lastEpoch = epochsCompleted + epochs
