@@ -48,7 +48,7 @@ for reader in "${readers[@]}"; do
         -artifact_prefix="Fuzz/findings/$reader-" "$work" "Fuzz/Corpus/$reader" >"$log" 2>&1 || status=$?
     inputs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     seconds=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log")
-    crashes=$(grep -c -E '^==[0-9]+== ?ERROR: (libFuzzer: (deadly signal|out-of-memory)|AddressSanitizer)' "$log" || true)
+    crashes=$(grep -c -E '^==[0-9]+== ?ERROR: (libFuzzer: (deadly signal|out-of-memory)|AddressSanitizer|LeakSanitizer)' "$log" || true)
     hangs=$(grep -c 'ERROR: libFuzzer: timeout' "$log" || true)
     echo "fuzz-$reader: ${inputs:-?} inputs in ${seconds:-?} s, corpus $(ls "$work" | grep -vc '^log$') new inputs, $crashes crashes, $hangs hangs (exit status $status)"
     if ((status != 0)); then
