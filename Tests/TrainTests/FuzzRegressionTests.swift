@@ -1,6 +1,4 @@
 import Testing
-import Autograd
-import Layers
 import Train
 
 /// Inputs on which a fuzzing harness (scripts/fuzz.sh) crashed a reader, kept so that the defect
@@ -26,13 +24,7 @@ struct FuzzRegressionTests {
         // Found by fuzz-checkpoint: the trained seed with optimizer/0.weight.firstMoment[4] = 5.4e37. The
         // loss and gradient of every step were finite, so training ended with a NaN weight and no stop.
         let input = try contents(of: fixture("fuzz-findings/checkpoint-adam-moment-overflow.safetensors"))
-        var generator = SeededGenerator(seed: 1)
-        var trainer = Trainer(model: Sequential<Float> { Dense<Float>(inputSize: 2, outputSize: 3, using: &generator) },
-                              optimizer: Adam<Float>(), loss: .softmaxCrossEntropy, seed: 1)
-        trainer.progress = ProgressReporter(style: .silent)
-        try trainer.restore(from: TrainingState(SafeTensors(decoding: input, file: "fuzz")), allowingChangedSettings: true)
-        let points = TensorDataset<Float>(inputs: Tensor([0.1, 0.2, 0.9, 0.8, 0.2, 0.1, 0.8, 0.9], shape: [4, 2]), targets: .labels([0, 1, 0, 2]))
-        let history = try trainer.fit(training: points, epochs: 1, batchSize: 2)
+        let (trainer, history) = try FuzzSeedTests.trainAsTheHarness(input, file: "fuzz")
         let reason = try #require(history.stopReason, "training ended with parameters \(trainer.model.parameters.map(\.value.scalars))")
         #expect("\(reason)".contains("made parameter 0.weight non-finite"), "\(reason)")
     }

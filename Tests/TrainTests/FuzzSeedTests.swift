@@ -33,16 +33,24 @@ struct FuzzSeedTests {
         for (name, bytes) in try Self.seeds("safetensors") { _ = try SafeTensors(decoding: bytes, file: name) }
     }
 
+    /// What fuzz-checkpoint does with its input: restore it into a dense layer 2 → 3 with Adam
+    /// (settings allowed to change), then train one epoch on four points in batches of two.
+    static func trainAsTheHarness(_ bytes: [UInt8], file: String) throws -> (Trainer<Sequential<Float>, Adam<Float>>, History) {
+        var generator = SeededGenerator(seed: 1)
+        var trainer = Trainer(model: Sequential<Float> { Dense<Float>(inputSize: 2, outputSize: 3, using: &generator) },
+                              optimizer: Adam<Float>(), loss: .softmaxCrossEntropy, seed: 1)
+        trainer.progress = ProgressReporter(style: .silent)
+        try trainer.restore(from: TrainingState(SafeTensors(decoding: bytes, file: file)), allowingChangedSettings: true)
+        let points = TensorDataset<Float>(inputs: Tensor([0.1, 0.2, 0.9, 0.8, 0.2, 0.1, 0.8, 0.9], shape: [4, 2]),
+                                          targets: .labels([0, 1, 0, 2]))
+        let history = try trainer.fit(training: points, epochs: 1, batchSize: 2)
+        return (trainer, history)
+    }
+
     @Test("checkpoint seeds restore into the harness's model and train on")
     func checkpoints() throws {
         for (name, bytes) in try Self.seeds("checkpoint") {
-            var generator = SeededGenerator(seed: 1)
-            let model = Sequential<Float> { Dense<Float>(inputSize: 2, outputSize: 3, using: &generator) }
-            var trainer = Trainer(model: model, optimizer: Adam<Float>(), loss: .softmaxCrossEntropy, seed: 1)
-            trainer.progress = ProgressReporter(style: .silent)
-            try trainer.restore(from: TrainingState(SafeTensors(decoding: bytes, file: name)), allowingChangedSettings: true)
-            let points = TensorDataset<Float>(inputs: Tensor([0.1, 0.2, 0.9, 0.8], shape: [2, 2]), targets: .labels([0, 1]))
-            let history = try trainer.fit(training: points, epochs: 1, batchSize: 2)
+            let (trainer, history) = try Self.trainAsTheHarness(bytes, file: name)
             #expect(history.stopReason == nil && trainer.epochsCompleted == history.epochs.count, "\(name)")
         }
     }
