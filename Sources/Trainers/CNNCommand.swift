@@ -24,6 +24,7 @@ public enum CNNTrainer {
             let isSeed004 = recipe == "seed004"
             let epochs = settings.epochs ?? (isSeed004 ? 45 : 10)
             let batchSize = settings.batchSize ?? (isSeed004 ? 100 : 32)
+            try settings.prepareOutputFolder()
             try withThreadCount(settings.threads) {
                 let data = try settings.dataset.prepare(location: settings.location, limit: settings.limit, side: 32,
                                                         validationCount: settings.validationCount, seed: settings.seed)
@@ -33,7 +34,11 @@ public enum CNNTrainer {
                                                        using: &generator)
                 let run = ImageClassifierRun(name: "CIFAR CNN (\(recipe)) on \(settings.dataset.rawValue)", data: data,
                                              epochs: epochs, batchSize: batchSize, seed: settings.seed,
-                                             outputDirectory: settings.outputDirectory, resumePath: settings.resumePath, log: { say($0) })
+                                             outputDirectory: settings.outputDirectory, resumePath: settings.resumePath,
+                                             recordedFlags: settings.recordedFlags(batchSize: batchSize).merging([
+                                                 "--recipe": recipe, "--dropout": String(arguments.flag("dropout")),
+                                             ]) { $1 },
+                                             allowsChangedSettings: settings.allowsChangedSettings, log: { say($0) })
                 let result = isSeed004
                     ? try run.train(model, optimizer: Momentum<Float>(learningRate: 0.05, momentum: 0.9),
                                     schedule: PiecewiseConstantLearningRate.seed004)
