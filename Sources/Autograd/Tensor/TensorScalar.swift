@@ -12,5 +12,6 @@ extension Double: TensorScalar {}
 
 extension TensorScalar {
     /// The CPU kernels for this scalar type, at the instruction-set level chosen for this process.
+    @inlinable
     package static var kernels: KernelTable<Self> { .selected }
 }
