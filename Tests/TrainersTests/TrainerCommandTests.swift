@@ -29,7 +29,7 @@ struct TrainerCommandTests {
         ("mlp", ["--hidden="], "expected positive widths"),
         ("mlp", ["--hidden", ",,"], "expected positive widths"),
         ("mlp", ["--hidden", "64,,32"], "expected positive widths"),
-        ("cnn", ["--recipe", "fast"], "expected one of seed004, thesis"),
+        ("cnn", ["--recipe", "fast"], "expected one of adam, sgd-momentum"),
         ("cnn", ["--epochs"], "needs a value"),
     ])
     func badFlags(_ program: String, _ arguments: [String], _ message: String) throws {

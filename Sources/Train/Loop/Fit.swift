@@ -8,7 +8,7 @@ import Layers
 /// var optimizer = Momentum<Float>(learningRate: 0.05)
 /// let history = try fit(&model, optimizer: &optimizer, loss: .softmaxCrossEntropy,
 ///                       training: train, validation: test, epochs: 45, batchSize: 100,
-///                       schedule: PiecewiseConstantLearningRate.seed004, seed: 1)
+///                       schedule: PiecewiseConstantLearningRate.highamCIFAR10, seed: 1)
 /// ```
 /// `model` and `optimizer` are updated in place (the optimiser keeps its state for a later
 /// call); `guards` are the trainer's ``Trainer/guards``; everything else is as in

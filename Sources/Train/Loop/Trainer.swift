@@ -7,7 +7,7 @@ import Layers
 /// ```swift
 /// var trainer = Trainer(model: model, optimizer: Momentum<Float>(learningRate: 0.05),
 ///                       loss: .softmaxCrossEntropy, seed: 42)
-/// trainer.schedule = PiecewiseConstantLearningRate.seed004
+/// trainer.schedule = PiecewiseConstantLearningRate.highamCIFAR10
 /// let history = try trainer.fit(training: train, validation: validation, epochs: 45, batchSize: 100,
 ///                               callbacks: [EarlyStopping(patience: 5)])
 /// ```
