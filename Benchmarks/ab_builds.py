@@ -9,11 +9,18 @@ JSON line goes to `--out` with the build's name added, for Benchmarks/results.
     python3 Benchmarks/ab_builds.py --a OLD/.build/release/bench --b .build/release/bench \\
         --rounds 3 --out ab.jsonl -- all --threads 2
 
+`--a-env` and `--b-env` (NAME=VALUE) set an environment variable for one side, so one build can
+be compared with itself at two kernel levels:
+
+    python3 Benchmarks/ab_builds.py --a .build/release/bench --a-env AUTOGRAD_KERNEL_LEVEL=x86-64-v3 \\
+        --b .build/release/bench -- gemm cnn mlp
+
 Figures on a shared machine move by 10-20 % from one minute to the next: a ratio means something
 only beside the spread of each build's own figures, which the table shows.
 """
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -33,9 +40,11 @@ METRICS = {
 IDENTITY = ["bench", "variant", "op", "recorded", "n", "m", "k", "batch", "mode", "threads"]
 
 
-def run(bench, arguments, build, round_number):
-    """The JSON records of one run of `bench`, tagged with the build and the round."""
-    output = subprocess.run([bench] + arguments + ["--json"], check=True, capture_output=True, text=True).stdout
+def run(bench, arguments, environment, build, round_number):
+    """The JSON records of one run of `bench` with `environment` added, tagged with the build and
+    the round."""
+    output = subprocess.run([bench] + arguments + ["--json"], check=True, capture_output=True, text=True,
+                            env=dict(os.environ, **environment)).stdout
     records = []
     for line in output.splitlines():
         if line.startswith("{"):
@@ -51,23 +60,38 @@ def key(record):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--a", required=True, help="the first build's bench executable (the reference)")
-    parser.add_argument("--b", required=True, help="the second build's bench executable")
+    parser.add_argument("--a", help="the first build's bench executable (the reference)")
+    parser.add_argument("--b", help="the second build's bench executable")
+    parser.add_argument("--a-env", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--b-env", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--out", help="append every JSON line to this file")
-    parser.add_argument("arguments", nargs="+", help="bench's modes and options, after --")
+    parser.add_argument("--out", help="append every JSON line to this file as it comes")
+    parser.add_argument("--table", metavar="FILE", help="only print the table of the lines in FILE")
+    parser.add_argument("arguments", nargs="*", help="bench's modes and options, after --")
     args = parser.parse_args()
+    if args.table:
+        with open(args.table) as lines:
+            return print_table([json.loads(line) for line in lines if line.strip()])
+    if not (args.a and args.b and args.arguments):
+        parser.error("--a, --b and bench's arguments are needed (or --table FILE)")
 
     records = []
+    order = [("A", args.a, dict(item.split("=", 1) for item in args.a_env)),
+             ("B", args.b, dict(item.split("=", 1) for item in args.b_env))]
     for round_number in range(1, args.rounds + 1):
-        order = [("A", args.a), ("B", args.b)]
-        for build, bench in order if round_number % 2 else reversed(order):
+        for build, bench, environment in order if round_number % 2 else reversed(order):
             print(f"round {round_number}: {build}", file=sys.stderr, flush=True)
-            records += run(bench, args.arguments, build, round_number)
-    if args.out:
-        with open(args.out, "a") as out:
-            out.writelines(json.dumps(record) + "\n" for record in records)
+            new = run(bench, args.arguments, environment, build, round_number)
+            records += new
+            if args.out:
+                with open(args.out, "a") as out:
+                    out.writelines(json.dumps(record) + "\n" for record in new)
 
+    print_table(records)
+
+
+def print_table(records):
+    """Each measurement's best and median figure per build, and the ratio of the bests."""
     figures = {}
     for record in records:
         for metric, larger in METRICS.get(record["bench"], []):

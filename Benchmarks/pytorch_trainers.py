@@ -5,15 +5,15 @@ Same architectures, recipes and data pipeline as `swift run -c release cnn|mlp`:
   cnn  the seeds' CIFAR-10 CNN (seed 004 §7.4): conv5x5 32 pad2 -> maxpool2 -> ReLU ->
        conv5x5 32 pad2 -> ReLU -> avgpool2 -> conv5x5 64 pad2 -> ReLU -> avgpool2 ->
        conv4x4 64 -> ReLU -> dense 64->10; 28x28 images zero-padded to 32x32.
-       recipes: seed004 (SGD momentum 0.9, batch 100, lr 0.05/0.005/0.0005 for 30/10/5 epochs)
-                thesis  (Adam lr 1e-3, batch 32, 10 epochs)
+       recipes: sgd-momentum (SGD momentum 0.9, batch 100, lr 0.05/0.005/0.0005 for 30/10/5 epochs)
+                adam (Adam lr 1e-3, batch 32, 10 epochs)
   mlp  784-256-10 ReLU MLP (widths configurable), Adam lr 1e-3 with per-step cosine decay to 0, batch 64.
 As in the Swift trainers: inputs scaled to [0, 1] (and zero-padded for the CNN), normalised with the
 training set's mean and standard deviation, 5,000 training images held out for validation and
 evaluated after every epoch (inside the timed training, as in `fit`).
 Data: IDX files (plain or .gz) in --data (default /usr/share/datasets/fashion-mnist).
 
-    python3 Benchmarks/pytorch_trainers.py --model cnn --recipe thesis --threads 2 --json
+    python3 Benchmarks/pytorch_trainers.py --model cnn --recipe adam --threads 2 --json
 Prints a line per epoch on stderr and, with --json, one JSON line on stdout.
 """
 import argparse
@@ -53,7 +53,7 @@ def load(directory, pad):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", choices=["cnn", "mlp"], default="cnn")
-    p.add_argument("--recipe", choices=["seed004", "thesis"], default="thesis")
+    p.add_argument("--recipe", choices=["sgd-momentum", "adam"], default="adam")
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--epochs", type=int, default=None)
     p.add_argument("--widths", default="784,256,10")
@@ -86,7 +86,7 @@ def main():
             nn.Conv2d(32, 32, 5, padding=2), nn.ReLU(), nn.AvgPool2d(2, 2),
             nn.Conv2d(32, 64, 5, padding=2), nn.ReLU(), nn.AvgPool2d(2, 2),
             nn.Conv2d(64, 64, 4), nn.ReLU(), nn.Flatten(), nn.Linear(64, 10))
-        if args.recipe == "seed004":
+        if args.recipe == "sgd-momentum":
             batch, epochs = 100, args.epochs or 45
             optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
             rate = lambda epoch: 0.05 if epoch < 30 else (0.005 if epoch < 40 else 0.0005)

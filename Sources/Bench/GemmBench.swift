@@ -1,4 +1,6 @@
 import Autograd
+import Kernels
+import KernelSupport
 
 /// Square matrix products C = op(A)·op(B), timed as the peers' gemm.py times them: each rep
 /// runs a calibrated number of back-to-back products (about 0.3 s), into a preallocated C.
@@ -29,11 +31,11 @@ enum GemmBench {
             a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in
                     c.withUnsafeMutableBufferPointer { c in
-                        let product = {
-                            multiplyMatrices(m: m, n: n, k: k, a: a.baseAddress!, lda: transposeA ? m : k, transposeA: transposeA,
-                                             b: b.baseAddress!, ldb: transposeB ? k : n, transposeB: transposeB,
-                                             c: c.baseAddress!, ldc: n)
-                        }
+                        let operands = GemmOperands(m: m, n: n, k: k, a: a.baseAddress!, lda: transposeA ? m : k,
+                                                    transposeA: transposeA, b: b.baseAddress!, ldb: transposeB ? k : n,
+                                                    transposeB: transposeB, c: c.baseAddress!, ldc: n, accumulate: false)
+                        let gemm = KernelTable<Scalar>.selected.gemm
+                        let product = { gemm(operands) }
                         for _ in 0..<3 { product() }
                         let inner = Timing.calibrate(target: options.repSeconds, limit: 10_000, product)
                         let (times, load) = Timing.repetitions(reps) { for _ in 0..<inner { product() } }

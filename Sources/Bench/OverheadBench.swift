@@ -1,4 +1,6 @@
 import Autograd
+import Kernels
+import KernelSupport
 
 /// The fixed cost of one operation on tiny tensors, outside and inside a recording scope:
 /// what a small network pays per primitive beyond its arithmetic.
@@ -22,7 +24,9 @@ enum OverheadBench {
             w.withUnsafeBufferPointer { a in
                 x.withUnsafeBufferPointer { b in
                     measure("multiplyMatrices 2x2.2x1 (kernel only)", recorded: false, options, report) {
-                        multiplyMatrices(m: 2, n: 1, k: 2, a: a.baseAddress!, lda: 2, b: b.baseAddress!, ldb: 1, c: &c, ldc: 1)
+                        KernelTable<Float>.selected.gemm(GemmOperands(m: 2, n: 1, k: 2, a: a.baseAddress!, lda: 2,
+                                                                      transposeA: false, b: b.baseAddress!, ldb: 1,
+                                                                      transposeB: false, c: &c, ldc: 1, accumulate: false))
                     }
                 }
             }

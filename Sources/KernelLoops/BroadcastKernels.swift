@@ -32,14 +32,14 @@ enum BroadcastKernels<T: VectorKernelScalar> {
             var trailingOnes = rank, trailingFull = rank
             while trailingOnes > 0 && isOne(trailingOnes - 1) { trailingOnes -= 1 }
             while trailingFull > 0 && isFull(trailingFull - 1) { trailingFull -= 1 }
-            let total = large.elementCount
+            // Both sides of the split are counted (not one divided out of the total), so that an
+            // empty side leaves the other's size intact: [0, 7] summed to [7] is 7 zeros.
             func head(_ split: Int) -> Int { large[..<split].reduce(1, *) }
+            func tail(_ split: Int) -> Int { large[split...].reduce(1, *) }
             if trailingOnes <= leadingFull {
-                let count = head(trailingOnes)
-                self = .spread(count: count, runLength: count == 0 ? 0 : total / count)
+                self = .spread(count: head(trailingOnes), runLength: tail(trailingOnes))
             } else if trailingFull <= leadingOnes {
-                let blocks = head(trailingFull)
-                self = .repeatBlock(blocks: blocks, blockSize: blocks == 0 ? 0 : total / blocks)
+                self = .repeatBlock(blocks: head(trailingFull), blockSize: tail(trailingFull))
             } else {
                 return nil
             }

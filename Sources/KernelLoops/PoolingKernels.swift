@@ -27,6 +27,7 @@ enum PoolingKernels<T: VectorKernelScalar> {
     /// ``PoolingKernel`` `operation` on `threads` threads.
     static func pool(_ operation: PoolingKernel, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
                      _ g: PoolingGeometry, threads: Int) {
+        guard g.window.batch > 0 else { return }  // no images: nothing to write
         let pointers = Unchecked((x, y, operation))
         WorkerPool.shared.runChunks(of: g.window.batch, threads: threads) { images in
             let (x, y, operation) = pointers.value
@@ -43,6 +44,7 @@ enum PoolingKernels<T: VectorKernelScalar> {
     /// ``PoolingGradientKernel`` `operation` on `threads` threads.
     static func poolGradient(_ operation: PoolingGradientKernel, _ gy: UnsafePointer<T>, _ gx: UnsafeMutablePointer<T>,
                              _ g: PoolingGeometry, threads: Int) {
+        guard g.window.batch > 0 else { return }  // no images: nothing to write
         let pointers = Unchecked((gy, gx, operation))
         WorkerPool.shared.runChunks(of: g.window.batch, threads: threads) { images in
             let (gy, gx, operation) = pointers.value

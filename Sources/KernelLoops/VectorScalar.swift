@@ -54,16 +54,18 @@ extension Float: VectorKernelScalar {
     init(repeating value: Float) { self = value }
     @inline(__always)
     static func choosing(_ positive: Float, whereAboveZero x: Float, otherwise: Float) -> Float { x > 0 ? positive : otherwise }
-    static func exp(_ x: Float) -> Float { Vector.exp(Vector(repeating: x))[0] }
-    static func log(_ x: Float) -> Float { Vector.log(Vector(repeating: x))[0] }
-    static func tanh(_ x: Float) -> Float { Vector.tanh(Vector(repeating: x))[0] }
+    // Inlined whole, so that the compiler keeps only the lane the scalar needs: called out of
+    // line, the 16-lane function made netbp's step half as slow again.
+    @inline(__always) static func exp(_ x: Float) -> Float { Vector.exp(Vector(repeating: x))[0] }
+    @inline(__always) static func log(_ x: Float) -> Float { Vector.log(Vector(repeating: x))[0] }
+    @inline(__always) static func tanh(_ x: Float) -> Float { Vector.tanh(Vector(repeating: x))[0] }
 }
 
 extension SIMD16: ElementwiseLanes where Scalar == Float {
     typealias Element = Float
-    static func exp(_ x: Self) -> Self { FloatVectorMath.exponential(x) }
-    static func log(_ x: Self) -> Self { FloatVectorMath.logarithm(x) }
-    static func tanh(_ x: Self) -> Self { FloatVectorMath.hyperbolicTangent(x) }
+    @inline(__always) static func exp(_ x: Self) -> Self { FloatVectorMath.exponential(x) }
+    @inline(__always) static func log(_ x: Self) -> Self { FloatVectorMath.logarithm(x) }
+    @inline(__always) static func tanh(_ x: Self) -> Self { FloatVectorMath.hyperbolicTangent(x) }
     @inline(__always)
     static func choosing(_ positive: Self, whereAboveZero x: Self, otherwise: Self) -> Self {
         otherwise.replacing(with: positive, where: x .> 0)

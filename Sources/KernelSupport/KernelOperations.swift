@@ -57,14 +57,17 @@ package enum Comparison: String, Sendable, CaseIterable {
 /// A row-major matrix product `C = op(A) · op(B)`: `op(A)` is m × k, `op(B)` is k × n, C is m × n.
 /// A is stored m × k (k × m when `transposeA`) with `lda` elements between rows, likewise B;
 /// C has `ldc` elements between rows.
+/// Inlinable: every matrix product builds one, netbp's 2 × 2 ones included.
+@usableFromInline
 package struct GemmOperands<Scalar>: @unchecked Sendable {
-    package var m: Int, n: Int, k: Int
-    package var a: UnsafePointer<Scalar>, lda: Int, transposeA: Bool
-    package var b: UnsafePointer<Scalar>, ldb: Int, transposeB: Bool
-    package var c: UnsafeMutablePointer<Scalar>, ldc: Int
+    @usableFromInline package var m: Int, n: Int, k: Int
+    @usableFromInline package var a: UnsafePointer<Scalar>, lda: Int, transposeA: Bool
+    @usableFromInline package var b: UnsafePointer<Scalar>, ldb: Int, transposeB: Bool
+    @usableFromInline package var c: UnsafeMutablePointer<Scalar>, ldc: Int
     /// Add the product to C instead of overwriting it.
-    package var accumulate: Bool
+    @usableFromInline package var accumulate: Bool
 
+    @inlinable
     package init(m: Int, n: Int, k: Int, a: UnsafePointer<Scalar>, lda: Int, transposeA: Bool,
                  b: UnsafePointer<Scalar>, ldb: Int, transposeB: Bool, c: UnsafeMutablePointer<Scalar>, ldc: Int,
                  accumulate: Bool) {

@@ -6,6 +6,7 @@
 /// `Float` or `Double`. One kernel serves the forward and the backward callers alike. Each
 /// instruction-set level (the `Kernels` module chooses one per process) and the reference loops
 /// fill a table of their own.
+@usableFromInline
 package final class KernelTable<Scalar>: Sendable {
     /// `output[i] = operation(input[i])` for `count` elements.
     package typealias Unary = @Sendable (_ operation: UnaryKernel<Scalar>, _ input: UnsafePointer<Scalar>,

@@ -4,6 +4,7 @@
 /// kernel partitions its work so that every output element is computed by the same sequence of
 /// operations whatever the number of threads (for GEMM: the same k-loop order per element), so
 /// 1 and 2 threads give bit-identical arrays. Small operations run on the calling thread only.
+@usableFromInline
 package enum KernelThreads {
     /// The count set for the current task, if any.
     @TaskLocal package static var requested: Int?
@@ -17,5 +18,6 @@ package enum KernelThreads {
 
     /// Arrays of element-wise work shorter than this stay on the calling thread (about 20 µs of
     /// work); kernels that copy, map or pool elements share it.
+    @inlinable
     package static var elementwiseParallelCount: Int { 1 << 16 }
 }

@@ -5,6 +5,7 @@ import KernelSupport
 /// (``LevelChoice``) or from the `AUTOGRAD_KERNEL_LEVEL` environment variable, which may only
 /// lower it (`baseline`, `x86-64-v3` or `avx2`, `x86-64-v4` or `avx512`; for tests, comparisons
 /// and bug reports).
+@usableFromInline
 package enum KernelDispatch {
     /// The environment variable that forces a lower level.
     package static let environmentVariable = "AUTOGRAD_KERNEL_LEVEL"
@@ -17,9 +18,9 @@ package enum KernelDispatch {
     }()
 
     /// The `Float` kernels of ``level``.
-    package static let float = level.kernels!.float
+    @usableFromInline package static let float = level.kernels!.float
     /// The `Double` kernels of ``level``.
-    package static let double = level.kernels!.double
+    @usableFromInline package static let double = level.kernels!.double
 
     /// The level for `processor` given the environment's `requested` value, and what to say
     /// about it on standard error: a request that cannot be honoured, or portable code on a
@@ -55,7 +56,9 @@ package enum KernelDispatch {
 
 extension KernelTable {
     /// The kernels of the level chosen for this process (``KernelDispatch``); `Scalar` is
-    /// `Float` or `Double`.
+    /// `Float` or `Double`. Inlinable, so that specialised callers reduce it to the load of a
+    /// constant: every tensor operation fetches its table here.
+    @inlinable
     package static var selected: KernelTable<Scalar> {
         if Scalar.self == Float.self { return unsafeBitCast(KernelDispatch.float, to: KernelTable<Scalar>.self) }
         if Scalar.self == Double.self { return unsafeBitCast(KernelDispatch.double, to: KernelTable<Scalar>.self) }

@@ -16,10 +16,10 @@ package enum LevelChoice {
         }
     }
 
-    /// Families measured faster at a lower level than their highest; none so far. AVX-512 was
-    /// measured ahead of AVX2 on Zen 5 (matrix products 1.5–1.9× on a core), on Zen 4 (the MLP
-    /// and the CNN; only 2-thread GEMM at n = 2048 went the other way, by 10 %) and on Intel's
-    /// Emerald Rapids (Docs/Performance.md, "Kernel levels").
+    /// Families measured faster at a lower level than their highest: none so far. The AVX-512
+    /// kernels were measured ahead of the AVX2 ones on Zen 5, on Intel's Emerald Rapids, and on
+    /// Zen 4 for the MLP, where only large 2-thread matrix products went the other way
+    /// (Benchmarks/results/README.md, "Kernel levels by CPU family").
     package static let measuredExceptions: [Exception] = []
 
     /// The level to run on `processor`, given the `exceptions` measured.

@@ -27,20 +27,24 @@ public struct Conv2D<Scalar: TensorScalar>: Module {
     /// The number of filters (cout).
     public var filters: Int { weight.shape[3] }
 
-    /// A layer of `filters` filters of `kernelSize` over `inputChannels` channels, drawn from
-    /// `generator` (fan_in = kh·kw·cin, fan_out = kh·kw·cout).
+    /// A layer of `filters` filters of `kernelSize` over `inputChannels` channels (all sizes
+    /// positive), drawn from `generator` (fan_in = kh·kw·cin, fan_out = kh·kw·cout).
     public init(
         inputChannels: Int, filters: Int, kernelSize: (height: Int, width: Int),
         strides: (height: Int, width: Int) = (1, 1), padding: PaddingMode = .valid,
         weightInitializer: Initializer = .heNormal, biasInitializer: Initializer = .zeros,
         activation: Activation<Scalar>.Function? = nil, using generator: inout some RandomNumberGenerator, file: StaticString = #fileID, line: UInt = #line
     ) {
+        guard min(inputChannels, filters, kernelSize.height, kernelSize.width) > 0 else {
+            fatalError("Conv2D: inputChannels \(inputChannels), filters \(filters) and kernel \(kernelSize.height)×\(kernelSize.width) must be positive",
+                       file: file, line: line)
+        }
+        let shape: Shape = [kernelSize.height, kernelSize.width, inputChannels, filters]
         let area = kernelSize.height * kernelSize.width
-        let weight: Tensor<Scalar> = weightInitializer.makeTensor(
-            [kernelSize.height, kernelSize.width, inputChannels, filters],
-            fanIn: area * inputChannels, fanOut: area * filters, using: &generator)
+        let weight: Tensor<Scalar> = weightInitializer.makeTensor(shape, fanIn: area * inputChannels, fanOut: area * filters,
+                                                                  using: &generator, file: file, line: line)
         let bias: Tensor<Scalar> = biasInitializer.makeTensor([filters], fanIn: area * inputChannels, fanOut: area * filters,
-                                                              using: &generator)
+                                                              using: &generator, file: file, line: line)
         self.init(weight: weight, bias: bias, strides: strides, padding: padding, activation: activation, file: file, line: line)
     }
 

@@ -19,15 +19,21 @@ public struct Dense<Scalar: TensorScalar>: Module {
     /// The number of outputs (fan_out).
     public var outputSize: Int { weight.shape[0] }
 
-    /// A layer from `inputSize` to `outputSize` units with parameters drawn from `generator`.
+    /// A layer from `inputSize` to `outputSize` units (both positive) with parameters drawn
+    /// from `generator`.
     public init(
         inputSize: Int, outputSize: Int,
         weightInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
-        activation: Activation<Scalar>.Function? = nil, using generator: inout some RandomNumberGenerator
+        activation: Activation<Scalar>.Function? = nil, using generator: inout some RandomNumberGenerator,
+        file: StaticString = #fileID, line: UInt = #line
     ) {
+        guard inputSize > 0, outputSize > 0 else {
+            fatalError("Dense: inputSize \(inputSize) and outputSize \(outputSize) must be positive", file: file, line: line)
+        }
         self.activation = activation
-        weight = weightInitializer.makeTensor([outputSize, inputSize], fanIn: inputSize, fanOut: outputSize, using: &generator)
-        bias = biasInitializer.makeTensor([outputSize], fanIn: inputSize, fanOut: outputSize, using: &generator)
+        weight = weightInitializer.makeTensor([outputSize, inputSize], fanIn: inputSize, fanOut: outputSize, using: &generator,
+                                              file: file, line: line)
+        bias = biasInitializer.makeTensor([outputSize], fanIn: inputSize, fanOut: outputSize, using: &generator, file: file, line: line)
     }
 
     /// A layer with the given W (fan_out × fan_in) and b (fan_out).

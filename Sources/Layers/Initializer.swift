@@ -16,20 +16,23 @@ public enum Initializer: Sendable, Hashable {
     /// All zeros (the usual bias initialisation).
     case zeros
 
-    /// A tensor of `shape` drawn with this rule from `generator`.
+    /// A tensor of `shape` drawn with this rule from `generator`; a shape too large to hold
+    /// stops at the caller's `file` and `line`.
     public func makeTensor<Scalar: TensorScalar>(
-        _ shape: Shape, fanIn: Int, fanOut: Int, using generator: inout some RandomNumberGenerator
+        _ shape: Shape, fanIn: Int, fanOut: Int, using generator: inout some RandomNumberGenerator,
+        file: StaticString = #fileID, line: UInt = #line
     ) -> Tensor<Scalar> {
         switch self {
         case .gaussian(let scale):
-            return Tensor(randomNormal: shape, standardDeviation: Scalar(scale), using: &generator)
+            return Tensor(randomNormal: shape, standardDeviation: Scalar(scale), using: &generator, file: file, line: line)
         case .glorotUniform:
             let limit = Scalar((6 / Double(fanIn + fanOut)).squareRoot())
-            return Tensor(randomUniform: shape, in: -limit..<limit, using: &generator)
+            return Tensor(randomUniform: shape, in: -limit..<limit, using: &generator, file: file, line: line)
         case .heNormal:
-            return Tensor(randomNormal: shape, standardDeviation: Scalar((2 / Double(fanIn)).squareRoot()), using: &generator)
+            return Tensor(randomNormal: shape, standardDeviation: Scalar((2 / Double(fanIn)).squareRoot()), using: &generator,
+                          file: file, line: line)
         case .zeros:
-            return Tensor.zeros(shape)
+            return Tensor.zeros(shape, file: file, line: line)
         }
     }
 }

@@ -31,14 +31,15 @@ public struct InputShapeError: Error, CustomStringConvertible, Sendable, Hashabl
 
 extension Module {
     /// The output shape for an input of `shape`; stops with the error's message (layer, expected
-    /// and actual shape) at `file`/`line` when the module cannot take that shape.
+    /// and actual shape), after `operation` when one is named, at `file`/`line` when the module
+    /// cannot take that shape.
     public func checkedOutputShape(
-        forInputShape shape: Shape, file: StaticString = #fileID, line: UInt = #line
+        forInputShape shape: Shape, operation: String? = nil, file: StaticString = #fileID, line: UInt = #line
     ) -> Shape {
         do {
             return try outputShape(forInputShape: shape)
         } catch {
-            fatalError(error.description, file: file, line: line)
+            fatalError((operation.map { $0 + ": " } ?? "") + error.description, file: file, line: line)
         }
     }
 }

@@ -24,7 +24,7 @@ extension Sequential {
                 Dense(inputSize: widths[layer - 1], outputSize: widths[layer],
                       weightInitializer: weightInitializer, biasInitializer: biasInitializer,
                       activation: layer < widths.count - 1 ? activation : outputActivation,
-                      using: &generator).named("dense\(layer)")
+                      using: &generator, file: file, line: line).named("dense\(layer)")
             }
         }
     }

@@ -3,14 +3,17 @@ import Foundation
 import Layers
 import Train
 
-/// The `cnn` trainer: the seeds' CIFAR-10 CNN (seed 004 §7.4) with seed 004's or the thesis's recipe.
+/// The `cnn` trainer: the seeds' CIFAR-10 CNN (seed 004 §7.4) with one of two recipes: `adam`
+/// (Adam 1e-3, batch 32, 10 epochs, as the Keras example of the thesis, seed 000) or
+/// `sgd-momentum` (SGD with momentum 0.9, batch 100, 45 epochs of step-decayed rates, as
+/// Higham & Higham train it, seed 004).
 public enum CNNTrainer {
     /// The command-line options.
     public static let optionSpecs: [OptionSpec] = [
         .value("dataset", default: "fashion-mnist", placeholder: "NAME",
                help: "fashion-mnist or mnist (28×28 padded to 32×32), or cifar10 (needs --data)"),
-        .value("recipe", default: "thesis", placeholder: "NAME",
-               help: "seed004: SGD momentum 0.9, batch 100, 45 epochs, η 0.05/0.005/0.0005; thesis: Adam 1e-3, batch 32, 10 epochs"),
+        .value("recipe", default: "adam", placeholder: "NAME",
+               help: "adam: Adam 1e-3, batch 32, 10 epochs; sgd-momentum: SGD momentum 0.9, batch 100, 45 epochs, η 0.05/0.005/0.0005"),
         .flag("dropout", help: "seed 004's dropout: 0.15, 0.15, 0.15, 0.35, 0 in blocks 1–5"),
     ] + commonImageOptionSpecs
 
@@ -20,10 +23,11 @@ public enum CNNTrainer {
                    specs: optionSpecs) { arguments in
             let start = Date()
             let settings = try ImageTrainerSettings(arguments, datasets: [.fashionMNIST, .mnist, .cifar10])
-            let recipe = try arguments.choice("recipe", among: ["seed004", "thesis"])
-            let isSeed004 = recipe == "seed004"
-            let epochs = settings.epochs ?? (isSeed004 ? 45 : 10)
-            let batchSize = settings.batchSize ?? (isSeed004 ? 100 : 32)
+            let recipe = try arguments.choice("recipe", among: ["adam", "sgd-momentum"])
+            let usesMomentum = recipe == "sgd-momentum"
+            let epochs = settings.epochs ?? (usesMomentum ? 45 : 10)
+            let batchSize = settings.batchSize ?? (usesMomentum ? 100 : 32)
+            try settings.prepareOutputFolder()
             try withThreadCount(settings.threads) {
                 let data = try settings.dataset.prepare(location: settings.location, limit: settings.limit, side: 32,
                                                         validationCount: settings.validationCount, seed: settings.seed)
@@ -33,10 +37,14 @@ public enum CNNTrainer {
                                                        using: &generator)
                 let run = ImageClassifierRun(name: "CIFAR CNN (\(recipe)) on \(settings.dataset.rawValue)", data: data,
                                              epochs: epochs, batchSize: batchSize, seed: settings.seed,
-                                             outputDirectory: settings.outputDirectory, resumePath: settings.resumePath, log: { say($0) })
-                let result = isSeed004
+                                             outputDirectory: settings.outputDirectory, resumePath: settings.resumePath,
+                                             recordedFlags: settings.recordedFlags(batchSize: batchSize).merging([
+                                                 "--recipe": recipe, "--dropout": String(arguments.flag("dropout")),
+                                             ]) { $1 },
+                                             allowsChangedSettings: settings.allowsChangedSettings, log: { say($0) })
+                let result = usesMomentum
                     ? try run.train(model, optimizer: Momentum<Float>(learningRate: 0.05, momentum: 0.9),
-                                    schedule: PiecewiseConstantLearningRate.seed004)
+                                    schedule: PiecewiseConstantLearningRate.highamCIFAR10)
                     : try run.train(model, optimizer: Adam<Float>(learningRate: 1e-3), schedule: nil)
                 try settings.report("cnn", result, recipe: recipe, epochs: epochs, batchSize: batchSize,
                                     trainingImages: data.training.count, seconds: Date().timeIntervalSince(start))

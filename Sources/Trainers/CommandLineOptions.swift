@@ -139,6 +139,17 @@ public func runTrainer(
     }
 }
 
+/// A Foundation error in words: the operating system's reason (such as "Not a directory") when
+/// it has one, its localized description otherwise.
+func systemReason(_ error: any Error) -> String {
+    let error = error as NSError
+    if let underlying = error.userInfo[NSUnderlyingErrorKey] as? any Error {
+        let reason = underlying as NSError
+        if reason.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(reason.code))) }
+    }
+    return error.localizedDescription
+}
+
 /// Writes `text` and a newline to standard output at once, unbuffered, so that it interleaves
 /// correctly with the training progress lines (which are written the same way).
 public func say(_ text: String) {

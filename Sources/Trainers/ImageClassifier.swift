@@ -13,6 +13,10 @@ struct ImageClassifierRun {
     var seed: UInt64
     var outputDirectory: String?
     var resumePath: String?
+    /// The flags that decide the result, recorded in checkpoints and checked on `--resume`.
+    var recordedFlags: [String: String]
+    /// Whether `--resume` may go on with other settings than the checkpoint's.
+    var allowsChangedSettings: Bool
     var log: (String) -> Void
 
     /// What the run measured.
@@ -31,28 +35,42 @@ struct ImageClassifierRun {
     ) throws -> Result where Model.Scalar == Float, Opt.Scalar == Float {
         var trainer = Trainer(model: model, optimizer: optimizer, loss: .softmaxCrossEntropy, seed: seed)
         trainer.schedule = schedule
+        trainer.settings = recordedFlags
         if let resumePath {
-            try trainer.restoreCheckpoint(from: resumePath)
+            try trainer.restoreCheckpoint(from: resumePath, allowingChangedSettings: allowsChangedSettings)
             log("resumed from \(resumePath) after epoch \(trainer.epochsCompleted) (step \(trainer.stepsCompleted))")
         }
-        if let outputDirectory { try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true) }
         let checkpointPath = outputDirectory.map { $0 + "/checkpoint.safetensors" }
-        var callbacks: [any TrainingCallback] = [NonFiniteGuard()]
+        var callbacks: [any TrainingCallback] = []
         if let checkpointPath { callbacks.append(CheckpointEveryEpoch(path: checkpointPath)) }
 
         let remaining = max(0, epochs - trainer.epochsCompleted)
         log("\(name): \(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test images; \(trainer.model.parameterCount) parameters; \(remaining) epochs of batches of \(batchSize) on \(ComputeThreads.current) thread(s), \(KernelDispatch.level.summary) kernels")
         let start = Date()
-        let history = try trainer.fit(training: data.training, validation: data.validation, epochs: remaining,
+        let history: History
+        do {
+            history = try trainer.fit(training: data.training, validation: data.validation, epochs: remaining,
                                       batchSize: batchSize, callbacks: callbacks)
+        } catch let error as CheckpointError where error.kind == .settingsMismatch {
+            throw CommandLineError(description: "\(error)\nresume with the checkpoint's settings, or add --allow-changed-settings to go on "
+                                       + "with these (the result then differs from a run that was never interrupted)")
+        }
         let seconds = Date().timeIntervalSince(start)
-        if let reason = history.stopReason { log("stopped early: \(reason)") }
+        switch history.stopReason {
+        case .nonFinite?, .diverged?:
+            throw TrainingStopped(reason: history.stopReason!, checkpointPath: checkpointPath)
+        case let reason?:
+            log("stopped early: \(reason)")
+        case nil:
+            break
+        }
 
         let test = trainer.model.evaluate(on: data.test, loss: .softmaxCrossEntropy, topK: 5)
         let confusion = trainer.model.confusionMatrix(on: data.test, classNames: data.classNames)
         log("")
-        log(String(format: "test accuracy %.2f %% (%d images), top-5 error %.2f %%", 100 * test.accuracy, test.count,
-                   100 * (test.topKError ?? .nan)))
+        log(test.count == 0 ? "no test images: the test accuracy is not measured"
+            : String(format: "test accuracy %.2f %% (%d images), top-5 error %.2f %%", 100 * test.accuracy, test.count,
+                     100 * (test.topKError ?? .nan)))
         log("confusion matrix (rows: predicted class, columns: true class; seed 004's convention):")
         log(confusion.description)
 
@@ -67,5 +85,19 @@ struct ImageClassifierRun {
         let trained = history.epochs.count
         return Result(testAccuracy: test.accuracy, topFiveError: test.topKError, trainingSeconds: seconds,
                       imagesPerSecond: Double(trained * data.training.count) / max(seconds, 1e-9), epochsTrained: trained)
+    }
+}
+
+/// A run a guard stopped (a NaN or a divergence): the trainer then exits with status 1 instead
+/// of evaluating and writing the broken model.
+struct TrainingStopped: Error, CustomStringConvertible {
+    /// What the guard found.
+    var reason: StopReason
+    /// Where the run's checkpoints go, if anywhere.
+    var checkpointPath: String?
+
+    var description: String {
+        "training stopped: \(reason)\nnothing was evaluated or written after the stop"
+            + (checkpointPath.map { "; \($0) holds the last checkpoint written before it, if any" } ?? "")
     }
 }

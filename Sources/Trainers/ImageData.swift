@@ -50,8 +50,9 @@ struct PreparedData {
     var classNames: [String]
 }
 
-/// A problem with the data, with the command that fixes it.
-struct MissingDataError: Error, CustomStringConvertible {
+/// A problem that stops a run before it trains (missing data, an output folder that cannot be
+/// written), described for the user.
+struct RunError: Error, CustomStringConvertible {
     let description: String
 }
 
@@ -60,7 +61,7 @@ extension ImageDatasetChoice {
     /// images, pads images to `side` × `side` when given, fits per-channel normalisation on the
     /// training part and holds out `validationCount` training images (seeded).
     func prepare(location: String?, limit: Int?, side: Int?, validationCount: Int, seed: UInt64) throws -> PreparedData {
-        guard let location = location ?? defaultLocation else { throw MissingDataError(description: "no CIFAR-10 folder given: \(fetchHint)") }
+        guard let location = location ?? defaultLocation else { throw RunError(description: "no CIFAR-10 folder given: \(fetchHint)") }
         var training: ImageDataset, test: ImageDataset
         var generator = SeededGenerator(seed: seed ^ 0x5EED_DA7A)
         do {
@@ -73,13 +74,14 @@ extension ImageDatasetChoice {
                 (training, test) = all.split(validationCount: all.count / 5, using: &generator)
             }
         } catch let error as DataError {
-            throw MissingDataError(description: "\(error)\n\(fetchHint)")
+            throw RunError(description: "\(error)\n\(fetchHint)")
         }
+        guard training.count > 0 else { throw DataError(.empty, file: location, "no training images") }
         if let limit, limit < training.count { training = training.subset(0..<limit) }
         if let side, training.images.shape[1] < side {
             (training, test) = (training.padded(toHeight: side, width: side), test.padded(toHeight: side, width: side))
         }
-        let normalisation = ChannelNormalization(fitting: training)
+        let normalisation = try ChannelNormalization(fitting: training)
         let validationCount = min(validationCount, training.count / 5)
         let (kept, validation) = normalisation.applied(to: training).split(validationCount: validationCount, using: &generator)
         return PreparedData(training: kept, validation: validation, test: normalisation.applied(to: test), classNames: classNames)

@@ -13,7 +13,8 @@ let commonImageOptionSpecs: [OptionSpec] = [
     .value("validation", default: "5000", placeholder: "N", help: "training images held out for validation (at most a fifth)"),
     .value("limit", default: "0", placeholder: "N", help: "use only the first N training images (0: all)"),
     .value("out", default: "", placeholder: "DIR", help: "write history.csv, loss.svg, error.svg, confusion.svg and checkpoint.safetensors here"),
-    .value("resume", default: "", placeholder: "FILE", help: "continue from a checkpoint written by an earlier run"),
+    .value("resume", default: "", placeholder: "FILE", help: "continue the run that wrote this checkpoint (same settings; --epochs is the total)"),
+    .flag("allow-changed-settings", help: "with --resume: go on although settings differ from the checkpoint's (then not the same run)"),
     .flag("json", help: "end with one JSON line of results"),
 ]
 
@@ -29,6 +30,7 @@ struct ImageTrainerSettings {
     var limit: Int?
     var outputDirectory: String?
     var resumePath: String?
+    var allowsChangedSettings: Bool
     var json: Bool
 
     init(_ arguments: CommandLineOptions, datasets: [ImageDatasetChoice]) throws {
@@ -43,14 +45,41 @@ struct ImageTrainerSettings {
         self.limit = limit == 0 ? nil : limit
         outputDirectory = arguments.string("out").isEmpty ? nil : arguments.string("out")
         resumePath = arguments.string("resume").isEmpty ? nil : arguments.string("resume")
+        allowsChangedSettings = arguments.flag("allow-changed-settings")
         json = arguments.flag("json")
+    }
+
+    /// Creates the `--out` folder (and its parents) and checks that files can be created in it,
+    /// so that a folder that cannot be written stops the run before it trains.
+    func prepareOutputFolder() throws {
+        guard let outputDirectory else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw RunError(description: "--out \(outputDirectory): cannot create the folder (\(systemReason(error)))")
+        }
+        let probe = outputDirectory + "/.write-test-\(getpid())"
+        let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
+            throw RunError(description: "--out \(outputDirectory): cannot create files in it (\(String(cString: strerror(errno))))")
+        }
+        close(descriptor)
+        unlink(probe)
+    }
+
+    /// The common flags that decide a run's result, with `batchSize` as the recipe resolved it
+    /// (a checkpoint records them; `--data`, `--out`, `--threads` and `--json` do not count).
+    func recordedFlags(batchSize: Int) -> [String: String] {
+        ["--dataset": dataset.rawValue, "--seed": String(seed), "--validation": String(validationCount),
+         "--limit": String(limit ?? 0), "--batch": String(batchSize)]
     }
 
     /// Prints the results line and, when asked, the JSON line.
     func report(_ trainer: String, _ result: ImageClassifierRun.Result, recipe: String, epochs: Int, batchSize: Int,
                 trainingImages: Int, seconds: Double) throws {
-        say(String(format: "%@: %.2f %% test accuracy after %d epochs, %.1f s training (%.0f images/s), %.1f s in all",
-                     trainer, 100 * result.testAccuracy, result.epochsTrained, result.trainingSeconds, result.imagesPerSecond, seconds))
+        let accuracy = result.testAccuracy.isFinite ? String(format: "%.2f %% test accuracy", 100 * result.testAccuracy) : "no test images"
+        say(String(format: "%@: %@ after %d epochs, %.1f s training (%.0f images/s), %.1f s in all",
+                     trainer, accuracy, result.epochsTrained, result.trainingSeconds, result.imagesPerSecond, seconds))
         guard json else { return }
         var fields: [String: Any] = [
             "trainer": trainer, "framework": "swift", "dataset": dataset.rawValue, "recipe": recipe, "epochs": epochs,

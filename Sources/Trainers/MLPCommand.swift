@@ -18,7 +18,7 @@ public enum MLPTrainer {
                    specs: optionSpecs) { arguments in
             let start = Date()
             let settings = try ImageTrainerSettings(arguments, datasets: [.mnist, .fashionMNIST, .digits, .mnist5k])
-            let hidden = try arguments.string("hidden").split(separator: ",").map { text -> Int in
+            let hidden = try arguments.string("hidden").split(separator: ",", omittingEmptySubsequences: false).map { text -> Int in
                 guard let width = Int(text), width > 0 else {
                     throw CommandLineError(description: "'--hidden \(arguments.string("hidden"))': expected positive widths such as 256 or 512,256")
                 }
@@ -26,10 +26,12 @@ public enum MLPTrainer {
             }
             let learningRate = try arguments.number("lr", in: 1e-9...10)
             let (epochs, batchSize) = (settings.epochs ?? 10, settings.batchSize ?? 64)
+            try settings.prepareOutputFolder()
             try withThreadCount(settings.threads) {
                 let data = try settings.dataset.prepare(location: settings.location, limit: settings.limit, side: nil,
                                                         validationCount: settings.validationCount, seed: settings.seed)
                 let features = data.training.images.shape.dimensions.dropFirst().reduce(1, *)
+                try checkTrainingMemory(widths: [features] + hidden + [data.classNames.count], option: "--hidden \(arguments.string("hidden"))")
                 var generator = SeededGenerator(seed: settings.seed)
                 let model = Sequential<Float> {
                     Flatten<Float>()
@@ -37,7 +39,12 @@ public enum MLPTrainer {
                 }
                 let run = ImageClassifierRun(name: "mlp \([features] + hidden + [data.classNames.count]) on \(settings.dataset.rawValue)",
                                              data: data, epochs: epochs, batchSize: batchSize, seed: settings.seed,
-                                             outputDirectory: settings.outputDirectory, resumePath: settings.resumePath, log: { say($0) })
+                                             outputDirectory: settings.outputDirectory, resumePath: settings.resumePath,
+                                             recordedFlags: settings.recordedFlags(batchSize: batchSize).merging([
+                                                 "--hidden": hidden.map(String.init).joined(separator: ","),
+                                                 "--lr": String(learningRate), "--epochs": String(epochs),
+                                             ]) { $1 },
+                                             allowsChangedSettings: settings.allowsChangedSettings, log: { say($0) })
                 let result = try run.train(model, optimizer: Adam<Float>(learningRate: learningRate),
                                            schedule: CosineDecayLearningRate(initial: learningRate, epochs: epochs))
                 try settings.report("mlp", result, recipe: "adam-cosine", epochs: epochs, batchSize: batchSize,
@@ -45,4 +52,16 @@ public enum MLPTrainer {
             }
         }
     }
+}
+
+/// Stops with a usage error when an MLP through `widths`, trained with Adam, cannot fit in the
+/// machine's memory: its parameters, their gradient and Adam's two moments are four copies of
+/// them as `Float` (activations come on top). `option` names the flag that asked for it.
+private func checkTrainingMemory(widths: [Int], option: String) throws {
+    let parameters = zip(widths, widths.dropFirst()).reduce(0.0) { $0 + Double($1.0) * Double($1.1) + Double($1.1) }
+    let bytes = 4 * Double(MemoryLayout<Float>.size) * parameters
+    guard bytes > Double(PhysicalMemory.bytes) else { return }
+    throw CommandLineError(description: String(format: "'%@': a %@ network of %.3g parameters needs %.1f GB to train ", option,
+                                               widths.map(String.init).joined(separator: "-"), parameters, bytes / 1e9)
+                               + "(parameters, gradient and Adam's two moments), more than this machine's memory (\(PhysicalMemory.gigabytes(PhysicalMemory.bytes)))")
 }

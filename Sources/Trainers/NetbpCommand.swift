@@ -50,7 +50,12 @@ extension Netbp {
     }
 }
 
-/// One line of JSON with sorted keys.
+/// One line of JSON with sorted keys; a NaN or an infinity (a measurement of nothing, such as
+/// the accuracy on no test images) is written as `null`, which JSON has in their place.
 func jsonLine(_ fields: [String: Any]) throws -> String {
-    String(decoding: try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]), as: UTF8.self)
+    let representable = fields.mapValues { value -> Any in
+        guard let number = value as? Double, !number.isFinite else { return value }
+        return NSNull()
+    }
+    return String(decoding: try JSONSerialization.data(withJSONObject: representable, options: [.sortedKeys]), as: UTF8.self)
 }

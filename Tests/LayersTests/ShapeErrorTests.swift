@@ -3,15 +3,6 @@ import Foundation
 import Layers
 import Testing
 
-/// Runs a body that must stop, and returns what it wrote to standard error.
-private func expectStop(_ result: ExitTest.Result?, mentions fragments: [String], sourceLocation: SourceLocation = #_sourceLocation) {
-    guard let result else { return }
-    let message = String(decoding: result.standardErrorContent, as: UTF8.self)
-    for fragment in fragments {
-        #expect(message.contains(fragment), "\"\(fragment)\" missing from: \(message)", sourceLocation: sourceLocation)
-    }
-}
-
 @Suite("Wrong input shapes stop with the layer's name and both shapes")
 struct ShapeErrorTests {
     @Test("first layer of a network")

@@ -1,4 +1,5 @@
 import Autograd
+import Testing
 import Layers
 
 /// A seeded Double tensor, uniform in [−1, 1), with every element pushed at least `margin` away
@@ -20,4 +21,13 @@ func checkModuleGradients<M: Module>(
         var fresh = context
         return model(arguments[0], context: &fresh)
     }, at: [input] + module.parameters.map(\.value))
+}
+
+/// Checks that the standard error of a stopped child process (an exit test) mentions every fragment.
+func expectStop(_ result: ExitTest.Result?, mentions fragments: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+    guard let result else { return }  // the exit expectation itself already failed
+    let message = String(decoding: result.standardErrorContent, as: UTF8.self)
+    for fragment in fragments {
+        #expect(message.contains(fragment), "\"\(fragment)\" missing from: \(message)", sourceLocation: sourceLocation)
+    }
 }

@@ -49,6 +49,23 @@ struct CheckpointWriteTests {
         #expect(try leftovers(in: directory, besides: "run.safetensors").isEmpty)
     }
 
+    @Test("temporary files of writes that were killed are removed by the next write of the same file")
+    func staleTemporaryFiles() throws {
+        let directory = try scratchDirectory()
+        defer { removeScratch(directory) }
+        // A process that has ended: its pid names a writer that can no longer finish.
+        let ended = Process()
+        ended.executableURL = URL(fileURLWithPath: "/bin/true")
+        try ended.run()
+        ended.waitUntilExit()
+        let stale = [".run.safetensors.tmp-\(ended.processIdentifier)-5eed", ".run.safetensors.tmp-9c0ffee1"]
+        // Pid 1 is always running: its write may still be going on. Another file's temporaries are not ours.
+        let kept = [".run.safetensors.tmp-1-5eed", ".other.safetensors.tmp-9c0ffee1"]
+        for name in stale + kept { try write([UInt8](repeating: 7, count: 4096), to: directory + "/" + name) }
+        try checkpoint(1).write(to: directory + "/run.safetensors")
+        #expect(try Set(leftovers(in: directory, besides: "run.safetensors")) == Set(kept))
+    }
+
     @Test("an impossible target throws .unwritable, keeps what was there and leaves nothing behind")
     func unwritable() throws {
         let directory = try scratchDirectory()

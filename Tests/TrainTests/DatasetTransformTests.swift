@@ -19,13 +19,13 @@ struct DatasetTransformTests {
     }
 
     @Test("normalisation fitted on training data gives per-channel mean 0 and std 1, and reuses its statistics")
-    func normalisation() {
+    func normalisation() throws {
         var generator = SeededGenerator(seed: 2)
         let raw = Tensor<Float>(randomUniform: [50, 4, 4, 3], in: 0..<1, using: &generator)
         // Channel c gets scale c + 1 and offset 10c, so the channels' statistics differ.
         let scaled = Tensor(raw.scalars.enumerated().map { $0.element * Float($0.offset % 3 + 1) + Float(10 * ($0.offset % 3)) }, shape: raw.shape)
         let training = ImageDataset(images: scaled, labels: Array(repeating: 0, count: 50), classCount: 1)
-        let normalization = ChannelNormalization(fitting: training)
+        let normalization = try ChannelNormalization(fitting: training)
         #expect(abs(normalization.mean[2] - 21.5) < 0.3 && abs(normalization.standardDeviation[2] - 3 / Float(12).squareRoot()) < 0.1)
         let normalized = normalization.applied(to: training).images.scalars
         for channel in 0..<3 {
@@ -39,8 +39,21 @@ struct DatasetTransformTests {
         for channel in 0..<3 {
             #expect(abs(applied[channel] - (20 - normalization.mean[channel]) / normalization.standardDeviation[channel]) < 1e-5)
         }
-        let constant = ChannelNormalization(fitting: indexDataset(count: 1))
+        let constant = try ChannelNormalization(fitting: indexDataset(count: 1))
         #expect(constant.standardDeviation == [1, 1] && constant.mean == [0, 0])
+    }
+
+    @Test("normalisation is not fitted on a NaN or an infinity: the error names the image, pixel and channel")
+    func normalisationOfNonFiniteImages() {
+        var images = indexDataset(count: 4, height: 3, width: 3, channels: 2).images
+        images[2, 1, 0, 1] = .nan
+        let nan = ImageDataset(images: images, labels: [0, 1, 2, 3], classCount: 10)
+        let error = #expect(throws: DataError.self) { _ = try ChannelNormalization(fitting: nan) }
+        #expect(error?.message.contains("image 2, row 1, column 0, channel 1 is nan") == true, "\(String(describing: error))")
+        images[2, 1, 0, 1] = -.infinity
+        #expect(throws: DataError.self) {
+            _ = try ChannelNormalization(fitting: ImageDataset(images: images, labels: [0, 1, 2, 3], classCount: 10))
+        }
     }
 
     @Test("28×28 pads to 32×32 with the image centred, and grey repeats into three equal channels")

@@ -93,4 +93,74 @@ struct LoopCheckpointTests {
         #expect(momentum.epochsCompleted == 0)
         expectCheckpointError(.unreadable) { try momentum.restoreCheckpoint(from: directory + "/missing.safetensors") }
     }
+
+    @Test("resuming with another batch size, other training data or another schedule is refused, naming each difference")
+    func changedSettings() throws {
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/run.safetensors"
+        var first = Self.trainer()
+        try Self.fit(&first, epochs: 1)
+        try first.saveCheckpoint(to: path)
+
+        func resumed() throws -> Trainer<Sequential<Float>, Adam<Float>> {
+            var trainer = Self.trainer(modelSeed: 99)
+            try trainer.restoreCheckpoint(from: path)
+            return trainer
+        }
+        var batch = try resumed()
+        let before = batch.model.parameters.map(\.value)
+        var error = #expect(throws: CheckpointError.self) { try batch.fit(training: Self.data, epochs: 1, batchSize: 5) }
+        #expect(error?.message.contains("batch size: 4 in the checkpoint, 5 now") == true, "\(String(describing: error))")
+        #expect(batch.model.parameters.map(\.value) == before && batch.epochsCompleted == 1, "nothing trained")
+
+        var otherData = try resumed()
+        error = #expect(throws: CheckpointError.self) {
+            try otherData.fit(training: separablePoints(count: 30, seed: 2), epochs: 1, batchSize: 4)
+        }
+        #expect(error?.message.contains("training data: 30 examples") == true, "\(String(describing: error))")
+
+        var otherSchedule = try resumed()
+        otherSchedule.schedule = CosineDecayLearningRate(initial: 0.02, epochs: 4)
+        error = #expect(throws: CheckpointError.self) { try Self.fit(&otherSchedule, epochs: 1) }
+        #expect(error?.message.contains("learning rate schedule: PiecewiseConstantLearningRate") == true, "\(String(describing: error))")
+    }
+
+    @Test("the caller's own settings are recorded and checked too; allowing changed settings goes on knowingly")
+    func callerSettings() throws {
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/run.safetensors"
+        var first = Self.trainer()
+        first.settings = ["dataset": "points", "width": "8"]
+        try Self.fit(&first, epochs: 1)
+        try first.saveCheckpoint(to: path)
+        #expect(try TrainingState<Float>(contentsOf: path).metadata["swift-autograd.settings"]?.contains("\"width\":\"8\"") == true)
+
+        var other = Self.trainer()
+        other.settings = ["dataset": "points", "width": "9"]
+        try other.restoreCheckpoint(from: path)
+        expectCheckpointError(.settingsMismatch, containing: "width: 8 in the checkpoint, 9 now") { try Self.fit(&other, epochs: 1) }
+
+        var allowed = Self.trainer()
+        allowed.settings = ["dataset": "points", "width": "9"]
+        try allowed.restoreCheckpoint(from: path, allowingChangedSettings: true)
+        try allowed.fit(training: Self.data, epochs: 1, batchSize: 5)
+        #expect(allowed.epochsCompleted == 2)
+        #expect(allowed.runSettings["width"] == "9" && allowed.runSettings["batch size"] == "5", "the new settings are recorded from then on")
+    }
+
+    @Test("a trained state that records no settings cannot be resumed unchecked")
+    func stateWithoutSettings() throws {
+        var first = Self.trainer()
+        try Self.fit(&first, epochs: 1)
+        var state = first.trainingState
+        state.metadata["swift-autograd.settings"] = nil
+        var resumed = Self.trainer()
+        try resumed.restore(from: state)
+        expectCheckpointError(.settingsMismatch, containing: "records no run settings") { try Self.fit(&resumed, epochs: 1) }
+        try resumed.restore(from: state, allowingChangedSettings: true)
+        try Self.fit(&resumed, epochs: 1)
+        #expect(resumed.epochsCompleted == 2)
+    }
 }

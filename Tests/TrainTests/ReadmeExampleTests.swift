@@ -21,7 +21,7 @@ struct ReadmeExampleTests {
 
         let images = Tensor<Float>(randomUniform: [8, 28, 28, 1], using: &generator)
         let training = ImageDataset(images: images, labels: (0..<8).map { $0 % 2 }, classCount: 10)
-        let normalise = ChannelNormalization(fitting: training)
+        let normalise = try ChannelNormalization(fitting: training)
         var trainer = Trainer(model: model, optimizer: Adam<Float>(learningRate: 1e-3), loss: .softmaxCrossEntropy, seed: 1)
         trainer.progress = ProgressReporter(style: .lines) { _ in }
         let history = try trainer.fit(training: normalise.applied(to: training), validation: normalise.applied(to: training),

@@ -125,6 +125,19 @@ struct SafeTensorsTests {
         expectCheckpointError(.truncated) { _ = try SafeTensors(decoding: Array(valid.prefix(40)), file: "cut") }
     }
 
+    @Test("an error about a tensor's entry names the tensor, not its dtype")
+    func errorsNameTheTensor() {
+        let eight = [UInt8](repeating: 0, count: 8)
+        let cases: [(String, CheckpointProblem)] = [
+            (#"{"weights":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, .sizeMismatch),
+            (#"{"weights":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}"#, .badOffsets),
+            (#"{"weights":{"dtype":"F32","shape":[2],"data_offsets":[0,4,8]}}"#, .badOffsets),
+        ]
+        for (header, kind) in cases {
+            expectCheckpointError(kind, containing: "tensor \"weights\"") { _ = try SafeTensors(decoding: handBuiltFile(header, data: eight), file: "case") }
+        }
+    }
+
     @Test("asking for the wrong dtype, shape or name throws")
     func wrongRequests() throws {
         let file = try SafeTensors(decoding: Self.sample().encoded(), file: "model.safetensors")

@@ -10,7 +10,7 @@ struct ScheduleTests {
 
     @Test("seed 004: 0.05 for 30 epochs, 0.005 for 10, 0.0005 for 5 (boundaries 29→30, 39→40)")
     func piecewise() {
-        let schedule = PiecewiseConstantLearningRate.seed004
+        let schedule = PiecewiseConstantLearningRate.highamCIFAR10
         #expect(schedule.epochs == 45)
         #expect(rate(schedule, epoch: 0) == 0.05)
         #expect(rate(schedule, epoch: 29, step: 9) == 0.05)

@@ -38,8 +38,9 @@ func temporaryFolder() throws -> String {
     return path
 }
 
-/// Writes a tiny MNIST-layout dataset (28×28 images of two easily told apart patterns) into `folder`.
-func writeTinyIDXDataset(to folder: String, training: Int, test: Int) throws {
+/// Writes a tiny MNIST-layout dataset into `folder`: 28×28 images of two easily told apart
+/// patterns (image i has pattern i mod 2), labelled by `label(i)` (by default the pattern).
+func writeTinyIDXDataset(to folder: String, training: Int, test: Int, label: (Int) -> Int = { $0 % 2 }) throws {
     func images(_ count: Int) -> Data {
         var data = Data([0, 0, 8, 3])
         for value in [count, 28, 28] { data.append(contentsOf: withUnsafeBytes(of: UInt32(value).bigEndian, Array.init)) }
@@ -51,11 +52,20 @@ func writeTinyIDXDataset(to folder: String, training: Int, test: Int) throws {
     func labels(_ count: Int) -> Data {
         var data = Data([0, 0, 8, 1])
         data.append(contentsOf: withUnsafeBytes(of: UInt32(count).bigEndian, Array.init))
-        data.append(contentsOf: (0..<count).map { UInt8($0 % 2) })
+        data.append(contentsOf: (0..<count).map { UInt8(label($0)) })
         return data
     }
     try images(training).write(to: URL(fileURLWithPath: folder + "/train-images-idx3-ubyte"))
     try labels(training).write(to: URL(fileURLWithPath: folder + "/train-labels-idx1-ubyte"))
     try images(test).write(to: URL(fileURLWithPath: folder + "/t10k-images-idx3-ubyte"))
     try labels(test).write(to: URL(fileURLWithPath: folder + "/t10k-labels-idx1-ubyte"))
+}
+
+/// The bytes after the header of the safetensors file at `path`: every tensor of a checkpoint
+/// (parameters, optimiser state, generator, progress), without the metadata, which holds timings.
+func checkpointTensorBytes(_ path: String) throws -> [UInt8] {
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    guard bytes.count >= 8 else { return bytes }
+    let length = bytes[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
+    return Array(bytes.dropFirst(8 + length))
 }

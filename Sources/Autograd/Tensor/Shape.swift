@@ -21,8 +21,12 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
     /// The number of axes.
     public var rank: Int { dimensions.count }
 
-    /// The number of elements a tensor of this shape holds (1 for a scalar).
-    public var elementCount: Int { dimensions.reduce(1, *) }
+    /// The number of elements a tensor of this shape holds (1 for a scalar); stops when the
+    /// product overflows `Int` (the creators of tensors check this first, at their caller).
+    public var elementCount: Int {
+        guard let count = exactElementCount else { fatalError("Shape \(self): the number of elements overflows Int") }
+        return count
+    }
 
     /// Row-major strides in elements: the distance between neighbours along each axis.
     public var strides: [Int] {

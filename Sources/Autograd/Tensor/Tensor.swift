@@ -31,7 +31,7 @@ public struct Tensor<Scalar: TensorElement>: @unchecked Sendable {
 
     /// Creates a tensor from row-major `scalars`; their count must match `shape`.
     public init(_ scalars: [Scalar], shape: Shape, file: StaticString = #fileID, line: UInt = #line) {
-        guard scalars.count == shape.elementCount else {
+        guard scalars.count == Tensor.checkedCount(of: shape, for: "Tensor(_:shape:)", file: file, line: line) else {
             fatalError("Tensor(_:shape:): \(scalars.count) scalars do not fill shape \(shape) (\(shape.elementCount) elements)",
                                 file: file, line: line)
         }
@@ -45,8 +45,8 @@ public struct Tensor<Scalar: TensorElement>: @unchecked Sendable {
     public init(_ scalar: Scalar) { self.init([scalar], shape: []) }
 
     /// Creates a tensor of `shape` with every element equal to `value`.
-    public init(repeating value: Scalar, shape: Shape) {
-        self.init(shape: shape) { $0.initialize(repeating: value) }
+    public init(repeating value: Scalar, shape: Shape, file: StaticString = #fileID, line: UInt = #line) {
+        self.init("Tensor(repeating:shape:)", shape: shape, file: file, line: line) { $0.initialize(repeating: value) }
     }
 
     /// The number of axes.

@@ -1,13 +1,17 @@
 extension Tensor {
     /// A tensor of `shape` filled with zeros.
-    public static func zeros(_ shape: Shape) -> Tensor { Tensor(repeating: 0, shape: shape) }
+    public static func zeros(_ shape: Shape, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        Tensor("Tensor.zeros", shape: shape, file: file, line: line) { $0.initialize(repeating: 0) }
+    }
 
     /// A tensor of `shape` filled with ones.
-    public static func ones(_ shape: Shape) -> Tensor { Tensor(repeating: 1, shape: shape) }
+    public static func ones(_ shape: Shape, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        Tensor("Tensor.ones", shape: shape, file: file, line: line) { $0.initialize(repeating: 1) }
+    }
 
     /// The `size` × `size` identity matrix.
-    public static func identity(_ size: Int) -> Tensor {
-        var result = zeros([size, size])
+    public static func identity(_ size: Int, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        var result = Tensor("Tensor.identity", shape: [size, size], file: file, line: line) { $0.initialize(repeating: 0) }
         result.withUnsafeMutableBufferPointer { buffer in
             for i in 0..<size { buffer[i * size + i] = 1 }
         }
@@ -18,10 +22,11 @@ extension Tensor {
 extension Tensor where Scalar: TensorScalar {
     /// A tensor of `shape` with elements drawn from N(`mean`, `standardDeviation`²) using `generator`.
     public init<G: RandomNumberGenerator>(
-        randomNormal shape: Shape, mean: Scalar = 0, standardDeviation: Scalar = 1, using generator: inout G
+        randomNormal shape: Shape, mean: Scalar = 0, standardDeviation: Scalar = 1, using generator: inout G,
+        file: StaticString = #fileID, line: UInt = #line
     ) {
         let (mean, deviation) = (Double(mean), Double(standardDeviation))
-        self.init(shape: shape) { buffer in
+        self.init("Tensor(randomNormal:)", shape: shape, file: file, line: line) { buffer in
             for i in buffer.indices {
                 buffer[i] = Scalar(mean + deviation * generator.nextStandardNormal())
             }
@@ -30,9 +35,10 @@ extension Tensor where Scalar: TensorScalar {
 
     /// A tensor of `shape` with elements drawn uniformly from `range` using `generator`.
     public init<G: RandomNumberGenerator>(
-        randomUniform shape: Shape, in range: Range<Scalar> = 0..<1, using generator: inout G
+        randomUniform shape: Shape, in range: Range<Scalar> = 0..<1, using generator: inout G,
+        file: StaticString = #fileID, line: UInt = #line
     ) {
-        self.init(shape: shape) { buffer in
+        self.init("Tensor(randomUniform:)", shape: shape, file: file, line: line) { buffer in
             for i in buffer.indices { buffer[i] = Scalar.random(in: range, using: &generator) }
         }
     }

@@ -29,5 +29,6 @@ extension Int32: TensorElement {
 
 extension TensorScalar {
     /// The CPU kernels for this scalar type, at the instruction-set level chosen for this process.
+    @inlinable
     package static var kernels: KernelTable<Self> { .selected }
 }

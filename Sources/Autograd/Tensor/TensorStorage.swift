@@ -9,8 +9,16 @@ final class TensorStorage<Scalar: TensorElement>: ManagedBuffer<TensorStorageHea
     /// Tensors of at least this many bytes are aligned to a page rather than a cache line.
     static var pageAlignedBytes: Int { 65_536 }
 
-    /// A buffer of `count` uninitialised elements (trivial scalars need no initialisation).
+    /// Below this many elements (8 MiB of `Double`) a tensor fits in any machine's memory, and
+    /// the allocation skips the check: netbp's step allocates dozens of two-element tensors.
+    static var certainlyFittingCount: Int { 1 << 20 }
+
+    /// A buffer of `count` uninitialised elements (trivial scalars need no initialisation);
+    /// stops with the size when they would not fit in the machine's memory.
     static func allocate(count: Int) -> TensorStorage {
+        if count >= certainlyFittingCount, let problem = PhysicalMemory.problem(holding: count, of: Scalar.self) {
+            fatalError("Tensor: \(count) elements of \(Scalar.self) \(problem)")
+        }
         let stride = MemoryLayout<Scalar>.stride
         let alignment = count * stride >= pageAlignedBytes ? 4_096 : 64
         let storage = unsafeDowncast(create(minimumCapacity: count + alignment / stride) { _ in

@@ -7,7 +7,8 @@ import Darwin
 /// Writes files so that a reader (or a run after a crash) finds either the old file or the
 /// complete new one, never a mixture: the contents go to a temporary file in the same folder,
 /// which is flushed to disk (`fsync`) and then renamed over the target; the folder is flushed
-/// too, so the rename itself survives a power cut. A failure removes the temporary file.
+/// too, so the rename itself survives a power cut. A failure removes the temporary file; the
+/// temporary files of writers that were killed are removed by the next write of the same file.
 enum AtomicFile {
     /// Where the contents go while they are written.
     struct Sink {
@@ -32,7 +33,7 @@ enum AtomicFile {
         }
     }
 
-    /// The temporary files of `path` start with this: `.<name>.tmp-`.
+    /// The temporary files of `path` are named `.<name>.tmp-<writer's process id>-<random hex>`.
     static func temporaryPrefix(for path: String) -> String {
         let (folder, name) = split(path)
         return folder + "/." + name + ".tmp-"
@@ -40,7 +41,8 @@ enum AtomicFile {
 
     /// Replaces the file at `path` with what `body` writes to its sink, atomically.
     static func replace(_ path: String, with body: (Sink) throws -> Void) throws {
-        let temporary = temporaryPrefix(for: path) + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        removeStaleTemporaryFiles(of: path)
+        let temporary = temporaryPrefix(for: path) + "\(getpid())-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw SystemError.lastError("creating \(temporary)") }
         var isOpen = true
@@ -68,7 +70,7 @@ enum AtomicFile {
     }
 
     /// The folder ("." for a bare name) and the name of `path`.
-    private static func split(_ path: String) -> (folder: String, name: String) {
+    static func split(_ path: String) -> (folder: String, name: String) {
         guard let slash = path.lastIndex(of: "/") else { return (".", path) }
         let folder = String(path[..<slash])
         return (folder.isEmpty ? "/" : folder, String(path[path.index(after: slash)...]))

@@ -25,4 +25,8 @@ public enum CheckpointProblem: Hashable, Sendable {
     case shapeMismatch
     /// A tensor or metadata entry that should be there is not.
     case missing
+    /// A training state holds a NaN or an infinity: it is neither written nor restored.
+    case nonFinite
+    /// The run resumed from a checkpoint has other settings than the run that wrote it.
+    case settingsMismatch
 }

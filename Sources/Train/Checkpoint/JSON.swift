@@ -60,6 +60,17 @@ indirect enum JSON {
         }
     }
 
+    /// The members of this value, an object whose values are all strings; otherwise throws
+    /// `problem` applied to what is wrong ("is an array, not an object", "\"a\" is a number,
+    /// not a string").
+    func stringMembers(_ problem: (String) -> Error) throws -> [String: String] {
+        guard case .object(let members) = self else { throw problem("is \(kindName), not an object") }
+        return try Dictionary(uniqueKeysWithValues: members.map { key, value in
+            guard case .string(let text) = value else { throw problem("\"\(key)\" is \(value.kindName), not a string") }
+            return (key, text)
+        })
+    }
+
     /// Parses `bytes` (UTF-8) as one JSON value with nothing but whitespace after it.
     static func parse(_ bytes: ArraySlice<UInt8>) throws(JSONSyntaxError) -> JSON {
         var parser = JSONParser(bytes: bytes)

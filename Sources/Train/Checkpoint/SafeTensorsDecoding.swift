@@ -33,7 +33,7 @@ extension SafeTensors {
         var entries: [(name: String, entry: Entry)] = []
         for (name, value) in members {
             if name == Self.metadataKey {
-                metadata = try Self.metadata(value, failure)
+                metadata = try value.stringMembers { failure(.badHeader, "__metadata__ \($0)") }
             } else {
                 entries.append((name, try Entry(name: name, value, failure)))
             }
@@ -76,7 +76,7 @@ extension SafeTensors {
                 throw bad("fields \(keys.sorted()), expected exactly dtype, shape and data_offsets")
             }
             let field = Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0.value) })
-            guard case .string(let name) = field["dtype"]!, let dtype = DType(rawValue: name) else {
+            guard case .string(let dtypeName) = field["dtype"]!, let dtype = DType(rawValue: dtypeName) else {
                 throw bad("unknown dtype \(field["dtype"]!.encoded) (known: \(DType.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             let shape = try Self.naturals(field["shape"]!, "shape", bad)
@@ -105,14 +105,5 @@ extension SafeTensors {
                 return number
             }
         }
-    }
-
-    /// The `"__metadata__"` object: strings only.
-    private static func metadata(_ value: JSON, _ failure: (CheckpointProblem, String) -> CheckpointError) throws -> [String: String] {
-        guard case .object(let members) = value else { throw failure(.badHeader, "__metadata__ is \(value.kindName), not an object") }
-        return try Dictionary(uniqueKeysWithValues: members.map { key, value in
-            guard case .string(let text) = value else { throw failure(.badHeader, "__metadata__ \"\(key)\" is \(value.kindName), not a string") }
-            return (key, text)
-        })
     }
 }

@@ -2,7 +2,8 @@ import Autograd
 
 /// Everything a training run needs to resume exactly: parameters and optimiser state by name
 /// (in order), the epoch and step reached, and the random generators' states, stored in one
-/// safetensors file.
+/// safetensors file. Parameters and optimiser state must be finite: a state holding a NaN or
+/// an infinity is neither written nor read (``CheckpointError``, `nonFinite`).
 ///
 /// Layout: tensors `parameters/<name>` and `optimizer/<name>` (F32 for `Float`, F64 for
 /// `Double`), `generators/<name>` (U64, the four xoshiro256** words), `progress` (I64
@@ -68,17 +69,34 @@ public struct TrainingState<Scalar: TensorScalar>: Sendable {
             }
             return (name, generator)
         })
+        // Bounds far above any run, low enough that positions computed from them (epoch × steps
+        // per epoch + step) cannot overflow.
         let progress = try file.int64s("progress")
-        guard progress.count == 2, progress.allSatisfy({ $0 >= 0 }) else {
-            throw file.error(.badEntry, "progress \(progress) is not [epoch, step] of non-negative integers")
+        guard progress.count == 2, (0...Int64(Int32.max)).contains(progress[0]), (0...Int64(1) << 53).contains(progress[1]) else {
+            throw file.error(.badEntry, "progress \(progress) is not [epoch, step] with 0 ≤ epoch < 2^31 and 0 ≤ step ≤ 2^53")
         }
         (epoch, step) = (Int(progress[0]), Int(progress[1]))
         metadata = file.metadata.filter { $0.key != Self.formatKey }
         source = file.source
+        if let problem = firstNonFiniteValue() { throw CheckpointError(.nonFinite, file: source, problem) }
     }
 
-    /// Writes the state to `path` atomically.
-    public func write(to path: String) throws { try safeTensors.write(to: path) }
+    /// Writes the state to `path` atomically; throws `nonFinite`, writing nothing, when a
+    /// parameter or an optimiser state tensor holds a NaN or an infinity.
+    public func write(to path: String) throws {
+        if let problem = firstNonFiniteValue() { throw CheckpointError(.nonFinite, file: path, problem + "; nothing was written") }
+        try safeTensors.write(to: path)
+    }
+
+    /// Where the first NaN or infinity of the parameters or the optimiser state is, in words.
+    private func firstNonFiniteValue() -> String? {
+        for (kind, list) in [("parameter", parameters), ("optimizer state", optimizerState)] {
+            for (name, value) in list {
+                if let (index, element) = value.firstNonFinite { return "\(kind) \"\(name)\" holds \(element) at element \(index)" }
+            }
+        }
+        return nil
+    }
 
     /// Reads a state from the file at `path`.
     public init(contentsOf path: String) throws { try self.init(SafeTensors(contentsOf: path)) }

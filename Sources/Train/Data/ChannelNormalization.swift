@@ -8,17 +8,28 @@ public struct ChannelNormalization: Hashable, Sendable {
     /// The standard deviation of each channel (never zero: a constant channel gets 1).
     public let standardDeviation: [Float]
 
-    /// Uses given statistics (for example the published ones of a dataset); one entry per channel.
-    public init(mean: [Float], standardDeviation: [Float]) {
-        precondition(mean.count == standardDeviation.count && standardDeviation.allSatisfy { $0 > 0 },
-                     "ChannelNormalization: \(mean.count) means need as many positive standard deviations, got \(standardDeviation)")
+    /// Uses given statistics (for example the published ones of a dataset); one entry per
+    /// channel, every mean finite and every standard deviation finite and positive.
+    public init(mean: [Float], standardDeviation: [Float], file: StaticString = #fileID, line: UInt = #line) {
+        guard mean.count == standardDeviation.count, mean.allSatisfy(\.isFinite),
+              standardDeviation.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            fatalError("ChannelNormalization: means \(mean) need as many finite positive standard deviations, got \(standardDeviation)",
+                       file: file, line: line)
+        }
         self.mean = mean
         self.standardDeviation = standardDeviation
     }
 
     /// The statistics of `dataset`: for each channel, the mean and the population standard
-    /// deviation over every pixel of every image, accumulated in Double (two passes).
-    public init(fitting dataset: ImageDataset) {
+    /// deviation over every pixel of every image, accumulated in Double (two passes). Images
+    /// holding a NaN or an infinity throw ``DataError`` `nonFinite`, naming the first one's
+    /// image, row, column and channel.
+    public init(fitting dataset: ImageDataset) throws {
+        if let (index, value) = dataset.images.firstNonFinite {
+            let (image, row, column, channel) = dataset.images.shape.position(of: index)
+            throw DataError(.nonFinite, file: "ChannelNormalization(fitting:)",
+                            "image \(image), row \(row), column \(column), channel \(channel) is \(value): statistics of it would be NaN")
+        }
         let channels = dataset.imageShape[2]
         let pixels = Double(max(dataset.images.elementCount / max(channels, 1), 1))
         var means = [Double](repeating: 0, count: channels)
@@ -77,5 +88,15 @@ private func forEachElement(count: Int, channels: Int, _ body: (Int, Int) -> Voi
     while start + channels <= count {
         for c in 0..<channels { body(c, start + c) }
         start += channels
+    }
+}
+
+extension Shape {
+    /// The (image, row, column, channel) of the element at row-major `index` in NHWC images.
+    fileprivate func position(of index: Int) -> (Int, Int, Int, Int) {
+        let (pixel, channel) = index.quotientAndRemainder(dividingBy: self[3])
+        let (line, column) = pixel.quotientAndRemainder(dividingBy: self[2])
+        let (image, row) = line.quotientAndRemainder(dividingBy: self[1])
+        return (image, row, column, channel)
     }
 }

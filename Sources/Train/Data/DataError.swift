@@ -24,4 +24,8 @@ public enum DataProblem: Hashable, Sendable {
     case extraData
     /// Two files that belong together disagree (image and label counts).
     case mismatch
+    /// The data hold no examples where some are needed (a training set of 0 images).
+    case empty
+    /// An input or target value is a NaN or an infinity.
+    case nonFinite
 }

@@ -34,7 +34,8 @@ public enum IDX {
         let (count, height, width) = (dimensions[0], dimensions[1], dimensions[2])
         guard height > 0, width > 0 else { throw reader.error(.badHeader, "bad header: images of \(height)×\(width)") }
         let what = "\(count) images of \(height)×\(width)"
-        let size = try byteCount(dimensions, what, reader)
+        // One image's size first: with no images the total is 0 whatever the image size.
+        let size = try byteCount([count, byteCount([height, width], what, reader)], what, reader)
         let bytes = try reader.read(size, "header says \(what)")
         try reader.expectEnd(after: what)
         let layout = PlanarByteImages(recordStride: height * width, pixelOffset: 0, height: height, width: width, channels: 1)

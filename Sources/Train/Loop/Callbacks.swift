@@ -50,18 +50,6 @@ public struct EpochReport {
     public func saveCheckpoint(to path: String) throws { try checkpoint(path) }
 }
 
-/// Stops training at the first step whose loss or gradient holds a NaN or an infinity, before
-/// its update spoils the parameters; the stop reason says at which step it happened and which
-/// operation produced the first non-finite value (for example a `log` of a negative number).
-public struct NonFiniteGuard: TrainingCallback {
-    /// A guard.
-    public init() {}
-
-    public mutating func stepEnded(_ step: StepReport) -> TrainingDecision {
-        step.nonFinite.map { .stop(.nonFinite($0)) } ?? .proceed
-    }
-}
-
 /// Stops when the validation loss has not improved by more than `minimumDelta` for `patience`
 /// epochs in a row ("terminate the training at a stage where no improvement is seen on the
 /// validation data", seed 004 §7.2). Epochs without validation data are ignored.

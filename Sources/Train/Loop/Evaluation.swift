@@ -80,9 +80,6 @@ extension Module {
     ) where Data.Scalar == Scalar {
         guard batchSize > 0 else { fatalError("evaluate: batchSize must be positive, not \(batchSize)") }
         var context = ForwardContext.inference
-        for start in stride(from: 0, to: data.count, by: batchSize) {
-            let batch = data.trainingBatch(start..<min(start + batchSize, data.count))
-            body(batch, self(batch.inputs, context: &context))
-        }
+        data.forEachConsecutiveBatch(size: batchSize) { _, batch in body(batch, self(batch.inputs, context: &context)) }
     }
 }

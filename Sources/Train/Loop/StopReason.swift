@@ -4,8 +4,10 @@ import Autograd
 public enum StopReason: Hashable, Sendable, CustomStringConvertible {
     /// Early stopping: the validation loss did not improve for `patience` epochs.
     case noImprovement(bestEpoch: Int, bestLoss: Double, patience: Int)
-    /// A loss or a gradient became NaN or infinite.
+    /// A loss or a gradient became NaN or infinite (``TrainingGuards``).
     case nonFinite(NonFiniteReport)
+    /// A loss rose far above the run's first loss (``TrainingGuards``).
+    case diverged(DivergenceReport)
     /// A callback of the user's asked to stop.
     case requested(String)
 
@@ -14,6 +16,7 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
         case let .noImprovement(bestEpoch, bestLoss, patience):
             "early stopping: the validation loss has not improved for \(patience) epochs (best \(formatLoss(bestLoss)) after epoch \(bestEpoch + 1))"
         case .nonFinite(let report): report.description
+        case .diverged(let report): report.description
         case .requested(let reason): reason
         }
     }
@@ -30,17 +33,23 @@ public struct NonFiniteReport: Hashable, Sendable, CustomStringConvertible {
     public var operation: (primitive: Primitive, tapePosition: Int)?
     /// The first parameter, in visit order, whose gradient is not finite; nil if all are.
     public var parameter: String?
+    /// The first parameter, in visit order, that the step's update made non-finite although its
+    /// loss and gradient were finite (an optimiser state or a learning rate that overflows); nil
+    /// when the step stopped before its update.
+    public var updatedParameter: String?
 
     public static func == (lhs: NonFiniteReport, rhs: NonFiniteReport) -> Bool {
         lhs.position == rhs.position && lhs.loss.bitPattern == rhs.loss.bitPattern
             && lhs.operation?.primitive == rhs.operation?.primitive
             && lhs.operation?.tapePosition == rhs.operation?.tapePosition && lhs.parameter == rhs.parameter
+            && lhs.updatedParameter == rhs.updatedParameter
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(position)
         hasher.combine(operation?.tapePosition)
         hasher.combine(parameter)
+        hasher.combine(updatedParameter)
     }
 
     public var description: String {
@@ -50,6 +59,7 @@ public struct NonFiniteReport: Hashable, Sendable, CustomStringConvertible {
             text += "; first non-finite value computed by `\(operation.primitive.rawValue)` (operation \(operation.tapePosition) on the tape)"
         }
         if let parameter { text += "; first non-finite gradient: \(parameter)" }
+        if let updatedParameter { text += "; its update made parameter \(updatedParameter) non-finite" }
         return text
     }
 }

@@ -2,20 +2,22 @@ import Autograd
 import Layers
 
 /// A model, its optimiser and everything a training run keeps between steps, with a
-/// Keras-style ``fit(training:validation:epochs:batchSize:withReplacement:callbacks:)``.
+/// Keras-style ``fit(training:validation:epochs:batchSize:withReplacement:callbacks:file:line:)``.
 ///
 /// ```swift
 /// var trainer = Trainer(model: model, optimizer: Momentum<Float>(learningRate: 0.05),
 ///                       loss: .softmaxCrossEntropy, seed: 42)
-/// trainer.schedule = PiecewiseConstantLearningRate.seed004
+/// trainer.schedule = PiecewiseConstantLearningRate.highamCIFAR10
 /// let history = try trainer.fit(training: train, validation: validation, epochs: 45, batchSize: 100,
-///                               callbacks: [NonFiniteGuard(), EarlyStopping(patience: 5)])
+///                               callbacks: [EarlyStopping(patience: 5)])
 /// ```
 ///
 /// Training is deterministic: all randomness (the order of the examples, dropout masks) is
 /// drawn from one ``SeededGenerator``, so the same seed and thread count give bit-identical
 /// parameters. `fit` continues where the last call stopped (the epoch count, the step count,
 /// the generator and the optimiser state carry over), and a checkpoint holds exactly that state.
+/// Whatever the callbacks, the ``guards`` stop a run whose loss or gradient is no longer finite
+/// or whose loss diverges, before the broken step's update and before any checkpoint of it.
 public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.Scalar {
     /// The element type of the model.
     public typealias Scalar = Model.Scalar
@@ -37,6 +39,13 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     public var topK = 5
     /// Where progress lines go.
     public var progress = ProgressReporter.standardOutput
+    /// The checks that stop a broken run whatever the callbacks: both on unless switched off here.
+    public var guards = TrainingGuards.standard
+    /// What decides the run's result besides what `fit` is given, by name: the dataset, the
+    /// model's size, the optimiser's settings, … Checkpoints record them with the settings `fit`
+    /// adds (``runSettings``), and the first `fit` after a restore refuses to go on when one
+    /// differs from the checkpoint's (``restoreCheckpoint(from:allowingChangedSettings:)``).
+    public var settings: [String: String] = [:]
     /// The number of epochs trained so far.
     public internal(set) var epochsCompleted = 0
     /// The number of steps (parameter updates) taken so far.
@@ -45,6 +54,15 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     public internal(set) var generator: SeededGenerator
     /// The record of all epochs trained by this trainer.
     public internal(set) var history = History()
+    /// The loss of the run's first step (the first finite one): the divergence guard's reference.
+    /// Checkpoints keep it, so a resumed run is held to the same limit.
+    public internal(set) var firstLoss: Double?
+    /// The settings the last `fit` added to ``settings``: batch size, sampling, schedule,
+    /// penalty, clipping and the fingerprints of the training and validation data (after a
+    /// restore and before the next `fit`, the restored state's settings).
+    var fitSettings: [String: String] = [:]
+    /// After a restore, the checkpoint's settings, which the next `fit` checks.
+    var resumeCheck: ResumeCheck?
 
     /// A trainer whose random choices follow `seed`.
     public init(model: Model, optimizer: Opt, loss: Loss<Scalar>, seed: UInt64 = 0) {
@@ -58,15 +76,29 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     /// (each epoch a new permutation, seed 004 (4.8) without replacement; or, with
     /// `withReplacement`, every index drawn uniformly, (4.6)/(4.8) with replacement; batch size
     /// 1 gives the single-example schemes (4.6) and (4.7)). After each epoch the model is
-    /// evaluated on `validation`, the epoch is added to ``history`` and the callbacks run.
-    /// Returns the history; its ``History/stopReason`` says why training ended early, if it did.
-    /// Throws what a callback throws (a checkpoint that cannot be written).
+    /// evaluated on `validation` (an empty one counts as none), the epoch is added to ``history``
+    /// and the callbacks run.
+    ///
+    /// Before the first step the data are checked in one pass: training data without examples
+    /// throw ``DataError`` `empty`, a NaN or an infinity in either set `nonFinite` (naming the
+    /// example). After a restore, settings other than the checkpoint's throw ``CheckpointError``
+    /// `settingsMismatch`, naming each; nothing has been trained then. A model that cannot take
+    /// the data's examples stops with the layer, the shapes and the caller's `file` and `line`.
+    /// The ``guards`` check every step before its update and the validation loss before the
+    /// epoch's callbacks. Returns the history; its ``History/stopReason`` says why training ended
+    /// early, if it did. Also throws what a callback throws (a checkpoint that cannot be written).
     @discardableResult
     public mutating func fit<Data: BatchSource>(
         training: Data, validation: Data? = nil, epochs: Int, batchSize: Int = 32, withReplacement: Bool = false,
-        callbacks: [any TrainingCallback] = [NonFiniteGuard()]
+        callbacks: [any TrainingCallback] = [], file: StaticString = #fileID, line: UInt = #line
     ) throws -> History where Data.Scalar == Scalar {
-        guard epochs >= 0 else { fatalError("fit: epochs must not be negative, not \(epochs)") }
+        guard epochs >= 0, epochs <= Int(Int32.max) - epochsCompleted else {
+            fatalError("fit: epochs must be in 0...\(Int(Int32.max) - epochsCompleted) after \(epochsCompleted) completed, not \(epochs)",
+                       file: file, line: line)
+        }
+        let validation = validation.flatMap { $0.count > 0 ? $0 : nil }
+        try checkBeforeTraining(training: training, validation: validation, batchSize: batchSize, withReplacement: withReplacement,
+                                file: file, line: line)
         let sampler = Sampler(exampleCount: training.count, scheme: .miniBatch(size: batchSize, withReplacement: withReplacement))
         let info = model.parameterInfo
         let lastEpoch = epochsCompleted + epochs
@@ -94,13 +126,17 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
                                                  position: position, context: &context)
                 generator = context.generator
                 let report = StepReport(position: position, loss: result.loss, batchSize: batch.count, nonFinite: result.nonFinite)
-                if let reason = Self.firstStop(&callbacks, { $0.stepEnded(report) }) {
+                if firstLoss == nil, result.loss.isFinite { firstLoss = result.loss }
+                if let reason = guards.stopReason(for: report, firstLoss: firstLoss) ?? Self.firstStop(&callbacks, { $0.stepEnded(report) }) {
                     return stop(reason)
                 }
                 if let gradientClipNorm { clipByGlobalNorm(&result.gradients, maxNorm: gradientClipNorm) }
                 optimizer.update(&model, along: result.gradients, info: info)
                 stepsCompleted += 1
                 history.stepLosses.append(result.loss)
+                if let reason = guards.stopReason(afterUpdateOf: report, parameters: model.parameters.map(\.value), info: info) {
+                    return stop(reason)
+                }
                 metrics.add(loss: result.loss, outputs: result.outputs, targets: batch.targets, lossFunction: loss)
                 trainingSeconds += now() - stepStart
                 let rate = Double(metrics.examples) / trainingSeconds
@@ -119,6 +155,10 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
             history.epochs.append(record)
             epochsCompleted += 1
             progress.finish(summary(record, epochs: lastEpoch, examplesPerSecond: Double(metrics.examples) / trainingSeconds))
+            let lastStep = TrainingPosition(epoch: epoch, step: plan.count - 1, stepsPerEpoch: plan.count)
+            if let loss = validated?.loss, let reason = guards.stopReason(validationLoss: loss, after: lastStep, firstLoss: firstLoss) {
+                return stop(reason)
+            }
             let snapshot = self
             let epochReport = EpochReport(record: record, history: history) { try snapshot.saveCheckpoint(to: $0) }
             var stopReason: StopReason?

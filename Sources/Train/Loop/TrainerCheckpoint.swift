@@ -6,36 +6,47 @@ extension Trainer {
     static var historyKey: String { "swift-autograd.history" }
     /// The name of the training generator in a checkpoint.
     static var generatorName: String { "training" }
+    /// The metadata key under which a checkpoint keeps ``firstLoss`` (as exact decimal text).
+    static var firstLossKey: String { "swift-autograd.first-loss" }
 
     /// Everything needed to continue this run exactly: the parameters and the optimiser state
-    /// by name, the epochs and steps completed, the generator (as it is between epochs) and the
-    /// per-epoch history.
+    /// by name, the epochs and steps completed, the generator (as it is between epochs), the
+    /// per-epoch history, the first loss (the divergence guard's reference) and the
+    /// ``runSettings``.
     public var trainingState: TrainingState<Scalar> {
-        TrainingState(
+        var metadata = [Self.historyKey: history.csv, Self.settingsKey: Self.encoded(runSettings)]
+        metadata[Self.firstLossKey] = firstLoss.map { "\($0)" }
+        return TrainingState(
             parameters: model.parameters.map { ($0.name, $0.value) },
             optimizerState: optimizer.state.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
             epoch: epochsCompleted, step: stepsCompleted, generators: [Self.generatorName: generator],
-            metadata: [Self.historyKey: history.csv])
+            metadata: metadata)
     }
 
-    /// Writes ``trainingState`` to `path` atomically (a safetensors file).
+    /// Writes ``trainingState`` to `path` atomically (a safetensors file); a state holding a NaN
+    /// or an infinity is refused (``CheckpointError``, `nonFinite`) and the file left as it was.
     public func saveCheckpoint(to path: String) throws { try trainingState.write(to: path) }
 
     /// Continues from `state`, saved by a trainer of the same model and optimiser: the next
     /// `fit` gives bit for bit what the saving run would have given. Throws
     /// ``CheckpointError`` or ``OptimizerStateError`` naming what does not match; then nothing
     /// is changed.
-    public mutating func restore(from state: TrainingState<Scalar>) throws {
-        try restore(from: state, source: "training state")
+    ///
+    /// The next `fit` then compares its ``runSettings`` with the state's and throws
+    /// `settingsMismatch`, before any step, when one differs (another batch size, other data,
+    /// another schedule or ``settings`` value); with `allowingChangedSettings` it goes on with
+    /// the new settings, knowing that the result differs from the saving run's.
+    public mutating func restore(from state: TrainingState<Scalar>, allowingChangedSettings: Bool = false) throws {
+        try restore(from: state, source: "training state", allowingChangedSettings: allowingChangedSettings)
     }
 
-    /// Continues from the checkpoint file at `path`; see ``restore(from:)``.
-    public mutating func restoreCheckpoint(from path: String) throws {
-        try restore(from: TrainingState(contentsOf: path), source: path)
+    /// Continues from the checkpoint file at `path`; see ``restore(from:allowingChangedSettings:)``.
+    public mutating func restoreCheckpoint(from path: String, allowingChangedSettings: Bool = false) throws {
+        try restore(from: TrainingState(contentsOf: path), source: path, allowingChangedSettings: allowingChangedSettings)
     }
 
-    /// ``restore(from:)``, naming `source` in errors.
-    private mutating func restore(from state: TrainingState<Scalar>, source: String) throws {
+    /// ``restore(from:allowingChangedSettings:)``, naming `source` in errors.
+    private mutating func restore(from state: TrainingState<Scalar>, source: String, allowingChangedSettings: Bool) throws {
         let current = model.parameters
         let values = try current.map { try state.parameter($0.name, shape: $0.value.shape) }
         if let extra = state.parameters.first(where: { saved in !current.contains { $0.name == saved.name } }) {
@@ -44,7 +55,19 @@ extension Trainer {
         guard let restoredGenerator = state.generators[Self.generatorName] else {
             throw CheckpointError(.missing, file: source, "no generator \"\(Self.generatorName)\" (have \(state.generators.keys.sorted()))")
         }
-        let restoredHistory = try state.metadata[Self.historyKey].map { try History(csv: $0) } ?? History()
+        let restoredHistory: History
+        do {
+            restoredHistory = try state.metadata[Self.historyKey].map { try History(csv: $0) } ?? History()
+        } catch let error as HistoryCSVError {
+            throw CheckpointError(.badEntry, file: source, "metadata \"\(Self.historyKey)\": \(error)")
+        }
+        let restoredFirstLoss = try state.metadata[Self.firstLossKey].map { text in
+            guard let loss = Double(text), loss.isFinite else {
+                throw CheckpointError(.badEntry, file: source, "metadata \"\(Self.firstLossKey)\" is \"\(text)\", not a finite number")
+            }
+            return loss
+        }
+        let restoredSettings = try Self.decodedSettings(state.metadata, source: source)
         var restoredOptimizer = optimizer
         try restoredOptimizer.restoreState(Dictionary(uniqueKeysWithValues: state.optimizerState.map { ($0.name, $0.value) }),
                                            for: values, info: model.parameterInfo)
@@ -54,5 +77,9 @@ extension Trainer {
         epochsCompleted = state.epoch
         stepsCompleted = state.step
         history = restoredHistory
+        firstLoss = restoredFirstLoss
+        fitSettings = restoredSettings ?? [:]  // until the next fit, the run is the one that wrote the state
+        let hasTrained = state.epoch > 0 || state.step > 0
+        resumeCheck = hasTrained && !allowingChangedSettings ? ResumeCheck(settings: restoredSettings, source: source) : nil
     }
 }

@@ -36,7 +36,7 @@ extension Module {
             if !value.isFinite || !Double(objective.scalar).isFinite || brokenGradient != nil {
                 report = NonFiniteReport(position: position, loss: value,
                                          operation: tape.firstNonFiniteOperation().map { ($0.primitive, $0.position) },
-                                         parameter: brokenGradient.map { info[$0].name })
+                                         parameter: brokenGradient.map { info[$0].name }, updatedParameter: nil)
             }
             return StepResult(loss: value, outputs: outputs.detached, gradients: gradients, nonFinite: report)
         }
@@ -47,5 +47,11 @@ extension Tensor where Scalar: TensorScalar {
     /// Whether no element is NaN or infinite (through the training kernels).
     var isAllFinite: Bool {
         withUnsafeBufferPointer { Scalar.kernels.allFinite($0.baseAddress!, $0.count) }
+    }
+
+    /// The first element that is NaN or infinite, with its row-major index; nil if there is none.
+    var firstNonFinite: (index: Int, value: Scalar)? {
+        guard !isAllFinite else { return nil }
+        return withUnsafeBufferPointer { buffer in buffer.firstIndex { !$0.isFinite }.map { ($0, buffer[$0]) } }
     }
 }

@@ -91,7 +91,7 @@ public struct HeatMap: Sendable {
         return canvas.document
     }
 
-    /// Writes the SVG document to `path`.
+    /// Writes the SVG document to `path` atomically; throws ``OutputFileError``.
     public func write(to path: String) throws { try writeText(svg, to: path) }
 
     /// White (0) to dark blue (1).

@@ -63,6 +63,6 @@ extension History {
         }
     }
 
-    /// Writes ``csv`` to `path`.
+    /// Writes ``csv`` to `path` atomically; throws ``OutputFileError``.
     public func writeCSV(to path: String) throws { try writeText(csv, to: path) }
 }

@@ -146,6 +146,6 @@ public struct LineChart: Sendable {
         }
     }
 
-    /// Writes the SVG document to `path`.
+    /// Writes the SVG document to `path` atomically; throws ``OutputFileError``.
     public func write(to path: String) throws { try writeText(svg, to: path) }
 }

@@ -82,8 +82,3 @@ func escapeXML(_ text: String) -> String {
     }
     return result
 }
-
-/// Writes `text` to `path` atomically (a temporary file, then a rename).
-func writeText(_ text: String, to path: String) throws {
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
-}

@@ -1,6 +1,6 @@
-/// A learning rate that is constant within stages of whole epochs: seed 004 §7.4 trains its
-/// CIFAR-10 network with η = 0.05 for 30 epochs, 0.005 for 10 and 0.0005 for 5
-/// (``seed004``). After the last stage, its rate continues.
+/// A learning rate that is constant within stages of whole epochs: Higham & Higham (seed 004
+/// §7.4) train their CIFAR-10 network with η = 0.05 for 30 epochs, 0.005 for 10 and 0.0005 for 5
+/// (``highamCIFAR10``). After the last stage, its rate continues.
 public struct PiecewiseConstantLearningRate: LearningRateSchedule {
     /// The stages in order: how many epochs each lasts and its rate.
     public var stages: [(epochs: Int, rate: Double)]
@@ -13,8 +13,9 @@ public struct PiecewiseConstantLearningRate: LearningRateSchedule {
         self.stages = stages
     }
 
-    /// Seed 004's schedule: 0.05 for epochs 0–29, 0.005 for 30–39, 0.0005 for 40–44.
-    public static let seed004 = PiecewiseConstantLearningRate([(30, 0.05), (10, 0.005), (5, 0.0005)])
+    /// Higham & Higham's CIFAR-10 schedule (seed 004 §7.4): 0.05 for epochs 0–29, 0.005 for
+    /// 30–39, 0.0005 for 40–44.
+    public static let highamCIFAR10 = PiecewiseConstantLearningRate([(30, 0.05), (10, 0.005), (5, 0.0005)])
 
     /// The total number of epochs the stages cover.
     public var epochs: Int { stages.reduce(0) { $0 + $1.epochs } }

@@ -1,0 +1,69 @@
+import Autograd
+import Layers
+import Testing
+
+/// The output of `model` on a batch of no examples of `exampleShape` (in training mode), and the
+/// gradient of its sum with respect to every parameter, computed right after NaN-filled tensors
+/// of every parameter's shape were freed (an unwritten gradient would show their NaNs).
+private func emptyBatchRun(_ model: some Module<Float>, exampleShape: [Int]) -> (output: Shape, gradients: [Tensor<Float>]) {
+    for parameter in model.parameters {
+        for _ in 0..<4 { _ = Tensor<Float>(repeating: .nan, shape: parameter.value.shape).scalars }
+    }
+    var context = ForwardContext.training(seed: 1)
+    var output = Shape([])
+    let (_, gradients) = model.valueWithGradient { model in
+        let y = model(Tensor<Float>.zeros(Shape([0] + exampleShape)), context: &context)
+        output = y.shape
+        return y.sum()
+    }
+    return (output, gradients)
+}
+
+@Suite("Every layer on a batch of no examples: an empty output and zero gradients")
+struct EmptyBatchTests {
+    static func dense(_ activation: Activation<Float>.Function?) -> any Module<Float> {
+        var generator = SeededGenerator(seed: 1)
+        return Dense<Float>(inputSize: 3, outputSize: 2, activation: activation, using: &generator)
+    }
+
+    static func convolution(_ padding: PaddingMode, _ activation: Activation<Float>.Function?) -> any Module<Float> {
+        var generator = SeededGenerator(seed: 2)
+        return Conv2D<Float>(inputChannels: 3, filters: 4, kernelSize: (3, 3), padding: padding, activation: activation,
+                             using: &generator)
+    }
+
+    @Test("each layer alone")
+    func layers() {
+        let cases: [(module: any Module<Float>, example: [Int], output: [Int])] = [
+            (Self.dense(nil), [3], [0, 2]), (Self.dense(.relu), [3], [0, 2]), (Self.dense(.sigmoid), [3], [0, 2]),
+            (Self.convolution(.valid, nil), [6, 6, 3], [0, 4, 4, 4]), (Self.convolution(.same, .relu), [6, 6, 3], [0, 6, 6, 4]),
+            (MaxPool2D<Float>(size: (2, 2)), [6, 6, 3], [0, 3, 3, 3]), (AvgPool2D<Float>(size: (2, 2)), [6, 6, 3], [0, 3, 3, 3]),
+            (Flatten<Float>(), [6, 6, 3], [0, 108]), (Dropout<Float>(rate: 0.5), [5], [0, 5]),
+            (Activation<Float>(.softmax), [5], [0, 5]), (Activation<Float>(.tanh), [5], [0, 5]),
+            (Activation<Float>(.leakyRelu(slope: 0.1)), [5], [0, 5]),
+        ]
+        for (module, example, expected) in cases {
+            let (output, gradients) = emptyBatchRun(module, exampleShape: example)
+            #expect(output == Shape(expected), "\(module.layerDescription)")
+            for (parameter, gradient) in zip(module.parameters, gradients) {
+                #expect(gradient.shape == parameter.value.shape && gradient.scalars.allSatisfy { $0 == 0 },
+                        "\(module.layerDescription) \(parameter.name): \(gradient.scalars.prefix(4))")
+            }
+        }
+    }
+
+    @Test("an MLP and the CIFAR-10 network with dropout")
+    func networks() {
+        var generator = SeededGenerator(seed: 3)
+        let mlp = Sequential<Float>.multilayerPerceptron(widths: [7, 5, 3], using: &generator)
+        let cnn = Sequential<Float>.cifarCNN(inputChannels: 1, dropoutRates: [0.15, 0.15, 0.15, 0.35, 0], using: &generator)
+        for (model, exampleShape, expected) in [(mlp, [7], [0, 3]), (cnn, [32, 32, 1], [0, 10])] {
+            let (output, gradients) = emptyBatchRun(model, exampleShape: exampleShape)
+            #expect(output == Shape(expected))
+            #expect(gradients.count == model.parameters.count)
+            for (parameter, gradient) in zip(model.parameters, gradients) {
+                #expect(gradient.shape == parameter.value.shape && gradient.scalars.allSatisfy { $0 == 0 }, "\(parameter.name)")
+            }
+        }
+    }
+}
