@@ -153,8 +153,9 @@ package enum ReferenceKernels<T: KernelScalar> {
                 let base = outer * size * inner + position
                 var largest = -T.infinity
                 for i in 0..<size { largest = Swift.max(largest, x[base + i * inner]) }
-                guard largest > -T.infinity else {
-                    for i in 0..<size { y[base + i * inner] = logarithmic ? -T.infinity : 0 }
+                guard largest > -T.infinity else { // masked whole (zeros), or NaN and −∞ (NaN)
+                    let hasNaN = (0..<size).contains { x[base + $0 * inner].isNaN }
+                    for i in 0..<size { y[base + i * inner] = hasNaN ? .nan : logarithmic ? -T.infinity : 0 }
                     continue
                 }
                 var total: T = 0

@@ -26,8 +26,12 @@ enum SoftmaxKernels<T: VectorKernelScalar> {
         if tail > 0 { largestLanes = larger(largestLanes, (x + whole).loadVector(count: tail, padding: -.infinity)) }
         var largest = -T.infinity
         for lane in largestLanes.indices { largest = Swift.max(largest, largestLanes[lane]) }
-        // A row masked whole (every entry −∞) has no distribution: zeros (log-softmax −∞).
-        guard largest > -T.infinity else { return y.update(repeating: logarithmic ? -T.infinity : 0, count: count) }
+        // A row masked whole (every entry −∞) has no distribution: zeros (log-softmax −∞). The
+        // lane maximum skips NaN, so a row of NaN and −∞ lands here too and stays NaN.
+        guard largest > -T.infinity else {
+            let hasNaN = (0..<count).contains { x[$0].isNaN }
+            return y.update(repeating: hasNaN ? .nan : logarithmic ? -T.infinity : 0, count: count)
+        }
 
         // e^(x − max) into y (padding lanes give e^−∞ = 0), summed per lane.
         let shift = Vector(repeating: largest)

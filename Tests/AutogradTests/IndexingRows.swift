@@ -32,6 +32,8 @@ let indexingRows: [PrimitiveCase] = [
         let parts = v[0].split(count: 3, alongAxis: -1)
         return parts[0] * parts[1] + parts[2]
     },
+    row(.slice, "subscript x[1, .newAxis, .all, 1..<4]", [[3, 4, 5]]) { $0[0][1, .newAxis, .all, 1..<4] },
+    row(.slice, "subscript x[.ellipsis, stride(from: 0, to: 5, by: 2)]", [[2, 5]]) { $0[0][.ellipsis, stride(from: 0, to: 5, by: 2)] },
     row(.matmul, "batch [2, 3] × [2, 3]", [[2, 3, 4], [2, 4, 5]]) { matmul($0[0], $0[1]) },
     row(.matmul, "batch broadcast against a matrix, B transposed", [[2, 3, 4], [5, 4]]) { matmul($0[0], $0[1], transposeB: true) },
     row(.matmul, "attention-like [B, H, T, d] × [B, H, d, T]ᵀ-forms", [[2, 1, 3, 2], [1, 2, 3, 2]]) {

@@ -115,3 +115,50 @@ struct ShapeErrorTests {
         expectMessage(result, contains: [thisFile, "gradient: the differentiated value has shape [3]"])
     }
 }
+
+@Suite("Bad indices of the indexing operations stop with the operation, the index and the caller")
+struct IndexErrorTests {
+    @Test("take: an index outside the axis")
+    func take() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Tensor<Double>.zeros([5, 2]).taking(Tensor<Int32>([0, 7, 1]), alongAxis: 0)
+        }
+        expectMessage(result, contains: [thisFile, "take: index 7 at [1] of indices [3] is outside 0..<5"])
+    }
+
+    @Test("slice: bounds that are not a slice of the axis")
+    func slice() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Tensor<Double>.zeros([3, 5]).slice(alongAxis: 1, from: 2, to: 9)
+        }
+        expectMessage(result, contains: [thisFile, "slice: 2..<9 by 1 is not a slice of axis 1 of shape [3, 5]"])
+    }
+
+    @Test("subscript: an index outside its axis, and too many axes")
+    func subscripts() async {
+        let outside = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Tensor<Double>.zeros([3, 5])[.all, 5]
+        }
+        expectMessage(outside, contains: [thisFile, "subscript: index 5 is outside axis 1 of shape [3, 5]"])
+        let tooMany = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Tensor<Double>.zeros([3, 5])[0, .all, 1..<2]
+        }
+        expectMessage(tooMany, contains: [thisFile, "subscript: 3 axes named in a subscript of shape [3, 5]"])
+    }
+
+    @Test("matmul: batch axes that do not broadcast")
+    func matmulBatch() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = matmul(Tensor<Double>.zeros([2, 3, 4]), Tensor<Double>.zeros([3, 4, 5]))
+        }
+        expectMessage(result, contains: [thisFile, "matmul: shapes [2, 3, 4] and [3, 4, 5] have batch axes that do not broadcast"])
+    }
+
+    @Test("concatenate: shapes that differ off the axis")
+    func concatenation() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = concatenate([Tensor<Double>.zeros([2, 3]), Tensor<Double>.zeros([3, 3])], alongAxis: 1)
+        }
+        expectMessage(result, contains: [thisFile, "concatenate: shapes [2, 3] and [3, 3] differ other than along axis 1"])
+    }
+}

@@ -73,7 +73,8 @@ public struct Tensor<Scalar: TensorElement>: @unchecked Sendable {
     /// The row-major offset of a multi-index, checked against the shape.
     func offset(of indices: [Int], file: StaticString, line: UInt) -> Int {
         guard indices.count == rank else {
-            fatalError("subscript: \(indices.count) indices for a tensor of shape \(shape)", file: file, line: line)
+            fatalError("subscript: \(indices.count) indices for a tensor of shape \(shape) (an element needs one per axis; x[i, .ellipsis] takes a slice)",
+                       file: file, line: line)
         }
         var offset = 0
         for (axis, index) in indices.enumerated() {
