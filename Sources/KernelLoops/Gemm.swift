@@ -3,8 +3,9 @@ import KernelSupport
 /// Matrix multiplication `C = op(A)·op(B)` (or `C += …`) for one scalar type.
 ///
 /// Blocking: B is packed in blocks of `kc` × `nc` (an L3-sized block, zero-padded to whole
-/// vectors); A is read in place when its rows are contiguous, and packed in `mc` × `kc` blocks
-/// otherwise (a transposed A). The macro-kernel walks C row panel by row panel: a panel of `mr`
+/// vectors), except a small row-major B of whole panels, which the kernel reads in place; A is
+/// read in place when its rows are contiguous, and packed in `mc` × `kc` blocks otherwise (a
+/// transposed A). The macro-kernel walks C row panel by row panel: a panel of `mr`
 /// rows of A (`kc` long) stays in L1 while the micro-kernel sweeps B's panels along the row,
 /// so C is written sequentially. (The classic order, B's panel in L1 and A's panels streaming,
 /// was slower at n ≥ 1024: it walks C down columns, whose tiles miss without the prefetch
@@ -134,23 +135,36 @@ enum Gemm<T: VectorKernelScalar> {
         }
     }
 
+    /// Largest B (in bytes) that the kernel reads in place, unpacked: whole panels of a row-major
+    /// B this small stay in L1 and L2 through the product, so packing them (8 % of a batch of
+    /// attention's 128 × 128 × 32 products in a profile) buys nothing.
+    static var inPlaceBBytes: Int { 32_768 }
+
+    /// Whether the kernel reads `p`'s B in place: row-major, whole panels wide, small, one block.
+    static func readsBInPlace(_ p: GemmProblem<T>) -> Bool {
+        p.b.columnStride == 1 && p.n % nr == 0 && p.k <= kc && p.k * p.n * MemoryLayout<T>.stride <= inPlaceBBytes
+    }
+
     /// The blocked product on the calling thread (m, n and k at least 1). With `prepacked`, B is
     /// a single block (k ≤ `kc`, n ≤ `nc`) already packed there by ``packB(_:depth:columns:into:)``.
     static func multiplyBlocked(_ p: GemmProblem<T>, packedB prepacked: UnsafePointer<T>? = nil) {
         let inPlace = p.a.columnStride == 1
+        let bInPlace = prepacked == nil && readsBInPlace(p)
         let depthBlock = min(kc, p.k)
-        let widthBlock = prepacked == nil ? min(nc, roundedUp(p.n, nr)) : 0
+        let widthBlock = prepacked == nil && !bInPlace ? min(nc, roundedUp(p.n, nr)) : 0
         let heightBlock = inPlace ? mr : min(mc, roundedUp(p.m, mr))
         let scratch = alignedBuffer(T.self, count: depthBlock * (widthBlock + heightBlock))
         defer { scratch.deallocate() }
         let packedB = prepacked ?? UnsafePointer(scratch), packedA = scratch + depthBlock * widthBlock
 
         forEachBlock(of: p) { block in
-            if prepacked == nil { packB(block.b, depth: block.k, columns: block.n, into: scratch) }
+            if prepacked == nil && !bInPlace { packB(block.b, depth: block.k, columns: block.n, into: scratch) }
             for ic in stride(from: 0, to: p.m, by: inPlace ? p.m : mc) {
                 let height = min(inPlace ? p.m : mc, p.m - ic)
                 let a = block.a.offset(row: ic, column: 0)
-                let tiles = Block(packedB: packedB, c: block.c + ic * p.ldc, ldc: p.ldc,
+                let b = bInPlace ? BPanels(base: block.b.base, rowStride: block.b.rowStride, panelStride: nr)
+                                 : BPanels(base: packedB, rowStride: nr, panelStride: nr * block.k)
+                let tiles = Block(b: b, c: block.c + ic * p.ldc, ldc: p.ldc,
                                   height: height, width: block.n, depth: block.k, adding: block.accumulate)
                 if inPlace {
                     tiles.multiply(a, panelStride: mr * a.rowStride, edgePanel: packedA)
@@ -165,9 +179,17 @@ enum Gemm<T: VectorKernelScalar> {
     /// `value` rounded up to a multiple of `unit`.
     static func roundedUp(_ value: Int, _ unit: Int) -> Int { (value + unit - 1) / unit * unit }
 
-    /// One `height` × `width` block of C against one `depth`-long block of packed B.
+    /// Where the kernel reads B's panels of `nr` columns: panel q starts at base + q · panelStride
+    /// and its rows are `rowStride` apart (packed: `nr` and `nr` · depth; in place: B's row
+    /// stride and `nr`).
+    struct BPanels {
+        let base: UnsafePointer<T>
+        let rowStride: Int, panelStride: Int
+    }
+
+    /// One `height` × `width` block of C against one `depth`-long block of B.
     struct Block {
-        let packedB: UnsafePointer<T>
+        let b: BPanels
         let c: UnsafeMutablePointer<T>
         let ldc: Int, height: Int, width: Int, depth: Int
         let adding: Bool
@@ -182,8 +204,8 @@ enum Gemm<T: VectorKernelScalar> {
                 if ir == fullRows, let edgePanel {
                     panel = packA(a.offset(row: ir, column: 0), rows: height - ir, depth: depth, into: edgePanel)
                 }
-                for jr in stride(from: 0, to: width, by: nr) {
-                    kernel(depth: depth, a: panel, b: packedB + jr * depth, bRowStride: nr, c: c + ir * ldc + jr,
+                for (q, jr) in stride(from: 0, to: width, by: nr).enumerated() {
+                    kernel(depth: depth, a: panel, b: b.base + q * b.panelStride, bRowStride: b.rowStride, c: c + ir * ldc + jr,
                            ldc: ldc, rows: min(mr, height - ir), columns: min(nr, width - jr), adding: adding)
                 }
                 panel.base += panelStride

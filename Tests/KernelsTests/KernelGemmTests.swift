@@ -120,6 +120,34 @@ struct KernelGemmTests {
         #expect(problem.matchesExact(problem.result(ReferenceKernels<Float>.gemm)), "the test's own bound is too tight")
     }
 
+    @Test("A small row-major B is read in place, bit for bit as its packed copy", arguments: [false, true])
+    func bInPlace(_ transposeA: Bool) {
+        func check<Scalar: VectorKernelScalar>(_ problem: GemmCase<Scalar>) {
+            let (inPlace, result) = problem.withOperands { operands in
+                let problem = GemmProblem(operands)
+                defer { Gemm<Scalar>.multiplyBlocked(problem) }
+                return Gemm<Scalar>.readsBInPlace(problem)
+            }
+            let packed = problem.result { operands in
+                let problem = GemmProblem(operands)
+                let buffer = alignedBuffer(Scalar.self, count: problem.k * Gemm<Scalar>.roundedUp(problem.n, Gemm<Scalar>.nr))
+                defer { buffer.deallocate() }
+                Gemm<Scalar>.packB(problem.b, depth: problem.k, columns: problem.n, into: buffer)
+                Gemm<Scalar>.multiplyBlocked(problem, packedB: buffer)
+            }
+            #expect(inPlace, "\(problem)")
+            #expect(result == packed, "\(problem)")
+            #expect(problem.matchesExact(result), "\(problem)")
+        }
+        // Four 16-lane panels wide (two of 32, eight of 8), rows 3 apart from the padding.
+        check(GemmCase<Float>(40, 64, 20, transposeA: transposeA, accumulate: transposeA, padding: 3, seed: 21))
+        check(GemmCase<Double>(40, 64, 20, transposeA: transposeA, padding: 3, seed: 22))
+        let (wide, transposed) = (GemmCase<Float>(40, 65, 20), GemmCase<Float>(40, 64, 20, transposeB: true))
+        for problem in [wide, transposed] {
+            #expect(!problem.withOperands { Gemm<Float>.readsBInPlace(GemmProblem($0)) }.0, "\(problem)")
+        }
+    }
+
     @Test("More columns than one packed block of B (n > nc)", arguments: runnableLevels)
     func wideProducts(_ level: KernelLevel) {
         let float = GemmCase<Float>(2, Gemm<Float>.nc + 20, 3, accumulate: true)
