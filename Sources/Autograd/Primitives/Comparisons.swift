@@ -12,7 +12,7 @@ extension Tensor where Scalar: TensorScalar {
     /// compares false, except for ≠). A mask: zero derivative.
     @_specialize(where Scalar == Float)
     func compared(_ comparison: Comparison, _ other: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
-        combining(other, .comparison, .compare(comparison), operation: "\(comparison)", file: file, line: line) { _, _ in .constant }
+        combining(other, .comparison, .compare(comparison), operation: comparison.rawValue, file: file, line: line) { _, _ in .constant }
     }
 
     /// 1 where lhs < rhs, 0 elsewhere (broadcasting), as NumPy's `less` and `lhs < rhs` in PyTorch.

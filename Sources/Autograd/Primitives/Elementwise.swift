@@ -6,11 +6,13 @@ import KernelSupport
 // primitive, so their own rules only ever see equal shapes.
 
 extension Tensor where Scalar: TensorScalar {
-    /// Both operands broadcast to their common shape (each recorded as a `broadcast` when it grows).
-    func broadcastOperands(_ other: Tensor, _ operation: String, file: StaticString, line: UInt) -> (Tensor, Tensor) {
+    /// Both operands broadcast to their common shape (each recorded as a `broadcast` when it
+    /// grows). `operation` names the operation in a shape mismatch; it is built only then.
+    func broadcastOperands(_ other: Tensor, _ operation: @autoclosure () -> String, file: StaticString,
+                           line: UInt) -> (Tensor, Tensor) {
         if shape == other.shape { return (self, other) }
         guard let common = Shape.broadcast(shape, other.shape) else {
-            Tensor.shapeMismatch(operation, shape, other.shape, "are not broadcast-compatible", file: file, line: line)
+            Tensor.shapeMismatch(operation(), shape, other.shape, "are not broadcast-compatible", file: file, line: line)
         }
         return (broadcast(to: common, file: file, line: line), other.broadcast(to: common, file: file, line: line))
     }
@@ -22,7 +24,7 @@ extension Tensor where Scalar: TensorScalar {
         _ other: Tensor, _ primitive: Primitive, _ kernel: BinaryKernel<Scalar>, operation: String? = nil,
         file: StaticString, line: UInt, rules: (_ a: Tensor, _ b: Tensor) -> DerivativeRules<Scalar>
     ) -> Tensor {
-        let (a, b) = broadcastOperands(other, operation ?? "\(primitive)", file: file, line: line)
+        let (a, b) = broadcastOperands(other, operation ?? primitive.rawValue, file: file, line: line)
         return .applying(primitive, Tensor.binaryForward(kernel, count: a.elementCount), to: a, b, shape: a.shape) {
             rules(a, b)
         }

@@ -30,23 +30,16 @@ public func matmul<Scalar: TensorScalar>(
         Tensor<Scalar>.shapeMismatch("matmul", a.shape, b.shape, "do not chain (\(forms): inner dimensions \(k) and \(kb))",
                                      file: file, line: line)
     }
-    let (batchA, batchB) = (Array(a.shape.dimensions.dropLast(2)), Array(b.shape.dimensions.dropLast(2)))
-    guard let batch = Shape.broadcast(Shape(batchA), Shape(batchB)) else {
-        Tensor<Scalar>.shapeMismatch("matmul", a.shape, b.shape, "have batch axes that do not broadcast", file: file, line: line)
-    }
     let sizes = ProductSizes(m: m, n: n, k: k, lda: columnsA, ldb: columnsB, transposeA: transposeA, transposeB: transposeB)
-    let forward: Forward<Scalar>
-    if batch.rank == 0 {
+    let forward: Forward<Scalar>, shape: Shape
+    if a.rank == 2 && b.rank == 2 {
         let gemm = Scalar.kernels.gemm
         forward = { inputs, output in gemm(sizes.operands(inputs.first, inputs.second, output)) }
+        shape = [m, n]
     } else {
-        let batchedGemm = Scalar.kernels.batchedGemm
-        let offsets = GemmBatch(aOffsets: batchOffsets(batchA, in: batch.dimensions, matrixSize: rowsA * columnsA),
-                                bOffsets: batchOffsets(batchB, in: batch.dimensions, matrixSize: rowsB * columnsB),
-                                cStride: m * n)
-        forward = { inputs, output in batchedGemm(sizes.operands(inputs.first, inputs.second, output), offsets) }
+        (forward, shape) = batchedProduct(a, b, sizes, file: file, line: line)
     }
-    return .applying(.matmul, forward, to: a, b, shape: Shape(batch.dimensions + [m, n])) {
+    return .applying(.matmul, forward, to: a, b, shape: shape) {
         .bilinear(a, b, product: { matmul($0, $1, transposeA: transposeA, transposeB: transposeB) },
         first: { c in
             switch (transposeA, transposeB) {
@@ -65,6 +58,24 @@ public func matmul<Scalar: TensorScalar>(
             }
         })
     }
+}
+
+/// The forward rule and output shape of the products of `a` and `b` over their batch axes
+/// (all but the last two, broadcast against each other), or a stop if those do not broadcast.
+private func batchedProduct<Scalar: TensorScalar>(
+    _ a: Tensor<Scalar>, _ b: Tensor<Scalar>, _ sizes: ProductSizes, file: StaticString, line: UInt
+) -> (Forward<Scalar>, Shape) {
+    let (batchA, batchB) = (Array(a.shape.dimensions.dropLast(2)), Array(b.shape.dimensions.dropLast(2)))
+    guard let batch = Shape.broadcast(Shape(batchA), Shape(batchB)) else {
+        Tensor<Scalar>.shapeMismatch("matmul", a.shape, b.shape, "have batch axes that do not broadcast", file: file, line: line)
+    }
+    let matrixSizes = (a: a.shape[a.rank - 2] * a.shape[a.rank - 1], b: b.shape[b.rank - 2] * b.shape[b.rank - 1])
+    let offsets = GemmBatch(aOffsets: batchOffsets(batchA, in: batch.dimensions, matrixSize: matrixSizes.a),
+                            bOffsets: batchOffsets(batchB, in: batch.dimensions, matrixSize: matrixSizes.b),
+                            cStride: sizes.m * sizes.n)
+    let batchedGemm = Scalar.kernels.batchedGemm
+    let forward: Forward<Scalar> = { inputs, output in batchedGemm(sizes.operands(inputs.first, inputs.second, output), offsets) }
+    return (forward, Shape(batch.dimensions + [sizes.m, sizes.n]))
 }
 
 /// The sizes and forms of one matrix product, kept by its forward rule.
