@@ -46,8 +46,9 @@ extension Trainer {
         let indices = Array(batch)
         let shard = group.shard(of: indices)
         group.beginGradientSum(shapes: shapes, weight: Double(shard.count) / Double(indices.count), of: Scalar.self)
-        // One draw per step on every process keeps their generators equal; dropout masks differ by rank.
-        let stepSeed = generator.next()
+        // Dropout masks come from a generator of this step and rank; the trainer's generator
+        // (which orders the epochs) is left as a run without dropout leaves it, on every process.
+        let stepSeed = generator.stateWords.reduce(UInt64(position.globalStep)) { ($0 ^ $1) &* 0x100_0000_01b3 }
         var local: StepResult<Scalar>
         var metrics = RunningMetrics(topK: topK)
         if shard.isEmpty {  // a short last batch with fewer examples than processes

@@ -50,8 +50,8 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     /// gradient of the whole batch. Losses, accuracies, the guards' decisions and the history
     /// are those of the whole batch on every process; only rank 0 shows progress and writes
     /// checkpoints through ``EpochReport/saveCheckpoint(to:)``. Callbacks must decide the same
-    /// on every process (they see the same reports). Dropout masks are drawn per process, from
-    /// one draw of ``generator`` per step, so a run with dropout differs from a run in one process.
+    /// on every process (they see the same reports). Dropout masks are drawn per process and step
+    /// from a generator of their own, so a run with dropout differs from a run in one process.
     public var dataParallel: (any DataParallelGroup)?
     /// What decides the run's result besides what `fit` is given, by name: the dataset, the
     /// model's size, the optimiser's settings, … Checkpoints record them with the settings `fit`
