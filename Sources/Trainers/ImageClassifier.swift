@@ -41,7 +41,7 @@ struct ImageClassifierRun {
         var trainer = Trainer(model: model, optimizer: optimizer, loss: .softmaxCrossEntropy, seed: seed)
         trainer.schedule = schedule
         trainer.settings = recordedFlags
-        trainer.dataParallel = dataParallel
+        trainer.dataParallel = dataParallel.flatMap { $0.size > 1 ? $0 : nil }  // one process trains as the plain trainer does
         if let resumePath {
             try trainer.restoreCheckpoint(from: resumePath, allowingChangedSettings: allowsChangedSettings)
             let processes = (saved: Int(trainer.runSettings[Trainer<Model, Opt>.processesKey] ?? "1") ?? 1, now: dataParallel?.size ?? 1)

@@ -24,10 +24,11 @@ public final class MPICommunicator: DataParallelGroup {
     public let rank: Int
     /// The number of processes in the job.
     public let size: Int
-    /// The largest bucket of gradients summed by one `MPI_Iallreduce`, in bytes (1 MiB by
-    /// default). A bucket starts as soon as all its gradients are final, while the backward
-    /// pass goes on; smaller buckets start sooner, larger ones cost fewer calls.
-    public var bucketBytes = 1 << 20
+    /// The size from which a bucket of gradients is summed by one `MPI_Iallreduce`, in bytes
+    /// (256 KiB by default). A bucket starts as soon as all its gradients are final, while the
+    /// backward pass goes on; smaller buckets start sooner, larger ones cost fewer calls. The
+    /// last bucket is summed after the backward pass, by a blocking `MPI_Allreduce`.
+    public var bucketBytes = 1 << 18
     /// Time and volume of the gradient sums so far.
     public private(set) var statistics = Statistics()
 
@@ -104,8 +105,8 @@ public final class MPICommunicator: DataParallelGroup {
             try check(MPI_Allreduce(cmpi_in_place(), buffer.baseAddress, Int32(buffer.count), datatype(Scalar.self), cmpi_sum(),
                                     communicator), "MPI_Allreduce", rank: rank)
             if reduction == .mean {
-                let scale = 1 / Scalar(size)
-                for index in buffer.indices { buffer[index] *= scale }
+                let start = UnsafeMutableRawPointer(buffer.baseAddress!)
+                scaledCopy(start, to: start, count: buffer.count, scalarSize: MemoryLayout<Scalar>.stride, weight: 1 / Double(size))
             }
         }
         return result

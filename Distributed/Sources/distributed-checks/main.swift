@@ -4,6 +4,7 @@
 // M failed"; the exit status is 1 when a check failed.
 //
 //   distributed-checks            every check below
+//   distributed-checks allreduce-time N   times a blocking all-reduce of N Floats (Docs/Distributed.md)
 //   distributed-checks die        rank 1 kills itself (SIGKILL) in the middle of training: the
 //                                 job must end (mpirun stops rank 0), never hang
 import Autograd
@@ -103,12 +104,13 @@ let checks: [(name: String, run: () throws -> Void)] = [
             throw CheckFailure(description: "no error")
         } catch let error as MPIError {
             try expect(error.operation == "MPI_Bcast" && error.rank == world.rank && !error.reason.isEmpty, "\(error)")
+            if world.isPrimary { print("  \(error)") }
         }
     }),
     ("gradient buckets: weighted sums, out of order and at the end", {
         let shapes: [Shape] = [[3, 4], [4], [5, 3], [5], [2, 2]]
         world.bucketBytes = 40  // several buckets
-        defer { world.bucketBytes = 1 << 20 }
+        defer { world.bucketBytes = 1 << 18 }
         for step in 0..<3 {
             world.beginGradientSum(shapes: shapes, weight: 0.25, of: Float.self)
             let gradients = shapes.enumerated().map { index, shape in
@@ -171,6 +173,7 @@ let checks: [(name: String, run: () throws -> Void)] = [
         } catch let error as DataParallelError {
             try expect(error.description.contains("parameter shapes") && error.description.contains("on rank 1")
                            && mismatched.stepsCompleted == 0, "\(error)")
+            if world.isPrimary { print("  \(error)") }
         }
     }),
     ("a NaN on rank 1 stops every rank at the same step, naming rank 1", {
@@ -187,6 +190,7 @@ let checks: [(name: String, run: () throws -> Void)] = [
         try expect(report.rank == 1 && report.position.globalStep == 3 && poisoned.stepsCompleted == 3
                        && report.description.contains("on process rank 1"), "\(report)")
         try expect(world.rank != 1 || report.operation != nil, "rank 1 does not name the operation: \(report)")
+        if world.rank <= 1 { print("  rank \(world.rank): \(report)") }
     }),
     ("a checkpoint of 2 ranks resumes exactly with 2 and is refused by 1 process, naming the number of processes", {
         let data = dataset()
@@ -213,6 +217,22 @@ let checks: [(name: String, run: () throws -> Void)] = [
         try world.barrier()  // before rank 0 removes the file
     }),
 ]
+
+if CommandLine.arguments.dropFirst().first == "allreduce-time", let count = CommandLine.arguments.dropFirst(2).first.flatMap(Int.init) {
+    // Times a blocking all-reduce (sum) of `count` Floats, as one gradient of that size: 20 warm-up calls, then 200.
+    let gradient = Tensor<Float>(repeating: 1, shape: [count])
+    for _ in 0..<20 { _ = try world.allReduce(gradient) }
+    try world.barrier()
+    let clock = ContinuousClock(), start = clock.now
+    for _ in 0..<200 { _ = try world.allReduce(gradient) }
+    let seconds = (clock.now - start) / .seconds(1) / 200
+    if world.isPrimary {
+        print(String(format: "all-reduce of %d Floats (%d bytes) over %d processes: %.3f ms per call, %.2f GB/s of gradient",
+                     count, 4 * count, world.size, 1000 * seconds, Double(4 * count) / seconds / 1e9))
+    }
+    world.finalize()
+    exit(0)
+}
 
 if CommandLine.arguments.dropFirst().first == "die" {
     // Rank 1 dies at its third step while rank 0 waits for it in the gradient sum.
