@@ -42,16 +42,6 @@ public struct NonFiniteReport: Hashable, Sendable, CustomStringConvertible {
     /// processes only the position and loss are known.
     public var rank: Int?
 
-    init(position: TrainingPosition, loss: Double, operation: (primitive: Primitive, tapePosition: Int)?, parameter: String?,
-         updatedParameter: String?, rank: Int? = nil) {
-        self.position = position
-        self.loss = loss
-        self.operation = operation
-        self.parameter = parameter
-        self.updatedParameter = updatedParameter
-        self.rank = rank
-    }
-
     public static func == (lhs: NonFiniteReport, rhs: NonFiniteReport) -> Bool {
         lhs.position == rhs.position && lhs.loss.bitPattern == rhs.loss.bitPattern
             && lhs.operation?.primitive == rhs.operation?.primitive
