@@ -113,6 +113,7 @@ struct GradientBuckets {
     /// Waits for every bucket's sum and returns the summed gradients, shaped as the parameters.
     mutating func finish<Scalar: TensorScalar>(_ communicator: MPICommunicator) throws -> [Tensor<Scalar>] {
         if let failure { throw failure }
+        guard !buckets.isEmpty else { return [] }  // a model without parameters
         precondition(nextToStart == buckets.count - 1, "gradient sum: a bucket did not start")
         // The last bucket (the first layers' gradients, final last) has nothing left to overlap
         // with: a blocking all-reduce, faster than a non-blocking one. Every process sums it so,

@@ -200,7 +200,10 @@ let checks: [(name: String, run: () throws -> Void)] = [
         var first = trainer(group: world)
         try first.fit(training: data, epochs: 1, batchSize: 16, callbacks: [CheckpointEveryEpoch(path: path)])
         try world.barrier()  // rank 0 wrote it
-        defer { if world.isPrimary { try? FileManager.default.removeItem(atPath: path) } }
+        defer {
+            try? world.barrier()  // every rank, failed or not, before rank 0 removes the file
+            if world.isPrimary { try? FileManager.default.removeItem(atPath: path) }
+        }
         var resumed = trainer(group: world)
         try resumed.restoreCheckpoint(from: path)
         try resumed.fit(training: data, epochs: 1, batchSize: 16)
@@ -214,7 +217,6 @@ let checks: [(name: String, run: () throws -> Void)] = [
             try expect(error.kind == .settingsMismatch && error.description.contains("data-parallel processes: 2 in the checkpoint, absent now"),
                        "\(error)")
         }
-        try world.barrier()  // before rank 0 removes the file
     }),
 ]
 
