@@ -48,6 +48,8 @@ let package = Package(
         .library(name: "Autograd", targets: ["Autograd"]),
         .library(name: "Layers", targets: ["Layers"]),
         .library(name: "Train", targets: ["Train"]),
+        // The example trainers' code, for programs that run them differently (Distributed/'s mlp-mpi and cnn-mpi).
+        .library(name: "Trainers", targets: ["Trainers"]),
         .executable(name: "bench", targets: ["Bench"]),
         .executable(name: "netbp", targets: ["netbp"]),
         .executable(name: "mlp", targets: ["mlp"]),

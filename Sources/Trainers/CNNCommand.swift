@@ -17,10 +17,10 @@ public enum CNNTrainer {
         .flag("dropout", help: "seed 004's dropout: 0.15, 0.15, 0.15, 0.35, 0 in blocks 1–5"),
     ] + commonImageOptionSpecs
 
-    /// Runs the `cnn` command line.
-    public static func main() -> Never {
+    /// Runs the `cnn` command line; with `launch`, as one process of a data-parallel run.
+    public static func main(launch: DataParallelLaunch? = nil) -> Never {
         runTrainer(program: "cnn", summary: "Trains the seeds' CIFAR-10 CNN on CIFAR-10, Fashion-MNIST or MNIST.",
-                   specs: optionSpecs) { arguments in
+                   specs: optionSpecs, launch: launch) { arguments in
             let start = Date()
             let settings = try ImageTrainerSettings(arguments, datasets: [.fashionMNIST, .mnist, .cifar10])
             let recipe = try arguments.choice("recipe", among: ["adam", "sgd-momentum"])
@@ -41,12 +41,13 @@ public enum CNNTrainer {
                                              recordedFlags: settings.recordedFlags(batchSize: batchSize).merging([
                                                  "--recipe": recipe, "--dropout": String(arguments.flag("dropout")),
                                              ]) { $1 },
-                                             allowsChangedSettings: settings.allowsChangedSettings, log: { say($0) })
+                                             allowsChangedSettings: settings.allowsChangedSettings, log: { say($0) },
+                                             dataParallel: launch?.group)
                 let result = usesMomentum
                     ? try run.train(model, optimizer: Momentum<Float>(learningRate: 0.05, momentum: 0.9),
                                     schedule: PiecewiseConstantLearningRate.highamCIFAR10)
                     : try run.train(model, optimizer: Adam<Float>(learningRate: 1e-3), schedule: nil)
-                try settings.report("cnn", result, recipe: recipe, epochs: epochs, batchSize: batchSize,
+                try settings.report("cnn", result, isPrimary: launch?.group.isPrimary ?? true, recipe: recipe, epochs: epochs, batchSize: batchSize,
                                     trainingImages: data.training.count, seconds: Date().timeIntervalSince(start))
             }
         }

@@ -1,6 +1,7 @@
 import Autograd
 import Foundation
 import KernelSupport
+import Train
 
 /// One command-line option of an example trainer: `--name VALUE`, `--name=VALUE`, or a flag.
 public struct OptionSpec: Sendable {
@@ -112,9 +113,14 @@ public struct CommandLineOptions {
 
 /// Runs a trainer's `main`: parses the command line, prints `--help`, and turns errors into a
 /// message on standard error and a non-zero exit status (64 for usage errors, 1 otherwise).
+/// With a data-parallel `launch`, messages name the process's rank, only rank 0 prints the
+/// help, and the process ends through the launch's `exit`.
 public func runTrainer(
-    program: String, summary: String, specs: [OptionSpec], _ main: (CommandLineOptions) throws -> Void
+    program: String, summary: String, specs: [OptionSpec], launch: DataParallelLaunch? = nil,
+    _ main: (CommandLineOptions) throws -> Void
 ) -> Never {
+    let exit = launch?.exit ?? { Foundation.exit($0) }
+    let program = launch.map { $0.group.size > 1 ? "\(program) (rank \($0.group.rank) of \($0.group.size))" : program } ?? program
     let options: CommandLineOptions
     do {
         options = try CommandLineOptions(Array(CommandLine.arguments.dropFirst()), specs: specs)
@@ -123,7 +129,7 @@ public func runTrainer(
         exit(64)
     }
     if options.wantsHelp {
-        say(CommandLineOptions.usage(program: program, summary: summary, specs: specs))
+        if launch?.group.isPrimary ?? true { say(CommandLineOptions.usage(program: program, summary: summary, specs: specs)) }
         exit(0)
     }
     AllocatorTuning.keepFreedMemory()

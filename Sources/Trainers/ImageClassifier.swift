@@ -18,6 +18,9 @@ struct ImageClassifierRun {
     /// Whether `--resume` may go on with other settings than the checkpoint's.
     var allowsChangedSettings: Bool
     var log: (String) -> Void
+    /// The processes of a data-parallel run (`mpirun`), nil for one process; only rank 0 logs,
+    /// evaluates on the test images and writes files.
+    var dataParallel: (any DataParallelGroup)? = nil
 
     /// What the run measured.
     struct Result {
@@ -33,11 +36,21 @@ struct ImageClassifierRun {
     func train<Model: Module, Opt: Optimizer>(
         _ model: Model, optimizer: Opt, schedule: (any LearningRateSchedule)?
     ) throws -> Result where Model.Scalar == Float, Opt.Scalar == Float {
+        let isPrimary = dataParallel?.isPrimary ?? true
+        let log = isPrimary ? log : { _ in }
         var trainer = Trainer(model: model, optimizer: optimizer, loss: .softmaxCrossEntropy, seed: seed)
         trainer.schedule = schedule
         trainer.settings = recordedFlags
+        trainer.dataParallel = dataParallel.flatMap { $0.size > 1 ? $0 : nil }  // one process trains as the plain trainer does
         if let resumePath {
             try trainer.restoreCheckpoint(from: resumePath, allowingChangedSettings: allowsChangedSettings)
+            let processes = (saved: Int(trainer.runSettings[Trainer<Model, Opt>.processesKey] ?? "1") ?? 1, now: dataParallel?.size ?? 1)
+            if processes.saved != processes.now, !allowsChangedSettings {
+                throw CommandLineError(description: "--resume \(resumePath): the checkpoint was written by a run of \(processes.saved) process(es) "
+                                           + "and this run has \(processes.now); each process trains on its part of every batch, so resume with "
+                                           + (processes.saved == 1 ? "one process (without mpirun)" : "mpirun -np \(processes.saved)")
+                                           + ", or add --allow-changed-settings to go on with \(processes.now) (the result then differs from a run that was never interrupted)")
+            }
             log("resumed from \(resumePath) after epoch \(trainer.epochsCompleted) (step \(trainer.stepsCompleted))")
         }
         let checkpointPath = outputDirectory.map { $0 + "/checkpoint.safetensors" }
@@ -45,7 +58,8 @@ struct ImageClassifierRun {
         if let checkpointPath { callbacks.append(CheckpointEveryEpoch(path: checkpointPath)) }
 
         let remaining = max(0, epochs - trainer.epochsCompleted)
-        log("\(name): \(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test images; \(trainer.model.parameterCount) parameters; \(remaining) epochs of batches of \(batchSize) on \(ComputeThreads.current) thread(s), \(KernelDispatch.level.summary) kernels")
+        let processes = dataParallel.map { "\($0.size) processes × " } ?? ""
+        log("\(name): \(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test images; \(trainer.model.parameterCount) parameters; \(remaining) epochs of batches of \(batchSize) on \(processes)\(ComputeThreads.current) thread(s), \(KernelDispatch.level.summary) kernels")
         let start = Date()
         let history: History
         do {
@@ -63,6 +77,11 @@ struct ImageClassifierRun {
             log("stopped early: \(reason)")
         case nil:
             break
+        }
+        let trained = history.epochs.count
+        guard isPrimary else {  // rank 0 evaluates and writes
+            return Result(testAccuracy: .nan, topFiveError: nil, trainingSeconds: seconds,
+                          imagesPerSecond: Double(trained * data.training.count) / max(seconds, 1e-9), epochsTrained: trained)
         }
 
         let test = trainer.model.evaluate(on: data.test, loss: .softmaxCrossEntropy, topK: 5)
@@ -82,7 +101,6 @@ struct ImageClassifierRun {
             try trainer.saveCheckpoint(to: checkpointPath!)
             log("history, plots (loss.svg, error.svg, confusion.svg) and checkpoint written to \(outputDirectory)/")
         }
-        let trained = history.epochs.count
         return Result(testAccuracy: test.accuracy, topFiveError: test.topKError, trainingSeconds: seconds,
                       imagesPerSecond: Double(trained * data.training.count) / max(seconds, 1e-9), epochsTrained: trained)
     }

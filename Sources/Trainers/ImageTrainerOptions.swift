@@ -74,9 +74,10 @@ struct ImageTrainerSettings {
          "--limit": String(limit ?? 0), "--batch": String(batchSize)]
     }
 
-    /// Prints the results line and, when asked, the JSON line.
-    func report(_ trainer: String, _ result: ImageClassifierRun.Result, recipe: String, epochs: Int, batchSize: Int,
-                trainingImages: Int, seconds: Double) throws {
+    /// Prints the results line and, when asked, the JSON line (nothing unless `isPrimary`).
+    func report(_ trainer: String, _ result: ImageClassifierRun.Result, isPrimary: Bool = true, recipe: String, epochs: Int,
+                batchSize: Int, trainingImages: Int, seconds: Double) throws {
+        guard isPrimary else { return }
         let accuracy = result.testAccuracy.isFinite ? String(format: "%.2f %% test accuracy", 100 * result.testAccuracy) : "no test images"
         say(String(format: "%@: %@ after %d epochs, %.1f s training (%.0f images/s), %.1f s in all",
                      trainer, accuracy, result.epochsTrained, result.trainingSeconds, result.imagesPerSecond, seconds))

@@ -12,10 +12,10 @@ public enum MLPTrainer {
         .value("lr", default: "0.001", placeholder: "η", help: "Adam's learning rate (cosine decay to 0 over the epochs)"),
     ] + commonImageOptionSpecs
 
-    /// Runs the `mlp` command line.
-    public static func main() -> Never {
+    /// Runs the `mlp` command line; with `launch`, as one process of a data-parallel run.
+    public static func main(launch: DataParallelLaunch? = nil) -> Never {
         runTrainer(program: "mlp", summary: "Trains an MLP (ReLU hidden layers, softmax cross-entropy, Adam) on real images.",
-                   specs: optionSpecs) { arguments in
+                   specs: optionSpecs, launch: launch) { arguments in
             let start = Date()
             let settings = try ImageTrainerSettings(arguments, datasets: [.mnist, .fashionMNIST, .digits, .mnist5k])
             let hidden = try arguments.string("hidden").split(separator: ",", omittingEmptySubsequences: false).map { text -> Int in
@@ -44,10 +44,11 @@ public enum MLPTrainer {
                                                  "--hidden": hidden.map(String.init).joined(separator: ","),
                                                  "--lr": String(learningRate), "--epochs": String(epochs),
                                              ]) { $1 },
-                                             allowsChangedSettings: settings.allowsChangedSettings, log: { say($0) })
+                                             allowsChangedSettings: settings.allowsChangedSettings, log: { say($0) },
+                                             dataParallel: launch?.group)
                 let result = try run.train(model, optimizer: Adam<Float>(learningRate: learningRate),
                                            schedule: CosineDecayLearningRate(initial: learningRate, epochs: epochs))
-                try settings.report("mlp", result, recipe: "adam-cosine", epochs: epochs, batchSize: batchSize,
+                try settings.report("mlp", result, isPrimary: launch?.group.isPrimary ?? true, recipe: "adam-cosine", epochs: epochs, batchSize: batchSize,
                                     trainingImages: data.training.count, seconds: Date().timeIntervalSince(start))
             }
         }

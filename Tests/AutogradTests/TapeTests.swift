@@ -143,4 +143,24 @@ struct TapeTests {
         #expect(found.0 == nil)
         #expect(found.1?.primitive == .log)
     }
+
+    @Test("whenFinal reports each variable once, as soon as its gradient is final, with the gradient returned")
+    func gradientsReportedWhenFinal() {
+        let w1 = randomTensor([3, 2], seed: 3), w2 = randomTensor([2, 3], seed: 4), unused = randomTensor([2], seed: 5)
+        var reports: [(position: Int, gradient: Tensor<Double>)] = []
+        let (gradients, plain) = withGradientTape(of: Double.self) { tape in
+            let (v1, v2, v3) = (tape.watch(w1), tape.watch(w2), tape.watch(unused))
+            let loss = matmul(matmul(a, v1).tanh(), v2).sigmoid().sum()
+            let reported = tape.gradient(of: loss, withRespectTo: [v1, v2, v3]) { reports.append(($0, $1)) }
+            return (reported, tape.gradient(of: loss, withRespectTo: [v1, v2, v3]))
+        }
+        #expect(reports.map(\.position).sorted() == [0, 1, 2], "each variable exactly once")
+        #expect(reports.first?.position == 2, "a variable nothing uses is final before the walk")
+        #expect(reports.firstIndex { $0.position == 1 }! < reports.firstIndex { $0.position == 0 }!, "the last layer first")
+        for report in reports {
+            #expect(report.gradient.scalars == gradients[report.position].scalars)
+            #expect(report.gradient.scalars == plain[report.position].scalars)
+        }
+        #expect(gradients[2].scalars == [0, 0])
+    }
 }

@@ -28,6 +28,42 @@ public struct GradientTape<Scalar: TensorScalar> {
         return pullback(of: value, cotangent: Tensor(repeating: 1, shape: value.shape), withRespectTo: variables)
     }
 
+    /// The gradient of the single-element `value` with respect to each variable, as
+    /// ``gradient(of:withRespectTo:file:line:)`` gives it, calling `whenFinal` with each
+    /// variable's position in `variables` and its gradient as soon as that gradient is final:
+    /// right after the backward pass has gone through the earliest operation that uses the
+    /// variable, while the operations recorded before it are still to be pulled back. Each
+    /// variable is reported exactly once, in that order (the last layer's parameters of a
+    /// network first), and the gradient handed over is the one returned.
+    ///
+    /// Data-parallel training starts summing a gradient across processes there, so that the
+    /// communication overlaps the rest of the backward pass.
+    public func gradient(
+        of value: Tensor<Scalar>, withRespectTo variables: [Tensor<Scalar>],
+        whenFinal: (_ position: Int, _ gradient: Tensor<Scalar>) -> Void,
+        file: StaticString = #fileID, line: UInt = #line
+    ) -> [Tensor<Scalar>] {
+        guard value.elementCount == 1 else {
+            fatalError("gradient: the differentiated value has shape \(value.shape); a gradient needs a single element (use a pullback with a cotangent)",
+                                file: file, line: line)
+        }
+        var results = [Tensor<Scalar>?](repeating: nil, count: variables.count)
+        withoutActuallyEscaping(whenFinal) { whenFinal in
+            _ = tape.pullback(of: value, seed: Tensor(repeating: 1, shape: value.shape), to: variables) { position, cotangent in
+                let result = finished(cotangent, for: variables[position])
+                results[position] = result
+                whenFinal(position, result)
+            }
+        }
+        return results.map { $0! }
+    }
+
+    /// The gradient returned for a variable whose cotangent is `cotangent` (nil: zeros).
+    private func finished(_ cotangent: Tensor<Scalar>?, for variable: Tensor<Scalar>) -> Tensor<Scalar> {
+        let result = cotangent ?? Tensor.zeros(variable.shape)
+        return isOutermost ? result.detached : result
+    }
+
     /// The vector–Jacobian product: `cotangent` (shaped like `value`) pulled back to each variable.
     public func pullback(
         of value: Tensor<Scalar>, cotangent: Tensor<Scalar>, withRespectTo variables: [Tensor<Scalar>],
@@ -38,10 +74,7 @@ public struct GradientTape<Scalar: TensorScalar> {
                                 file: file, line: line)
         }
         let cotangents = tape.pullback(of: value, seed: cotangent, to: variables)
-        return zip(variables, cotangents).map { variable, cotangent in
-            let result = cotangent ?? Tensor.zeros(variable.shape)
-            return isOutermost ? result.detached : result
-        }
+        return zip(variables, cotangents).map { variable, cotangent in finished(cotangent, for: variable) }
     }
 
     /// The Jacobian–vector product: the tangent of `value` when each variable moves along the

@@ -120,11 +120,19 @@ extension Tape where Scalar: TensorScalar {
 
     /// The cotangents of the watched `variables` given `seed` as the cotangent of `output`
     /// (reverse mode). A variable that `output` does not depend on gets nil.
-    func pullback(of output: Tensor<Scalar>, seed: Tensor<Scalar>, to variables: [Tensor<Scalar>]) -> [Tensor<Scalar>?] {
+    ///
+    /// `whenFinal`, when given, is called once per variable (with its position in `variables`)
+    /// as soon as its cotangent can no longer change: right after the walk has passed the
+    /// earliest entry that uses it, while earlier entries are still to be pulled back.
+    func pullback(of output: Tensor<Scalar>, seed: Tensor<Scalar>, to variables: [Tensor<Scalar>],
+                  whenFinal: ((Int, Tensor<Scalar>?) -> Void)? = nil) -> [Tensor<Scalar>?] {
         let targets = variables.map { $0.node.flatMap { $0.tape === self ? $0.index : nil } }
         guard let end = output.node.flatMap({ $0.tape === self ? $0.index : nil }),
               let start = targets.compactMap({ $0 }).min(), start <= end
-        else { return targets.map { _ in nil } }
+        else {
+            if let whenFinal { for position in variables.indices { whenFinal(position, nil) } }
+            return targets.map { _ in nil }
+        }
 
         let wasRecording = isRecording
         isRecording = depth > 1
@@ -132,7 +140,21 @@ extension Tape where Scalar: TensorScalar {
 
         var cotangents = [Tensor<Scalar>?](repeating: nil, count: end - start + 1)
         cotangents[end - start] = seed
+        // With `whenFinal`: the variables in the order their cotangents become final, each with
+        // the entry after whose pullback it is (-1: final before the walk starts).
+        var finalAfter: [(entry: Int, position: Int)] = []
+        if whenFinal != nil { finalAfter = finalizationOrder(of: targets, start: start, end: end) }
+        var nextFinal = 0
+        func deliver(through entry: Int) {
+            while nextFinal < finalAfter.count, finalAfter[nextFinal].entry >= entry {
+                let position = finalAfter[nextFinal].position
+                whenFinal!(position, targets[position].flatMap { $0 <= end ? cotangents[$0 - start] : nil })
+                nextFinal += 1
+            }
+        }
+        if whenFinal != nil { deliver(through: end + 1) }
         for index in stride(from: end, through: start, by: -1) {
+            defer { if whenFinal != nil { deliver(through: index) } }
             guard let cotangent = cotangents[index - start], let pullback = entries[index].pullback else { continue }
             let entry = entries[index]
             let inputCotangents = pullback(cotangent, recordedOutput(index))
@@ -148,7 +170,25 @@ extension Tape where Scalar: TensorScalar {
                 }
             }
         }
-        return targets.map { $0.flatMap { cotangents[$0 - start] } }
+        if whenFinal != nil { deliver(through: Int.min) }
+        return targets.map { $0.flatMap { $0 <= end ? cotangents[$0 - start] : nil } }
+    }
+
+    /// For each variable of `targets` (entry indices, nil when not on this tape), the entry of
+    /// `start...end` after whose pullback its cotangent is final: its earliest user, or `end + 1`
+    /// when no entry up to `end` uses it. Sorted in the walk's order (latest entry first).
+    private func finalizationOrder(of targets: [Int?], start: Int, end: Int) -> [(entry: Int, position: Int)] {
+        var firstUser = [Int](repeating: end + 1, count: end - start + 1)
+        for index in start...end {
+            let entry = entries[index]
+            for slot in 0..<3 {
+                let input = entry.input(slot)
+                if input >= start, index < firstUser[input - start] { firstUser[input - start] = index }
+            }
+        }
+        return targets.enumerated()
+            .map { position, target in (entry: target.map { $0 <= end ? firstUser[$0 - start] : end + 1 } ?? end + 1, position: position) }
+            .sorted { $0.entry != $1.entry ? $0.entry > $1.entry : $0.position < $1.position }
     }
 
     /// The tangent of `output` when each watched variable moves along its tangent (forward mode).

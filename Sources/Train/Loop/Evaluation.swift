@@ -25,6 +25,21 @@ struct RunningMetrics {
 
     init(topK: Int) { self.topK = topK }
 
+    /// Metrics whose running sums are `sums` (as ``sums`` gives them, for example added up over processes).
+    init(topK: Int, sums: [Double]) {
+        self.topK = topK
+        (lossSum, examples, correct, topKMisses, hasTopK) = (sums[0], Int(sums[1]), Int(sums[2]), Int(sums[3]), sums[4] > 0)
+    }
+
+    /// Adds the batches that `other` counted.
+    mutating func add(_ other: RunningMetrics) {
+        lossSum += other.lossSum
+        examples += other.examples
+        correct += other.correct
+        topKMisses += other.topKMisses
+        hasTopK = hasTopK || other.hasTopK
+    }
+
     /// Adds a batch: its mean loss, and its outputs against its targets.
     mutating func add<Scalar: TensorScalar>(loss: Double, outputs: Tensor<Scalar>, targets: Targets<Scalar>, lossFunction: Loss<Scalar>) {
         let count = targets.count

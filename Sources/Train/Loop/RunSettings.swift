@@ -31,8 +31,10 @@ extension Trainer {
     public var runSettings: [String: String] { settings.merging(fitSettings) { _, added in added } }
 
     /// The settings `fit` adds for a run on `training` and `validation` in batches of `batchSize`.
+    /// A data-parallel run of several processes adds their number: a checkpoint continues only
+    /// with as many (each trains on its part of every batch).
     func fitSettings(training: DataFingerprint, validation: DataFingerprint?, batchSize: Int, withReplacement: Bool) -> [String: String] {
-        [
+        var settings = [
             "batch size": String(batchSize),
             "sampling": withReplacement ? "with replacement" : "without replacement",
             "learning rate schedule": schedule.map { String(describing: $0) } ?? "none (the optimiser's rate, \(optimizer.learningRate))",
@@ -41,7 +43,12 @@ extension Trainer {
             "training data": training.description,
             "validation data": validation?.description ?? "none",
         ]
+        if let size = dataParallel?.size, size > 1 { settings[Self.processesKey] = String(size) }
+        return settings
     }
+
+    /// The name of the setting that records the number of data-parallel processes.
+    public static var processesKey: String { "data-parallel processes" }
 
     /// `settings` as the JSON text a checkpoint stores.
     static func encoded(_ settings: [String: String]) -> String {

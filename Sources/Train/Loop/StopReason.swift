@@ -37,12 +37,16 @@ public struct NonFiniteReport: Hashable, Sendable, CustomStringConvertible {
     /// loss and gradient were finite (an optimiser state or a learning rate that overflows); nil
     /// when the step stopped before its update.
     public var updatedParameter: String?
+    /// In data-parallel training (``Trainer/dataParallel``), the rank of the process whose loss
+    /// or gradient broke (the lowest, if several did); nil in a run of one process. On the other
+    /// processes only the position and loss are known.
+    public var rank: Int?
 
     public static func == (lhs: NonFiniteReport, rhs: NonFiniteReport) -> Bool {
         lhs.position == rhs.position && lhs.loss.bitPattern == rhs.loss.bitPattern
             && lhs.operation?.primitive == rhs.operation?.primitive
             && lhs.operation?.tapePosition == rhs.operation?.tapePosition && lhs.parameter == rhs.parameter
-            && lhs.updatedParameter == rhs.updatedParameter
+            && lhs.updatedParameter == rhs.updatedParameter && lhs.rank == rhs.rank
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -50,11 +54,12 @@ public struct NonFiniteReport: Hashable, Sendable, CustomStringConvertible {
         hasher.combine(operation?.tapePosition)
         hasher.combine(parameter)
         hasher.combine(updatedParameter)
+        hasher.combine(rank)
     }
 
     public var description: String {
         var text = "non-finite value at epoch \(position.epoch + 1), step \(position.step + 1)/\(position.stepsPerEpoch)"
-            + " (global step \(position.globalStep + 1)): loss \(formatLoss(loss))"
+            + " (global step \(position.globalStep + 1))" + (rank.map { " on process rank \($0)" } ?? "") + ": loss \(formatLoss(loss))"
         if let operation {
             text += "; first non-finite value computed by `\(operation.primitive.rawValue)` (operation \(operation.tapePosition) on the tape)"
         }

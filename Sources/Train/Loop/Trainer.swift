@@ -41,6 +41,18 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     public var progress = ProgressReporter.standardOutput
     /// The checks that stop a broken run whatever the callbacks: both on unless switched off here.
     public var guards = TrainingGuards.standard
+    /// The processes this trainer trains with, one copy of the model each (data parallelism);
+    /// nil trains in this process alone. With a group, every process calls `fit` with the same
+    /// arguments: `fit` checks first that the processes agree (the model's parameter shapes,
+    /// the batch size, the data's size, the step count) and gives every process rank 0's
+    /// parameters; then each step trains every process on its own part of the batch
+    /// (``DataParallelGroup/shard(of:)``) and applies the sum of their weighted gradients, the
+    /// gradient of the whole batch. Losses, accuracies, the guards' decisions and the history
+    /// are those of the whole batch on every process; only rank 0 shows progress and writes
+    /// checkpoints through ``EpochReport/saveCheckpoint(to:)``. Callbacks must decide the same
+    /// on every process (they see the same reports). Dropout masks are drawn per process and step
+    /// from a generator of their own, so a run with dropout differs from a run in one process.
+    public var dataParallel: (any DataParallelGroup)?
     /// What decides the run's result besides what `fit` is given, by name: the dataset, the
     /// model's size, the optimiser's settings, … Checkpoints record them with the settings `fit`
     /// adds (``runSettings``), and the first `fit` after a restore refuses to go on when one
@@ -99,8 +111,14 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
         let validation = validation.flatMap { $0.count > 0 ? $0 : nil }
         try checkBeforeTraining(training: training, validation: validation, batchSize: batchSize, withReplacement: withReplacement,
                                 file: file, line: line)
+        if let dataParallel { try synchronize(dataParallel, trainingCount: training.count, batchSize: batchSize) }
         let sampler = Sampler(exampleCount: training.count, scheme: .miniBatch(size: batchSize, withReplacement: withReplacement))
         let info = model.parameterInfo
+        let shapes = model.parameters.map(\.value.shape)
+        let isPrimary = dataParallel?.isPrimary ?? true
+        let shownProgress = progress
+        if !isPrimary { progress = ProgressReporter(style: .silent) }
+        defer { progress = shownProgress }
         let lastEpoch = epochsCompleted + epochs
         var callbacks = callbacks
         let clock = ContinuousClock()
@@ -120,12 +138,11 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
                 let stepStart = now()
                 let position = TrainingPosition(epoch: epoch, step: step, stepsPerEpoch: plan.count)
                 if let schedule { optimizer.learningRate = schedule.learningRate(at: position) }
-                let batch = training.trainingBatch(plan[step])
-                var context = ForwardContext(isTraining: true, generator: generator)
-                var result = model.differentiate(batch, loss: loss, penalty: (l2Penalty, training.count), info: info,
-                                                 position: position, context: &context)
-                generator = context.generator
-                let report = StepReport(position: position, loss: result.loss, batchSize: batch.count, nonFinite: result.nonFinite)
+                let computed = try dataParallel.map {
+                    try dataParallelStep($0, training: training, batch: plan[step], shapes: shapes, info: info, position: position)
+                } ?? singleProcessStep(training: training, batch: plan[step], info: info, position: position)
+                var result = computed.0
+                let report = StepReport(position: position, loss: result.loss, batchSize: plan[step].count, nonFinite: result.nonFinite)
                 if firstLoss == nil, result.loss.isFinite { firstLoss = result.loss }
                 if let reason = guards.stopReason(for: report, firstLoss: firstLoss) ?? Self.firstStop(&callbacks, { $0.stepEnded(report) }) {
                     return stop(reason)
@@ -137,7 +154,7 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
                 if let reason = guards.stopReason(afterUpdateOf: report, parameters: model.parameters.map(\.value), info: info) {
                     return stop(reason)
                 }
-                metrics.add(loss: result.loss, outputs: result.outputs, targets: batch.targets, lossFunction: loss)
+                metrics.add(computed.1)
                 trainingSeconds += now() - stepStart
                 let rate = Double(metrics.examples) / trainingSeconds
                 progress.show(ProgressLine(
@@ -160,7 +177,7 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
                 return stop(reason)
             }
             let snapshot = self
-            let epochReport = EpochReport(record: record, history: history) { try snapshot.saveCheckpoint(to: $0) }
+            let epochReport = EpochReport(record: record, history: history) { if isPrimary { try snapshot.saveCheckpoint(to: $0) } }
             var stopReason: StopReason?
             for index in callbacks.indices {
                 if case .stop(let reason) = try callbacks[index].epochEnded(epochReport), stopReason == nil { stopReason = reason }
@@ -168,6 +185,20 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
             if let stopReason { return stop(stopReason) }
         }
         return history
+    }
+
+    /// One training step in this process alone: the gradient of the whole `batch`, and its metrics.
+    private mutating func singleProcessStep<Data: BatchSource>(
+        training: Data, batch: some Collection<Int>, info: [ParameterInfo], position: TrainingPosition
+    ) -> (StepResult<Scalar>, RunningMetrics) where Data.Scalar == Scalar {
+        let batch = training.trainingBatch(batch)
+        var context = ForwardContext(isTraining: true, generator: generator)
+        let result = model.differentiate(batch, loss: loss, penalty: (l2Penalty, training.count), info: info,
+                                         position: position, context: &context)
+        generator = context.generator
+        var metrics = RunningMetrics(topK: topK)
+        metrics.add(loss: result.loss, outputs: result.outputs, targets: batch.targets, lossFunction: loss)
+        return (result, metrics)
     }
 
     /// The first stop asked for by `callbacks` (every callback is called).

@@ -15,10 +15,12 @@ extension Module {
     /// Runs `batch` through the model under a tape and differentiates `loss` (plus the L2
     /// penalty (λ/N)Σ‖W‖² when λ > 0) with respect to every parameter. When the loss or a
     /// gradient is not finite, the tape is asked which recorded operation first produced a
-    /// non-finite value, before it is closed.
+    /// non-finite value, before it is closed. `whenFinal`, when given, receives each parameter's
+    /// index and gradient as soon as the backward pass has finished it.
     func differentiate(
         _ batch: TrainingBatch<Scalar>, loss: Loss<Scalar>, penalty: (lambda: Double, exampleCount: Int),
-        info: [ParameterInfo], position: TrainingPosition, context: inout ForwardContext
+        info: [ParameterInfo], position: TrainingPosition, context: inout ForwardContext,
+        whenFinal: ((Int, Tensor<Scalar>) -> Void)? = nil
     ) -> StepResult<Scalar> {
         withGradientTape(of: Scalar.self) { tape in
             let watched = parameters.map { tape.watch($0.value) }
@@ -29,7 +31,8 @@ extension Module {
             let objective = penalty.lambda > 0
                 ? dataLoss + l2Penalty(of: model, lambda: penalty.lambda, exampleCount: penalty.exampleCount)
                 : dataLoss
-            let gradients = tape.gradient(of: objective, withRespectTo: watched)
+            let gradients = whenFinal.map { tape.gradient(of: objective, withRespectTo: watched, whenFinal: $0) }
+                ?? tape.gradient(of: objective, withRespectTo: watched)
             let value = Double(dataLoss.scalar)
             let brokenGradient = gradients.firstIndex { !$0.isAllFinite }
             var report: NonFiniteReport?
