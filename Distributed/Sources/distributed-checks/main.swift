@@ -39,10 +39,10 @@ func dataset() -> TensorDataset<Float> {
     var generator = SeededGenerator(seed: 7)
     let inputs = Tensor<Float>(randomNormal: [96, 12], standardDeviation: 1, using: &generator)
     let values = inputs.scalars
-    let labels = stride(from: 0, to: values.count, by: 12).map { row in
+    let labels: [Int32] = stride(from: 0, to: values.count, by: 12).map { row in
         values[row] + values[row + 1] > 0 ? 0 : (values[row + 2] > 0 ? 1 : 2)
     }
-    return TensorDataset(inputs: inputs, targets: .labels(labels))
+    return TensorDataset(inputs: inputs, targets: .labels(Tensor(labels)))
 }
 
 /// A 12-16-16-3 ReLU network drawn from `seed` (`widths` to change it), and its trainer.

@@ -180,10 +180,8 @@ extension Tape where Scalar: TensorScalar {
     private func finalizationOrder(of targets: [Int?], start: Int, end: Int) -> [(entry: Int, position: Int)] {
         var firstUser = [Int](repeating: end + 1, count: end - start + 1)
         for index in start...end {
-            let entry = entries[index]
-            for slot in 0..<3 {
-                let input = entry.input(slot)
-                if input >= start, index < firstUser[input - start] { firstUser[input - start] = index }
+            for input in entries[index].inputs.lazy.map(\.index) where input >= start {
+                if index < firstUser[input - start] { firstUser[input - start] = index }
             }
         }
         return targets.enumerated()
