@@ -18,7 +18,7 @@ public func fuzzCheckpoint(_ start: UnsafePointer<UInt8>?, _ count: Int) -> Int3
         try trainer.restore(from: state, allowingChangedSettings: true)
         require(trainer.model.parameters.allSatisfy { $0.value.isFinite }, "restored parameters are not finite")
         let points = TensorDataset<Float>(inputs: Tensor([0.1, 0.2, 0.9, 0.8, 0.2, 0.1, 0.8, 0.9], shape: [4, 2]),
-                                          targets: .labels([0, 1, 0, 2]))
+                                          targets: .labels(Tensor([0, 1, 0, 2])))
         let history = try trainer.fit(training: points, epochs: 1, batchSize: 2)
         require(history.stopReason != nil || trainer.model.parameters.allSatisfy { $0.value.isFinite },
                 "training went on with parameters that are not finite")
