@@ -114,6 +114,16 @@ struct OperationExamplesTests {
         }
     }
 
+    @Test("log-sum-exp of lines holding +∞, −∞ and NaN: +∞, the others' value, NaN")
+    func logSumExpAtInfinity() {
+        let x = Tensor<Float>([.infinity, 1, -.infinity, 0, -.infinity, -.infinity, .nan, 1], shape: [4, 2])
+        let result = x.logSumExp(alongAxes: [1]).scalars
+        #expect(result[0] == .infinity)
+        #expect(result[1] == 0)
+        #expect(result[2] == -.infinity)
+        #expect(result[3].isNaN)
+    }
+
     @Test("gather, take, embedding and scatter-add, by hand")
     func indexing() {
         let table = Self.counting([4, 2])

@@ -69,13 +69,14 @@ extension Tensor where Scalar: TensorScalar {
     }
 
     /// log Σ eˣ over `axes`, without overflow: m + log Σ e^(x − m) with m the largest element
-    /// (kept finite, so that a line of −∞ gives −∞). Reduced axes kept when `keepingDimensions`.
+    /// clamped to the finite range, so that a line of −∞ gives −∞ and one holding +∞ gives +∞
+    /// (not ∞ − ∞). Reduced axes kept when `keepingDimensions`.
     /// Its gradient is the softmax over the axes.
     @_specialize(where Scalar == Float)
     public func logSumExp(alongAxes axes: [Int], keepingDimensions: Bool = false,
                           file: StaticString = #fileID, line: UInt = #line) -> Tensor {
         let largest = max(alongAxes: axes, keepingDimensions: true, file: file, line: line)
-            .clamp(min: -Scalar.greatestFiniteMagnitude)
+            .clamp(min: -Scalar.greatestFiniteMagnitude, max: Scalar.greatestFiniteMagnitude)
         let result = (self - largest).exp().sum(alongAxes: axes, keepingDimensions: true).log() + largest
         return keepingDimensions ? result : result.reshaped(to: reducedShape(axes, keepingDimensions: false, "logSumExp", file, line))
     }
