@@ -120,4 +120,31 @@ struct EmptyTensorTests {
         let (_, poolGradient) = valueWithGradient(at: images) { maxPool2d($0, window: (2, 2), strides: (2, 2)).sum() }
         #expect(poolGradient.shape == [0, 8, 8, 3])
     }
+
+    @Test("the tensor API's operations on tensors with no elements: right shapes, zero gradients")
+    func tensorOperations() {
+        let empty = Tensor<Float>.zeros([0, 3])
+        #expect(empty.max(alongAxes: [1]).shape == [0])
+        #expect(empty.min(alongAxes: [1], keepingDimensions: true).shape == [0, 1])
+        #expect(empty.argmax(alongAxis: 1).shape == [0])
+        #expect(empty.logSumExp(alongAxes: [1]).shape == [0])
+        #expect(empty.variance(alongAxes: [1]).shape == [0])
+        #expect(empty.softmax(mask: Tensor.causalMask(3)[0..<1, .all]).shape == [0, 3])
+        #expect(empty[.all, 1..<3].shape == [0, 2])
+        #expect(empty.slice(alongAxis: 0, from: 0, to: 0).shape == [0, 3])
+        #expect(empty.padded([(1, 0), (0, 0)], value: 2).scalars == [2, 2, 2])
+        #expect(concatenate([empty, Tensor.ones([2, 3])]).scalars == [Float](repeating: 1, count: 6))
+        #expect(empty.taking(Tensor<Int32>([1, 2]), alongAxis: 1).shape == [0, 2])
+        #expect(embedding(Tensor<Int32>([], shape: [0]), table: Tensor<Float>.ones([4, 3])).shape == [0, 3])
+        #expect(matmul(Tensor<Float>.zeros([0, 2, 3]), Tensor<Float>.ones([3, 4])).shape == [0, 2, 4])
+        let table = Tensor<Float>.ones([4, 3])
+        let (_, gradient) = afterFreedGarbage([[4, 3]], of: Float.self) {
+            valueWithGradient(at: table) { embedding(Tensor<Int32>([], shape: [0, 2]), table: $0).sum() }
+        }
+        expectZeros(gradient, [4, 3])
+        let (_, batchGradient) = afterFreedGarbage([[3, 4]], of: Float.self) {
+            valueWithGradient(at: Tensor<Float>.ones([3, 4])) { matmul(Tensor<Float>.zeros([0, 2, 3]), $0).sum() }
+        }
+        expectZeros(batchGradient, [3, 4])
+    }
 }
