@@ -11,7 +11,18 @@ public struct TensorIndex: Sendable {
         case index(Int)
         case range(start: Int?, end: Int?, step: Int)
         case all, ellipsis, newAxis
+
+        /// Whether the entry stands for one axis of the tensor (an index, a range or `.all`).
+        var namesAxis: Bool {
+            switch self {
+            case .index, .range, .all: true
+            case .ellipsis, .newAxis: false
+            }
+        }
     }
+
+    /// The exclusive end of a range through `upper` (nil: to the end of the axis, for −1).
+    static func end(through upper: Int) -> Int? { upper == -1 ? nil : upper + 1 }
 
     let kind: Kind
 }
@@ -51,7 +62,7 @@ extension Range<Int>: TensorIndexExpression {
 extension ClosedRange<Int>: TensorIndexExpression {
     /// The positions from the lower bound through the upper bound.
     public var tensorIndex: TensorIndex {
-        TensorIndex(kind: .range(start: lowerBound, end: upperBound == -1 ? nil : upperBound + 1, step: 1))
+        TensorIndex(kind: .range(start: lowerBound, end: TensorIndex.end(through: upperBound), step: 1))
     }
 }
 
@@ -68,7 +79,7 @@ extension PartialRangeUpTo<Int>: TensorIndexExpression {
 extension PartialRangeThrough<Int>: TensorIndexExpression {
     /// The positions from the start of the axis through the upper bound.
     public var tensorIndex: TensorIndex {
-        TensorIndex(kind: .range(start: nil, end: upperBound == -1 ? nil : upperBound + 1, step: 1))
+        TensorIndex(kind: .range(start: nil, end: TensorIndex.end(through: upperBound), step: 1))
     }
 }
 
@@ -95,8 +106,8 @@ extension Tensor where Scalar: TensorScalar {
     public subscript(_ indices: any TensorIndexExpression..., file file: StaticString = #fileID,
                      line line: UInt = #line) -> Tensor {
         let entries = indices.map(\.tensorIndex.kind)
+        let named = entries.filter(\.namesAxis).count
         let ellipses = entries.filter { if case .ellipsis = $0 { true } else { false } }.count
-        let named = entries.filter { if case .index = $0 { true } else if case .range = $0 { true } else if case .all = $0 { true } else { false } }.count
         guard ellipses <= 1, named <= rank else {
             fatalError("subscript: \(ellipses > 1 ? "more than one ellipsis" : "\(named) axes named") in a subscript of shape \(shape)",
                        file: file, line: line)
