@@ -32,14 +32,16 @@ struct KernelThreadingTests {
         let caller = pthread_self()
         let seen = Mutex<[Int: Set<pthread_t>]>([:])
         let expected = min(3, WorkerPool.shared.threadLimit)
-        // Jobs until every thread has taken part (a busy machine can keep a worker away for a
-        // while), at most 2000 of them.
-        for _ in 0..<2_000 where seen.withLock({ $0.count }) < expected {
+        // Jobs until every thread has taken part, or a minute has passed. A part waits up to 10 ms
+        // for the others, so the caller cannot claim all parts before a worker wakes however busy
+        // or slow (emulated) the machine; a job whose offer a concurrent test's job replaced is
+        // simply followed by another.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while seen.withLock({ $0.count }) < expected && ContinuousClock.now < deadline {
             WorkerPool.shared.run(parts: 16, threads: 3) { _, participant in
                 seen.withLock { _ = $0[participant, default: []].insert(pthread_self()) }
-                // Long enough parts that the workers take some before the caller has claimed all.
-                let start = ContinuousClock.now
-                while ContinuousClock.now - start < .microseconds(50) {}
+                let waitUntil = ContinuousClock.now + .milliseconds(10)
+                while seen.withLock({ $0.count }) < expected && ContinuousClock.now < waitUntil { usleep(100) }
             }
         }
         let threads = seen.withLock { $0 }
