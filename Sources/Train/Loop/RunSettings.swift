@@ -44,6 +44,7 @@ extension Trainer {
             "validation data": validation?.description ?? "none",
         ]
         if let size = dataParallel?.size, size > 1 { settings[Self.processesKey] = String(size) }
+        if !parameterGroups.isEmpty { settings["parameter groups"] = parameterGroups.map(\.settingDescription).joined(separator: "; ") }
         return settings
     }
 

@@ -39,6 +39,10 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     public var topK = 5
     /// Where progress lines go.
     public var progress = ProgressReporter.standardOutput
+    /// Parameters that are frozen or train with their own learning rate or weight decay (see
+    /// ``ParameterGroup``); the others train with the optimiser's settings. The trainer does not
+    /// differentiate with respect to frozen parameters, and the optimiser leaves them untouched.
+    public var parameterGroups: [ParameterGroup] = []
     /// The checks that stop a broken run whatever the callbacks: both on unless switched off here.
     public var guards = TrainingGuards.standard
     /// The processes this trainer trains with, one copy of the model each (data parallelism);
@@ -113,7 +117,7 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
                                 file: file, line: line)
         if let dataParallel { try synchronize(dataParallel, trainingCount: training.count, batchSize: batchSize) }
         let sampler = Sampler(exampleCount: training.count, scheme: .miniBatch(size: batchSize, withReplacement: withReplacement))
-        let info = model.parameterInfo
+        let info = model.parameterInfo(groups: parameterGroups, file: file, line: line)
         let shapes = model.parameters.map(\.value.shape)
         let isPrimary = dataParallel?.isPrimary ?? true
         let shownProgress = progress

@@ -70,7 +70,7 @@ extension Trainer {
         let restoredSettings = try Self.decodedSettings(state.metadata, source: source)
         var restoredOptimizer = optimizer
         try restoredOptimizer.restoreState(Dictionary(uniqueKeysWithValues: state.optimizerState.map { ($0.name, $0.value) }),
-                                           for: values, info: model.parameterInfo)
+                                           for: values, info: model.parameterInfo(groups: parameterGroups))
         model.replaceParameters(with: values)
         optimizer = restoredOptimizer
         generator = restoredGenerator

@@ -13,17 +13,21 @@ struct StepResult<Scalar: TensorScalar> {
 
 extension Module {
     /// Runs `batch` through the model under a tape and differentiates `loss` (plus the L2
-    /// penalty (λ/N)Σ‖W‖² when λ > 0) with respect to every parameter. When the loss or a
+    /// penalty (λ/N)Σ‖W‖² when λ > 0) with respect to every parameter that is not frozen; a
+    /// frozen parameter is not watched and its gradient is zeros. When the loss or a
     /// gradient is not finite, the tape is asked which recorded operation first produced a
     /// non-finite value, before it is closed. `whenFinal`, when given, receives each parameter's
-    /// index and gradient as soon as the backward pass has finished it.
+    /// index and gradient as soon as the backward pass has finished it (a frozen one's first).
     func differentiate(
         _ batch: TrainingBatch<Scalar>, loss: Loss<Scalar>, penalty: (lambda: Double, exampleCount: Int),
         info: [ParameterInfo], position: TrainingPosition, context: inout ForwardContext,
         whenFinal: ((Int, Tensor<Scalar>) -> Void)? = nil
     ) -> StepResult<Scalar> {
         withGradientTape(of: Scalar.self) { tape in
-            let watched = parameters.map { tape.watch($0.value) }
+            let values = parameters.map(\.value)
+            let trainable = info.indices.filter { !info[$0].isFrozen }
+            var watched = values
+            for index in trainable { watched[index] = tape.watch(values[index]) }
             var model = self
             model.replaceParameters(with: watched)
             let outputs = model(batch.inputs, context: &context)
@@ -31,8 +35,16 @@ extension Module {
             let objective = penalty.lambda > 0
                 ? dataLoss + l2Penalty(of: model, lambda: penalty.lambda, exampleCount: penalty.exampleCount)
                 : dataLoss
-            let gradients = whenFinal.map { tape.gradient(of: objective, withRespectTo: watched, whenFinal: $0) }
-                ?? tape.gradient(of: objective, withRespectTo: watched)
+            // Zeros for the frozen parameters; the others' entries are replaced below.
+            var gradients = info.indices.map { info[$0].isFrozen ? Tensor<Scalar>.zeros(values[$0].shape) : values[$0] }
+            if let whenFinal {
+                for index in info.indices where info[index].isFrozen { whenFinal(index, gradients[index]) }
+            }
+            let variables = trainable.map { watched[$0] }
+            let computed = whenFinal.map { whenFinal in
+                tape.gradient(of: objective, withRespectTo: variables) { whenFinal(trainable[$0], $1) }
+            } ?? tape.gradient(of: objective, withRespectTo: variables)
+            for (index, gradient) in zip(trainable, computed) { gradients[index] = gradient }
             let value = Double(dataLoss.scalar)
             let brokenGradient = gradients.firstIndex { !$0.isAllFinite }
             var report: NonFiniteReport?

@@ -49,14 +49,11 @@ public struct Adam<Scalar: TensorScalar>: Optimizer {
     public var step: Int { slots.step }
 
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>], info: [ParameterInfo]) {
-        let (eta, beta1, beta2, epsilon, decay) = (learningRate, beta1, beta2, epsilon, weightDecay)
-        slots.apply(&parameters, gradients: gradients, info: info) { parameter, step in
-            let (coupled, shrink): (Scalar, Scalar) = decay.coefficients(learningRate: eta, applies: parameter.isDecayed)
-            let kind = UpdateRule<Scalar>.Kind.adam(
-                beta1: Scalar(beta1), beta2: Scalar(beta2), epsilon: Scalar(epsilon),
-                correction1: Scalar(1 / (1 - pow(beta1, Double(step)))),
-                correction2: Scalar(1 / (1 - pow(beta2, Double(step)))))
-            return UpdateRule(kind: kind, learningRate: Scalar(eta), coupledDecay: coupled, shrink: shrink)
+        let (beta1, beta2, epsilon) = (beta1, beta2, epsilon)
+        slots.apply(&parameters, gradients: gradients, info: info, learningRate: learningRate, weightDecay: weightDecay) { step in
+            .adam(beta1: Scalar(beta1), beta2: Scalar(beta2), epsilon: Scalar(epsilon),
+                  correction1: Scalar(1 / (1 - pow(beta1, Double(step)))),
+                  correction2: Scalar(1 / (1 - pow(beta2, Double(step)))))
         }
     }
 

@@ -30,10 +30,9 @@ public struct Momentum<Scalar: TensorScalar>: Optimizer {
     }
 
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>], info: [ParameterInfo]) {
-        let (eta, mu, decay) = (learningRate, momentum, weightDecay)
-        slots.apply(&parameters, gradients: gradients, info: info) { parameter, _ in
-            let (coupled, shrink): (Scalar, Scalar) = decay.coefficients(learningRate: eta, applies: parameter.isDecayed)
-            return UpdateRule(kind: .momentum(Scalar(mu)), learningRate: Scalar(eta), coupledDecay: coupled, shrink: shrink)
+        let mu = Scalar(momentum)
+        slots.apply(&parameters, gradients: gradients, info: info, learningRate: learningRate, weightDecay: weightDecay) { _ in
+            .momentum(mu)
         }
     }
 

@@ -41,11 +41,23 @@ public struct ParameterInfo: Hashable, Sendable {
     /// Whether weight decay applies: true for weights, false for biases (seed 004 (8.2)
     /// leaves biases out of the penalty).
     public var isDecayed: Bool
+    /// Whether the parameter is frozen: it gets no update, no weight decay and no optimiser
+    /// state, and ``Trainer`` does not differentiate with respect to it.
+    public var isFrozen: Bool
+    /// The factor applied to the optimiser's learning rate (after any schedule) for this parameter.
+    public var learningRateScale: Double
+    /// The weight decay for this parameter instead of the optimiser's (nil: the optimiser's);
+    /// it applies when ``isDecayed`` is set.
+    public var weightDecay: WeightDecay?
 
     /// Describes one parameter.
-    public init(name: String, isDecayed: Bool = true) {
+    public init(name: String, isDecayed: Bool = true, isFrozen: Bool = false, learningRateScale: Double = 1,
+                weightDecay: WeightDecay? = nil) {
         self.name = name
         self.isDecayed = isDecayed
+        self.isFrozen = isFrozen
+        self.learningRateScale = learningRateScale
+        self.weightDecay = weightDecay
     }
 
     /// Parameters named by position ("0", "1", …), all decayed.

@@ -18,23 +18,29 @@ struct OptimizerSlots<Scalar: TensorScalar> {
         self.countsSteps = countsSteps
     }
 
-    /// Applies `rule` (given the parameter and the 1-based number of this step) to every
-    /// parameter, creating zero slots the first time a parameter is seen.
+    /// Applies the update of kind `rule` (given the 1-based number of this step) to every
+    /// parameter that is not frozen, creating zero slots the first time a parameter is seen.
+    /// Each parameter's learning rate is `learningRate` times its scale, and its weight decay
+    /// its own or else `weightDecay`; frozen parameters and their slots are left untouched.
     mutating func apply(
         _ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>], info: [ParameterInfo],
-        rule: (ParameterInfo, _ step: Int) -> UpdateRule<Scalar>
+        learningRate: Double, weightDecay: WeightDecay, rule: (_ step: Int) -> UpdateRule<Scalar>.Kind
     ) {
         guard parameters.count == gradients.count, parameters.count == info.count else {
             fatalError("optimiser update: \(parameters.count) parameters, \(gradients.count) gradients and \(info.count) parameter descriptions must match")
         }
         step += 1
         let kernels = Scalar.kernels
-        for index in parameters.indices {
+        let kind = rule(step)
+        for index in parameters.indices where !info[index].isFrozen {
             let gradient = gradients[index]
             guard gradient.shape == parameters[index].shape else {
                 fatalError("optimiser update: gradient of shape \(gradient.shape) for parameter '\(info[index].name)' of shape \(parameters[index].shape)")
             }
-            let update = rule(info[index], step)
+            let eta = learningRate * info[index].learningRateScale
+            let decay = info[index].weightDecay ?? weightDecay
+            let (coupled, shrink): (Scalar, Scalar) = decay.coefficients(learningRate: eta, applies: info[index].isDecayed)
+            let update = UpdateRule(kind: kind, learningRate: Scalar(eta), coupledDecay: coupled, shrink: shrink)
             var slots = slotNames.map { slot in
                 tensors.removeValue(forKey: key(info[index].name, slot)) ?? Tensor.zeros(gradient.shape)
             }
@@ -59,17 +65,22 @@ struct OptimizerSlots<Scalar: TensorScalar> {
     }
 
     /// Replaces the state with `state`, checked against the parameters: either every slot of
-    /// every parameter is present (with the parameter's shape) or none is (a fresh state).
+    /// every parameter that is not frozen is present (with the parameter's shape) or none is (a
+    /// fresh state); a frozen parameter's slots may be present or not.
     mutating func restore(_ state: [String: Tensor<Scalar>], for parameters: [Tensor<Scalar>], info: [ParameterInfo]) throws {
         var expected = [String: Shape]()
+        var required = Set<String>()
         for (parameter, description) in zip(parameters, info) {
-            for slot in slotNames { expected[key(description.name, slot)] = parameter.shape }
+            for slot in slotNames {
+                expected[key(description.name, slot)] = parameter.shape
+                if !description.isFrozen { required.insert(key(description.name, slot)) }
+            }
         }
         if let unknown = state.keys.sorted().first(where: { expected[$0] == nil && !(countsSteps && $0 == "step") }) {
             throw OptimizerStateError.unexpected(unknown)
         }
         let hasSlots = state.keys.contains { expected[$0] != nil }
-        if hasSlots, let absent = expected.keys.sorted().first(where: { state[$0] == nil }) {
+        if hasSlots, let absent = required.sorted().first(where: { state[$0] == nil }) {
             throw OptimizerStateError.missing(absent)
         }
         for (name, shape) in expected {

@@ -19,11 +19,7 @@ public struct SGD<Scalar: TensorScalar>: Optimizer {
     }
 
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>], info: [ParameterInfo]) {
-        let (eta, decay) = (learningRate, weightDecay)
-        slots.apply(&parameters, gradients: gradients, info: info) { parameter, _ in
-            let (coupled, shrink): (Scalar, Scalar) = decay.coefficients(learningRate: eta, applies: parameter.isDecayed)
-            return UpdateRule(kind: .sgd, learningRate: Scalar(eta), coupledDecay: coupled, shrink: shrink)
-        }
+        slots.apply(&parameters, gradients: gradients, info: info, learningRate: learningRate, weightDecay: weightDecay) { _ in .sgd }
     }
 
     /// Always empty: SGD has no state.

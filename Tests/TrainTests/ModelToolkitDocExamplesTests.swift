@@ -1,0 +1,41 @@
+import Autograd
+import Layers
+import Testing
+import Train
+
+/// The examples of Docs/Training.md and Docs/Data.md on freezing, saving models and PyTorch
+/// interchange, with tiny in-memory data.
+@Suite("Doc examples: parameter groups, saving models, PyTorch")
+struct ModelToolkitDocExamplesTests {
+    /// A small CNN with layers `conv` and `output`, and eight 6×6 images.
+    static func convolutionalSetup() -> (model: Sequential<Float>, images: ImageDataset) {
+        var generator = SeededGenerator(seed: 1)
+        let model = Sequential<Float> {
+            Conv2D(inputChannels: 1, filters: 2, kernelSize: (3, 3), activation: .relu, using: &generator).named("conv")
+            MaxPool2D(size: (2, 2))
+            Flatten()
+            Dense(inputSize: 2 * 2 * 2, outputSize: 3, using: &generator).named("output")
+        }
+        let images = ImageDataset(images: Tensor(randomUniform: [8, 6, 6, 1], using: &generator),
+                                  labels: (0..<8).map { $0 % 3 }, classCount: 3)
+        return (model, images)
+    }
+
+    @Test("Training.md: fine-tuning with a frozen layer and a faster head")
+    func parameterGroups() throws {
+        let (model, images) = Self.convolutionalSetup()
+        var trainer = Trainer(model: model, optimizer: Adam<Float>.adamW(learningRate: 1e-3, weightDecay: 0.01),
+                              loss: .softmaxCrossEntropy, seed: 1)
+        trainer.progress = ProgressReporter(style: .silent)
+        trainer.parameterGroups = [
+            .frozen(["conv"]),                                                  // conv.weight, conv.bias
+            ParameterGroup(["output"], learningRateScale: 10, weightDecay: .decoupled(0)),
+        ]
+        try trainer.fit(training: images, epochs: 2, batchSize: 4)             // conv.* bit-identical
+
+        let (before, after) = (model.parameters, trainer.model.parameters)
+        #expect(before[0].value == after[0].value && before[1].value == after[1].value)
+        #expect(before[2].value != after[2].value && before[3].value != after[3].value)
+        #expect(trainer.runSettings["parameter groups"] == "frozen conv; output ×10.0 decay decoupled(0.0)")
+    }
+}
