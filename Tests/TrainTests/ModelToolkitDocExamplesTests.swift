@@ -1,4 +1,5 @@
 import Autograd
+import Foundation
 import Layers
 import Testing
 import Train
@@ -37,5 +38,27 @@ struct ModelToolkitDocExamplesTests {
         #expect(before[0].value == after[0].value && before[1].value == after[1].value)
         #expect(before[2].value != after[2].value && before[3].value != after[3].value)
         #expect(trainer.runSettings["parameter groups"] == "frozen conv; output ×10.0 decay decoupled(0.0)")
+    }
+
+    @Test("Data.md: saving a model and loading it, or a trainer's checkpoint, into another")
+    func saveAndLoad() throws {
+        let folder = NSTemporaryDirectory() + "ModelToolkitDocExamples-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func makeClassifier() -> Sequential<Float> { smallClassifier(seed: 9) }
+        var model = smallClassifier(seed: 2)
+        var trainer = Trainer(model: model, optimizer: SGD<Float>(learningRate: 0.1), loss: .softmaxCrossEntropy)
+        trainer.progress = ProgressReporter(style: .silent)
+        try trainer.fit(training: separablePoints(count: 4, seed: 1), epochs: 1, batchSize: 4)
+        try trainer.saveCheckpoint(to: folder + "/run.safetensors")
+        model = smallClassifier(seed: 3)
+
+        try model.save(to: folder + "/classifier.safetensors", metadata: ["dataset": "tiny"])
+
+        var restored = makeClassifier()                                   // the same layers, any values
+        try restored.load(from: folder + "/classifier.safetensors")
+        #expect(restored.parameters.map(\.value) == model.parameters.map(\.value))
+        try restored.load(from: folder + "/run.safetensors")              // a Trainer checkpoint
+        #expect(restored.parameters.map(\.value) == trainer.model.parameters.map(\.value))
     }
 }
