@@ -61,4 +61,34 @@ struct ModelToolkitDocExamplesTests {
         try restored.load(from: folder + "/run.safetensors")              // a Trainer checkpoint
         #expect(restored.parameters.map(\.value) == trainer.model.parameters.map(\.value))
     }
+
+    @Test("Data.md: a PyTorch CNN loaded, run and exported")
+    func pyTorch() throws {
+        let folder = NSTemporaryDirectory() + "ModelToolkitDocExamples-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var generator = SeededGenerator(seed: 1)
+        let path = try fixture("pytorch-cnn.safetensors")
+        let io = try SafeTensors(contentsOf: fixture("pytorch-cnn-io.safetensors"))
+        let imagesNCHW: Tensor<Float> = try io.tensor("input")
+
+        var model = Sequential<Float> {
+            Conv2D(inputChannels: 2, filters: 4, kernelSize: (3, 2), activation: .relu, using: &generator).named("conv1")
+            Conv2D(inputChannels: 4, filters: 3, kernelSize: (3, 3), padding: .same, activation: .relu, using: &generator).named("conv2")
+            MaxPool2D(size: (2, 2))
+            Flatten()
+            Dense(inputSize: 18, outputSize: 5, using: &generator).named("output")
+        }
+        // PyTorch: Sequential(Conv2d(2, 4, (3, 2)), ReLU(), Conv2d(4, 3, 3, padding=1), ReLU(), MaxPool2d(2), Flatten(), Linear(18, 5))
+        let names = ["conv1": "0", "conv2": "2", "output": "6"]
+        try model.loadPyTorchStateDict(from: path, inputShape: [6, 8, 2], names: names)
+        let logits = model(imagesNCHW.transposed(permutation: [0, 2, 3, 1]))
+        try model.savePyTorchStateDict(to: folder + "/for-pytorch.safetensors", inputShape: [6, 8, 2], names: names)
+
+        #expect(PyTorchInteropTests.largestDifference(logits, try io.tensor("logits")) <= 1e-5)
+        let exported = try SafeTensors(contentsOf: folder + "/for-pytorch.safetensors")
+        let original = try SafeTensors(contentsOf: path)
+        #expect(exported.names.sorted() == original.names.sorted())
+        #expect(exported.names.allSatisfy { exported[$0] == original[$0] })
+    }
 }

@@ -39,12 +39,7 @@ public struct ParameterGroup: Hashable, Sendable {
     }
 
     /// Whether `parameter` is one of the names of the group or lies under one of them.
-    func selects(_ parameter: String) -> Bool { names.contains { Self.name($0, selects: parameter) } }
-
-    /// Whether the group entry `name` selects `parameter`: the same name, or one under it.
-    static func name(_ name: String, selects parameter: String) -> Bool {
-        parameter == name || parameter.hasPrefix(name + ".")
-    }
+    func selects(_ parameter: String) -> Bool { names.contains { parameter.lies(under: $0) } }
 
     /// The settings of `info`, a parameter of the group.
     func applied(to info: ParameterInfo) -> ParameterInfo {
@@ -76,7 +71,7 @@ extension Module {
     public func parameterInfo(groups: [ParameterGroup], file: StaticString = #fileID, line: UInt = #line) -> [ParameterInfo] {
         var info = parameterInfo
         for group in groups {
-            for name in group.names where !info.contains(where: { ParameterGroup.name(name, selects: $0.name) }) {
+            for name in group.names where !info.contains(where: { $0.name.lies(under: name) }) {
                 fatalError("parameter group: \"\(name)\" names no parameter of \(layerDescription) (parameters: \(info.map(\.name).joined(separator: ", ")))",
                            file: file, line: line)
             }
@@ -90,4 +85,10 @@ extension Module {
         }
         return info
     }
+}
+
+extension String {
+    /// Whether this dotted parameter name is `name` or lies under it (`conv.weight` under `conv`,
+    /// not under `con`).
+    func lies(under name: String) -> Bool { self == name || hasPrefix(name + ".") }
 }
