@@ -175,6 +175,41 @@ struct ParameterGroupTests {
         #expect(parameters[0].scalars == [0.75 * 1 - 0.5, 0.75 * -2 - 0.25])
     }
 
+    @Test("a run with a frozen layer resumed from its checkpoint ends as the run without a pause")
+    func resumeWithFrozen() throws {
+        let folder = try scratchDirectory()
+        defer { removeScratch(folder) }
+        let data = separablePoints(count: 12, seed: 1)
+        func makeTrainer() -> Trainer<Sequential<Float>, Adam<Float>> {
+            var trainer = Trainer(model: smallClassifier(seed: 2), optimizer: Adam<Float>.adamW(learningRate: 0.01, weightDecay: 0.1),
+                                  loss: .softmaxCrossEntropy, seed: 3)
+            trainer.progress = ProgressReporter(style: .silent)
+            trainer.parameterGroups = [.frozen(["output.bias"]), ParameterGroup(["hidden"], learningRateScale: 2)]
+            return trainer
+        }
+        var straight = makeTrainer()
+        try straight.fit(training: data, epochs: 2, batchSize: 4)
+        var first = makeTrainer()
+        try first.fit(training: data, epochs: 1, batchSize: 4)
+        try first.saveCheckpoint(to: folder + "/run.safetensors")
+        var resumed = makeTrainer()
+        try resumed.restoreCheckpoint(from: folder + "/run.safetensors")
+        try resumed.fit(training: data, epochs: 1, batchSize: 4)
+        #expect(resumed.model.parameters.map(\.value) == straight.model.parameters.map(\.value))
+        #expect(resumed.model.parameters[3].value == smallClassifier(seed: 2).parameters[3].value, "output.bias stays frozen")
+        var otherScale = makeTrainer()
+        otherScale.parameterGroups[1].learningRateScale = 3
+        try otherScale.restoreCheckpoint(from: folder + "/run.safetensors")
+        expectCheckpointError(.settingsMismatch, containing: "parameter groups") {
+            try otherScale.fit(training: data, epochs: 1, batchSize: 4)
+        }
+        var unfrozen = makeTrainer()
+        unfrozen.parameterGroups = []
+        #expect(throws: OptimizerStateError.missing("output.bias.firstMoment"), "the state has no moments for output.bias") {
+            try unfrozen.restoreCheckpoint(from: folder + "/run.safetensors")
+        }
+    }
+
     @Test("a saved state without a frozen parameter's slots restores; without a trained one's it does not")
     func restoreWithFrozen() throws {
         var optimizer = Adam<Double>()

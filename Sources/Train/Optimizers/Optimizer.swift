@@ -15,7 +15,9 @@ public protocol Optimizer<Scalar> {
     var learningRate: Double { get set }
 
     /// Updates `parameters` in place along `gradients` (one per parameter, same shapes);
-    /// `info` names each parameter and says whether weight decay applies to it.
+    /// `info` names each parameter and says whether weight decay applies to it, whether it is
+    /// frozen (left untouched) and how its learning rate and weight decay differ from the
+    /// optimiser's (``ParameterGroup``).
     mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>], info: [ParameterInfo])
 
     /// The state as named tensors (`<parameter name>.<slot>`, and `step` where there is one).

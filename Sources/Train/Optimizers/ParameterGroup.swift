@@ -23,9 +23,13 @@ public struct ParameterGroup: Hashable, Sendable {
     /// optimiser's (nil: the optimiser's, on weights only).
     public var weightDecay: WeightDecay?
 
-    /// A group of the layers or parameters `names` that trains with `learningRateScale` times
-    /// the optimiser's learning rate and, when given, its own `weightDecay`.
-    public init(_ names: [String], learningRateScale: Double = 1, weightDecay: WeightDecay? = nil) {
+    /// A group of the layers or parameters `names` that trains with `learningRateScale` (finite,
+    /// not negative) times the optimiser's learning rate and, when given, its own `weightDecay`.
+    public init(_ names: [String], learningRateScale: Double = 1, weightDecay: WeightDecay? = nil,
+                file: StaticString = #fileID, line: UInt = #line) {
+        guard learningRateScale.isFinite, learningRateScale >= 0 else {
+            fatalError("ParameterGroup: learningRateScale must be finite and not negative, not \(learningRateScale)", file: file, line: line)
+        }
         self.init(names: names, isFrozen: false, learningRateScale: learningRateScale, weightDecay: weightDecay)
     }
 
