@@ -57,7 +57,7 @@ public struct ParameterGroup: Hashable, Sendable {
         return result
     }
 
-    /// The group as text, for a run's settings: `frozen features` or `head ×10 decay decoupled(0.0)`.
+    /// The group as text, for a run's settings: `frozen features` or `head ×10.0 decay decoupled(0.0)`.
     var settingDescription: String {
         var parts = [names.joined(separator: ",")]
         if isFrozen { parts.insert("frozen", at: 0) }
