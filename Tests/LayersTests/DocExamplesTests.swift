@@ -3,7 +3,7 @@ import Layers
 import Testing
 
 /// The custom layer of Docs/Layers.md: y = x + f(x) around any layer that keeps the shape.
-struct Residual<Body: Module>: Module {
+struct SkipConnection<Body: Module>: Module {
     var body: Body
 
     func callAsFunction(_ input: Tensor<Body.Scalar>, context: inout ForwardContext) -> Tensor<Body.Scalar> {
@@ -12,6 +12,10 @@ struct Residual<Body: Module>: Module {
 
     mutating func visitParameters(_ visit: (_ name: String, _ role: ParameterRole, _ value: inout Tensor<Body.Scalar>) -> Void) {
         body.visitParameters(prefixedBy: "body", visit)
+    }
+
+    mutating func visitState(_ visit: (_ name: String, _ value: inout Tensor<Body.Scalar>) -> Void) {
+        body.visitState(prefixedBy: "body", visit)
     }
 
     func outputShape(forInputShape shape: Shape) throws(InputShapeError) -> Shape {
@@ -28,16 +32,16 @@ struct DocExamplesTests {
     func customLayer() {
         var generator = SeededGenerator(seed: 1)
         let model = Sequential<Double> {
-            Residual(body: Dense(inputSize: 3, outputSize: 3, biasInitializer: .gaussian(scale: 1), using: &generator))
+            SkipConnection(body: Dense(inputSize: 3, outputSize: 3, biasInitializer: .gaussian(scale: 1), using: &generator))
                 .named("residual")
             Activation(.tanh)
         }
         #expect(model.parameters.map(\.name) == ["residual.body.weight", "residual.body.bias"])
         let report = checkModuleGradients(model, input: seededTensor([4, 3], seed: 2))
         #expect(report.passes, "\(report)")
-        #expect(model.summary(inputShape: [3]).contains("residual  Residual"))
+        #expect(model.summary(inputShape: [3]).contains("residual  SkipConnection"))
         #expect(throws: InputShapeError.self) {
-            try Residual(body: Dense<Double>(inputSize: 3, outputSize: 2, using: &generator)).outputShape(forInputShape: [1, 3])
+            try SkipConnection(body: Dense<Double>(inputSize: 3, outputSize: 2, using: &generator)).outputShape(forInputShape: [1, 3])
         }
     }
 

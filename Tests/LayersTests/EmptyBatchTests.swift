@@ -41,6 +41,11 @@ struct EmptyBatchTests {
             (Flatten<Float>(), [6, 6, 3], [0, 108]), (Dropout<Float>(rate: 0.5), [5], [0, 5]),
             (Activation<Float>(.softmax), [5], [0, 5]), (Activation<Float>(.tanh), [5], [0, 5]),
             (Activation<Float>(.leakyRelu(slope: 0.1)), [5], [0, 5]),
+            (BatchNorm<Float>(featureCount: 3), [6, 6, 3], [0, 6, 6, 3]), (BatchNorm<Float>(featureCount: 5), [5], [0, 5]),
+            (GroupNorm<Float>(groupCount: 2, channelCount: 4), [3, 3, 4], [0, 3, 3, 4]),
+            (GlobalAvgPool2D<Float>(), [6, 6, 3], [0, 3]),
+            (Residual(shortcut: Self.convolution(.same, nil)) { Self.convolution(.same, .relu); BatchNorm<Float>(featureCount: 4) },
+             [6, 6, 3], [0, 6, 6, 4]),
         ]
         for (module, example, expected) in cases {
             let (output, gradients) = emptyBatchRun(module, exampleShape: example)
