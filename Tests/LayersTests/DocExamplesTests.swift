@@ -45,6 +45,36 @@ struct DocExamplesTests {
         }
     }
 
+    @Test("a ResNet block: running statistics move in training and are used in inference")
+    func resnetBlock() {
+        let images = Tensor<Float>(seededTensor([2, 8, 8, 16], seed: 3).scalars.map(Float.init), shape: [2, 8, 8, 16])
+        var generator = SeededGenerator(seed: 1)
+        let block = Sequential<Float> {
+            Residual(shortcut: Sequential {
+                Conv2D(inputChannels: 16, filters: 32, kernelSize: (1, 1), strides: (2, 2), using: &generator)
+                BatchNorm(featureCount: 32)
+            }) {
+                Conv2D(inputChannels: 16, filters: 32, kernelSize: (3, 3), strides: (2, 2), padding: .same, using: &generator)
+                BatchNorm(featureCount: 32)
+                Activation(.relu)
+                Conv2D(inputChannels: 32, filters: 32, kernelSize: (3, 3), padding: .same, using: &generator)
+                BatchNorm(featureCount: 32)
+            }.named("block")
+            Activation(.relu)
+            GlobalAvgPool2D()
+        }
+        let untrained = block(images)
+        var context = ForwardContext.training(seed: 2)
+        let (_, gradient) = block.valueWithGradient { model in model(images, context: &context).sum() }
+        #expect(gradient.count == block.parameters.count)
+        #expect(block.state.map(\.name) == ["block.body.1.runningMean", "block.body.1.runningVariance",
+                                            "block.body.4.runningMean", "block.body.4.runningVariance",
+                                            "block.shortcut.1.runningMean", "block.shortcut.1.runningVariance"])
+        #expect(block.state[0].value != Tensor.zeros([32]), "the training call moved the running mean")
+        let features = block(images)
+        #expect(features.shape == [2, 32] && features != untrained)
+    }
+
     @Test("a step of gradient descent lowers the cost")
     func trainingStep() {
         var generator = SeededGenerator(seed: 42)
