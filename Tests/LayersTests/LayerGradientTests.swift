@@ -68,6 +68,9 @@ let layerTable: [LayerCase] = [
         Conv2D(inputChannels: 3, filters: 2, kernelSize: (1, 1), strides: (2, 2), biasInitializer: .gaussian(scale: 1),
                using: &generator)
     },
+    LayerCase("Conv2D without bias, with its ReLU", input: [2, 4, 4, 2], awayFromZero: 0.05) { generator in
+        Conv2D(inputChannels: 2, filters: 3, kernelSize: (3, 3), padding: .same, usesBias: false, activation: .relu, using: &generator)
+    },
     LayerCase("BatchNorm in training mode over features [N, F]", input: [5, 3], context: .training(seed: 1)) { _ in
         seededBatchNorm(3, seed: 1)
     },
