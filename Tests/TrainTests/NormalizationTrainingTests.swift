@@ -74,6 +74,26 @@ struct NormalizationTrainingTests {
         #expect(throws: CheckpointError.self) { try trainer.restore(from: state) }
     }
 
+    @Test("a step the non-finite guard stops leaves the running statistics as they were before it")
+    func stoppedStep() throws {
+        var generator = SeededGenerator(seed: 4)
+        let model = Sequential<Float> {
+            Lambda<Float>("Log") { $0.log() }
+            BatchNorm<Float>(featureCount: 2).named("norm")
+            Dense<Float>(inputSize: 2, outputSize: 2, using: &generator)
+        }
+        var trainer = Trainer(model: model, optimizer: SGD<Float>(learningRate: 0.01), loss: .softmaxCrossEntropy, seed: 11)
+        trainer.progress = ProgressReporter(style: .silent)
+        // One batch of all twelve examples, one of them negative: its log, and the batch's statistics, are NaN.
+        let history = try trainer.fit(training: LoopNonFiniteTests.data(bad: 3), epochs: 1, batchSize: 12)
+        guard case .nonFinite = history.stopReason else {
+            Issue.record("expected a non-finite stop, got \(String(describing: history.stopReason))")
+            return
+        }
+        #expect(trainer.model.state.map(\.value) == model.state.map(\.value))
+        #expect(trainer.model.state.allSatisfy { $0.value.isAllFinite })
+    }
+
     @Test("weight decay and the L2 penalty reach weights only: not biases, scales or shifts")
     func roles() {
         var model = Self.model(seed: 2)
