@@ -29,6 +29,18 @@ public struct InputShapeError: Error, CustomStringConvertible, Sendable, Hashabl
     }
 }
 
+/// The result of `body`, or its error with `name` in front of the error's path: how a container
+/// locates an error of the child it calls `name`.
+func located<Result>(_ name: String, _ body: () throws(InputShapeError) -> Result) throws(InputShapeError) -> Result {
+    do throws(InputShapeError) {
+        return try body()
+    } catch {
+        var located = error
+        located.path.insert(name, at: 0)
+        throw located
+    }
+}
+
 extension Module {
     /// The output shape for an input of `shape`; stops with the error's message (layer, expected
     /// and actual shape), after `operation` when one is named, at `file`/`line` when the module

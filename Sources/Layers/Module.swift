@@ -22,6 +22,13 @@ public protocol Module<Scalar> {
     /// the value itself, which `visit` may replace (with a tensor of the same shape).
     mutating func visitParameters(_ visit: (_ name: String, _ role: ParameterRole, _ value: inout Tensor<Scalar>) -> Void)
 
+    /// Calls `visit` on every state tensor (what a layer keeps between calls without learning it
+    /// by gradient, such as ``BatchNorm``'s running statistics), always in the same order, with
+    /// its name and the value, which `visit` may replace (with a tensor of the same shape).
+    /// Checkpoints save and restore state; optimisers never see it. None by default; a
+    /// container forwards the visit to each child with ``visitState(prefixedBy:_:)``.
+    mutating func visitState(_ visit: (_ name: String, _ value: inout Tensor<Scalar>) -> Void)
+
     /// The shape of the output for an input of `shape` (batch axis first), or an error naming the
     /// shape this module expects.
     func outputShape(forInputShape shape: Shape) throws(InputShapeError) -> Shape
@@ -35,13 +42,18 @@ public protocol Module<Scalar> {
     var sublayers: [(name: String, module: any Module<Scalar>)] { get }
 }
 
-/// What a parameter is for: weights are penalised by L2 regularisation, biases are not
-/// (seed 004 (8.2): biases "typically are not included").
+/// What a parameter is for: weights are penalised by L2 regularisation and weight decay; biases
+/// are not (seed 004 (8.2): biases "typically are not included"), and neither are the scales and
+/// shifts of normalisation layers (as in the usual AdamW recipes).
 public enum ParameterRole: String, Sendable, Hashable, CaseIterable {
     /// A weight matrix or convolution filter.
     case weight
     /// A bias vector.
     case bias
+    /// The learnable scale γ of a normalisation layer.
+    case scale
+    /// The learnable shift β of a normalisation layer.
+    case shift
 }
 
 extension Module {
@@ -50,6 +62,9 @@ extension Module {
         let name = String(describing: Self.self)
         return String(name.prefix { $0 != "<" })
     }
+
+    /// No state (the default for layers that keep nothing between calls).
+    public mutating func visitState(_ visit: (_ name: String, _ value: inout Tensor<Scalar>) -> Void) {}
 
     /// No parts: a single layer.
     public var sublayers: [(name: String, module: any Module<Scalar>)] { [] }

@@ -4,7 +4,7 @@ import Autograd
 public struct Parameter<Scalar: TensorScalar>: Sendable {
     /// The stable dotted name, such as `block1.conv.weight`.
     public var name: String
-    /// Weight or bias.
+    /// What the parameter is for (weight, bias, scale, shift).
     public var role: ParameterRole
     /// The current value.
     public var value: Tensor<Scalar>

@@ -62,17 +62,19 @@ public struct Sequential<Scalar: TensorScalar>: Module {
         }
     }
 
+    /// The state of every layer in order, each name prefixed with the layer's name.
+    public mutating func visitState(_ visit: (_ name: String, _ value: inout Tensor<Scalar>) -> Void) {
+        for index in sublayers.indices {
+            let name = sublayers[index].name
+            sublayers[index].module.visitState(prefixedBy: name, visit)
+        }
+    }
+
     /// The shape after every layer; an error names the layer that cannot take its input.
     public func outputShape(forInputShape shape: Shape) throws(InputShapeError) -> Shape {
         var shape = shape
         for (name, module) in sublayers {
-            do throws(InputShapeError) {
-                shape = try module.outputShape(forInputShape: shape)
-            } catch {
-                var located = error
-                located.path.insert(name, at: 0)
-                throw located
-            }
+            shape = try located(name) { [shape] () throws(InputShapeError) in try module.outputShape(forInputShape: shape) }
         }
         return shape
     }

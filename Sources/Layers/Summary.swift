@@ -3,7 +3,8 @@ import Autograd
 extension Module {
     /// A table of every layer with its output shape and parameter count, and the totals, for
     /// one input of `inputShape` (without the batch axis: `[32, 32, 3]` for a CIFAR-10 image).
-    /// Containers are opened: each row is a layer under its dotted name.
+    /// Containers are opened: each row is a layer under its dotted name. The totals line counts
+    /// the parameters by role (weights and biases always, scales and shifts when there are any).
     public func summary(inputShape: Shape, file: StaticString = #fileID, line: UInt = #line) -> String {
         let batchShape = Shape([1] + inputShape.dimensions)
         _ = checkedOutputShape(forInputShape: batchShape, file: file, line: line)
@@ -19,8 +20,9 @@ extension Module {
                 return column == 3 ? padding + row[column] : row[column] + padding
             }.joined(separator: "  ")
         }
-        let weights = counts[.weight, default: 0], biases = counts[.bias, default: 0]
-        let total = "Total: \(groupedDigits(weights + biases)) parameters (\(groupedDigits(weights)) weights, \(groupedDigits(biases)) biases)"
+        let roles = ParameterRole.allCases.filter { $0 == .weight || $0 == .bias || counts[$0] != nil }
+        let byRole = roles.map { "\(groupedDigits(counts[$0, default: 0])) \($0 == .bias ? "biases" : $0.rawValue + "s")" }
+        let total = "Total: \(groupedDigits(counts.values.reduce(0, +))) parameters (\(byRole.joined(separator: ", ")))"
         return ([lines[0], rule] + lines.dropFirst() + [rule, total]).joined(separator: "\n")
     }
 }

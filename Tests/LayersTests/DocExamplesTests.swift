@@ -3,7 +3,7 @@ import Layers
 import Testing
 
 /// The custom layer of Docs/Layers.md: y = x + f(x) around any layer that keeps the shape.
-struct Residual<Body: Module>: Module {
+struct SkipConnection<Body: Module>: Module {
     var body: Body
 
     func callAsFunction(_ input: Tensor<Body.Scalar>, context: inout ForwardContext) -> Tensor<Body.Scalar> {
@@ -12,6 +12,10 @@ struct Residual<Body: Module>: Module {
 
     mutating func visitParameters(_ visit: (_ name: String, _ role: ParameterRole, _ value: inout Tensor<Body.Scalar>) -> Void) {
         body.visitParameters(prefixedBy: "body", visit)
+    }
+
+    mutating func visitState(_ visit: (_ name: String, _ value: inout Tensor<Body.Scalar>) -> Void) {
+        body.visitState(prefixedBy: "body", visit)
     }
 
     func outputShape(forInputShape shape: Shape) throws(InputShapeError) -> Shape {
@@ -28,17 +32,47 @@ struct DocExamplesTests {
     func customLayer() {
         var generator = SeededGenerator(seed: 1)
         let model = Sequential<Double> {
-            Residual(body: Dense(inputSize: 3, outputSize: 3, biasInitializer: .gaussian(scale: 1), using: &generator))
+            SkipConnection(body: Dense(inputSize: 3, outputSize: 3, biasInitializer: .gaussian(scale: 1), using: &generator))
                 .named("residual")
             Activation(.tanh)
         }
         #expect(model.parameters.map(\.name) == ["residual.body.weight", "residual.body.bias"])
         let report = checkModuleGradients(model, input: seededTensor([4, 3], seed: 2))
         #expect(report.passes, "\(report)")
-        #expect(model.summary(inputShape: [3]).contains("residual  Residual"))
+        #expect(model.summary(inputShape: [3]).contains("residual  SkipConnection"))
         #expect(throws: InputShapeError.self) {
-            try Residual(body: Dense<Double>(inputSize: 3, outputSize: 2, using: &generator)).outputShape(forInputShape: [1, 3])
+            try SkipConnection(body: Dense<Double>(inputSize: 3, outputSize: 2, using: &generator)).outputShape(forInputShape: [1, 3])
         }
+    }
+
+    @Test("a ResNet block: running statistics move in training and are used in inference")
+    func resnetBlock() {
+        let images = Tensor<Float>(seededTensor([2, 8, 8, 16], seed: 3).scalars.map(Float.init), shape: [2, 8, 8, 16])
+        var generator = SeededGenerator(seed: 1)
+        let block = Sequential<Float> {
+            Residual(shortcut: Sequential {
+                Conv2D(inputChannels: 16, filters: 32, kernelSize: (1, 1), strides: (2, 2), using: &generator)
+                BatchNorm(featureCount: 32)
+            }) {
+                Conv2D(inputChannels: 16, filters: 32, kernelSize: (3, 3), strides: (2, 2), padding: .same, using: &generator)
+                BatchNorm(featureCount: 32)
+                Activation(.relu)
+                Conv2D(inputChannels: 32, filters: 32, kernelSize: (3, 3), padding: .same, using: &generator)
+                BatchNorm(featureCount: 32)
+            }.named("block")
+            Activation(.relu)
+            GlobalAvgPool2D()
+        }
+        let untrained = block(images)
+        var context = ForwardContext.training(seed: 2)
+        let (_, gradient) = block.valueWithGradient { model in model(images, context: &context).sum() }
+        #expect(gradient.count == block.parameters.count)
+        #expect(block.state.map(\.name) == ["block.body.1.runningMean", "block.body.1.runningVariance",
+                                            "block.body.4.runningMean", "block.body.4.runningVariance",
+                                            "block.shortcut.1.runningMean", "block.shortcut.1.runningVariance"])
+        #expect(block.state[0].value != Tensor.zeros([32]), "the training call moved the running mean")
+        let features = block(images)
+        #expect(features.shape == [2, 32] && features != untrained)
     }
 
     @Test("a step of gradient descent lowers the cost")

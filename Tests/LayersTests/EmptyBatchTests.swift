@@ -34,6 +34,7 @@ struct EmptyBatchTests {
 
     @Test("each layer alone")
     func layers() {
+        var generator = SeededGenerator(seed: 4)
         let cases: [(module: any Module<Float>, example: [Int], output: [Int])] = [
             (Self.dense(nil), [3], [0, 2]), (Self.dense(.relu), [3], [0, 2]), (Self.dense(.sigmoid), [3], [0, 2]),
             (Self.convolution(.valid, nil), [6, 6, 3], [0, 4, 4, 4]), (Self.convolution(.same, .relu), [6, 6, 3], [0, 6, 6, 4]),
@@ -41,6 +42,12 @@ struct EmptyBatchTests {
             (Flatten<Float>(), [6, 6, 3], [0, 108]), (Dropout<Float>(rate: 0.5), [5], [0, 5]),
             (Activation<Float>(.softmax), [5], [0, 5]), (Activation<Float>(.tanh), [5], [0, 5]),
             (Activation<Float>(.leakyRelu(slope: 0.1)), [5], [0, 5]),
+            (BatchNorm<Float>(featureCount: 3), [6, 6, 3], [0, 6, 6, 3]), (BatchNorm<Float>(featureCount: 5), [5], [0, 5]),
+            (GroupNorm<Float>(groupCount: 2, channelCount: 4), [3, 3, 4], [0, 3, 3, 4]),
+            (GlobalAvgPool2D<Float>(), [6, 6, 3], [0, 3]),
+            (Sequential<Float>.resNet20(inputChannels: 2, classCount: 3, using: &generator), [8, 8, 2], [0, 3]),
+            (Residual(shortcut: Self.convolution(.same, nil)) { Self.convolution(.same, .relu); BatchNorm<Float>(featureCount: 4) },
+             [6, 6, 3], [0, 6, 6, 4]),
         ]
         for (module, example, expected) in cases {
             let (output, gradients) = emptyBatchRun(module, exampleShape: example)

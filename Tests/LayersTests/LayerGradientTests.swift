@@ -64,6 +64,45 @@ let layerTable: [LayerCase] = [
         Conv2D(inputChannels: 3, filters: 2, kernelSize: (2, 2), strides: (2, 2), padding: .same,
                biasInitializer: .gaussian(scale: 1), using: &generator)
     },
+    LayerCase("Conv2D 1×1, stride 2 (a projection shortcut)", input: [2, 5, 5, 3]) { generator in
+        Conv2D(inputChannels: 3, filters: 2, kernelSize: (1, 1), strides: (2, 2), biasInitializer: .gaussian(scale: 1),
+               using: &generator)
+    },
+    LayerCase("Conv2D without bias, with its ReLU", input: [2, 4, 4, 2], awayFromZero: 0.05) { generator in
+        Conv2D(inputChannels: 2, filters: 3, kernelSize: (3, 3), padding: .same, usesBias: false, activation: .relu, using: &generator)
+    },
+    LayerCase("BatchNorm in training mode over features [N, F]", input: [5, 3], context: .training(seed: 1)) { _ in
+        seededBatchNorm(3, seed: 1)
+    },
+    LayerCase("BatchNorm in training mode over NHWC channels", input: [2, 3, 2, 3], context: .training(seed: 1)) { _ in
+        seededBatchNorm(3, seed: 2)
+    },
+    LayerCase("BatchNorm in inference mode (running statistics)", input: [2, 2, 2, 3]) { _ in seededBatchNorm(3, seed: 3) },
+    LayerCase("GroupNorm, 2 groups of 2 channels, NHWC", input: [2, 3, 2, 4]) { _ in seededGroupNorm(groups: 2, 4, seed: 4) },
+    LayerCase("GroupNorm, 3 groups over features [N, F]", input: [3, 6]) { _ in seededGroupNorm(groups: 3, 6, seed: 5) },
+    LayerCase("GlobalAvgPool2D", input: [2, 3, 2, 3]) { _ in GlobalAvgPool2D() },
+    LayerCase("Residual with an identity shortcut, BatchNorm training", input: [2, 4, 4, 2], context: .training(seed: 2)) { generator in
+        // BatchNorm before the convolution: right after it the bias would not matter (the mean removes it).
+        Residual {
+            seededBatchNorm(2, seed: 6)
+            Conv2D(inputChannels: 2, filters: 2, kernelSize: (3, 3), padding: .same, biasInitializer: .gaussian(scale: 1),
+                   using: &generator)
+            Activation(.tanh)
+        }
+    },
+    LayerCase("Residual with a strided 1×1 projection shortcut", input: [2, 4, 4, 2], context: .training(seed: 3)) { generator in
+        Residual(shortcut: Sequential {
+            seededBatchNorm(2, seed: 7)
+            Conv2D(inputChannels: 2, filters: 3, kernelSize: (1, 1), strides: (2, 2), biasInitializer: .gaussian(scale: 1),
+                   using: &generator)
+        }) {
+            Conv2D(inputChannels: 2, filters: 3, kernelSize: (3, 3), strides: (2, 2), padding: .same,
+                   biasInitializer: .gaussian(scale: 1), using: &generator)
+            Activation(.tanh)
+            Conv2D(inputChannels: 3, filters: 3, kernelSize: (3, 3), padding: .same, biasInitializer: .gaussian(scale: 1),
+                   using: &generator)
+        }
+    },
     LayerCase("MaxPool2D 2×2, stride 2", input: [2, 4, 6, 3]) { _ in MaxPool2D(size: (2, 2)) },
     LayerCase("MaxPool2D 3×3, stride 2, same", input: [1, 5, 5, 2]) { _ in MaxPool2D(size: (3, 3), strides: (2, 2), padding: .same) },
     LayerCase("AvgPool2D 2×2, stride 2", input: [2, 4, 6, 3]) { _ in AvgPool2D(size: (2, 2)) },

@@ -32,6 +32,45 @@ struct ShapeErrorTests {
         expectStop(result, mentions: ["output", "Dense(5 → 2)", "[batch, 5]", "[2, 4]"])
     }
 
+    @Test("a BatchNorm given another channel count")
+    func batchNormChannels() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = BatchNorm<Float>(featureCount: 3)(Tensor<Float>.zeros([2, 4, 4, 5]))
+        }
+        expectStop(result, mentions: ["BatchNorm(3)", "[batch, …, 3]", "[2, 4, 4, 5]"])
+    }
+
+    @Test("a GroupNorm given another channel count")
+    func groupNormChannels() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = GroupNorm<Float>(groupCount: 2, channelCount: 4)(Tensor<Float>.zeros([2, 6]))
+        }
+        expectStop(result, mentions: ["GroupNorm(2 groups, 4)", "[batch, …, 4]", "[2, 6]"])
+    }
+
+    @Test("global average pooling given a matrix")
+    func globalPoolingRank() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = GlobalAvgPool2D<Float>()(Tensor<Float>.zeros([2, 6]))
+        }
+        expectStop(result, mentions: ["GlobalAvgPool2D", "[batch, height ≥ 1, width ≥ 1, channels]", "[2, 6]"])
+    }
+
+    @Test("a Residual whose body changes the shape without a projection, and one whose body fails inside")
+    func residualShapes() async {
+        let mismatch = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var generator = SeededGenerator(seed: 1)
+            let block = Residual<Float> { Conv2D(inputChannels: 3, filters: 4, kernelSize: (1, 1), strides: (2, 2), using: &generator) }
+            _ = block(Tensor<Float>.zeros([1, 4, 4, 3]))
+        }
+        expectStop(mismatch, mentions: ["Residual", "[1, 2, 2, 4]", "[1, 4, 4, 3]"])
+        let inner = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let model = Sequential<Float> { Residual { BatchNorm(featureCount: 2).named("norm") }.named("block") }
+            _ = model(Tensor<Float>.zeros([1, 3]))
+        }
+        expectStop(inner, mentions: ["block.body.norm", "BatchNorm(2)", "[1, 3]"])
+    }
+
     @Test("the CIFAR network given a one-channel image")
     func convolutionChannels() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {

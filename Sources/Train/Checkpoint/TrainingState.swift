@@ -1,17 +1,19 @@
 import Autograd
 
-/// Everything a training run needs to resume exactly: parameters and optimiser state by name
-/// (in order), the epoch and step reached, and the random generators' states, stored in one
+/// Everything a training run needs to resume exactly: parameters, model state (running
+/// statistics) and optimiser state by name (in order), the epoch and step reached, and the random generators' states, stored in one
 /// safetensors file. Parameters and optimiser state must be finite: a state holding a NaN or
 /// an infinity is neither written nor read (``CheckpointError``, `nonFinite`).
 ///
-/// Layout: tensors `parameters/<name>` and `optimizer/<name>` (F32 for `Float`, F64 for
+/// Layout: tensors `parameters/<name>`, `state/<name>` and `optimizer/<name>` (F32 for `Float`, F64 for
 /// `Double`), `generators/<name>` (U64, the four xoshiro256** words), `progress` (I64
 /// `[epoch, step]`), and the metadata key `swift-autograd.format` = `training-state/1` beside
 /// the caller's own metadata.
 public struct TrainingState<Scalar: TensorScalar>: Sendable {
     /// The model's parameters, in the model's order.
     public var parameters: [(name: String, value: Tensor<Scalar>)]
+    /// The model's state tensors (``Module/state``, such as running statistics), in the model's order.
+    public var modelState: [(name: String, value: Tensor<Scalar>)]
     /// The optimiser's state tensors (moments, velocities), in the optimiser's order.
     public var optimizerState: [(name: String, value: Tensor<Scalar>)]
     /// Completed epochs.
@@ -31,9 +33,11 @@ public struct TrainingState<Scalar: TensorScalar>: Sendable {
     private var source = "<memory>"
 
     /// Bundles a run's state.
-    public init(parameters: [(name: String, value: Tensor<Scalar>)], optimizerState: [(name: String, value: Tensor<Scalar>)] = [],
+    public init(parameters: [(name: String, value: Tensor<Scalar>)], modelState: [(name: String, value: Tensor<Scalar>)] = [],
+                optimizerState: [(name: String, value: Tensor<Scalar>)] = [],
                 epoch: Int, step: Int, generators: [String: SeededGenerator], metadata: [String: String] = [:]) {
         self.parameters = parameters
+        self.modelState = modelState
         self.optimizerState = optimizerState
         self.epoch = epoch
         self.step = step
@@ -45,6 +49,7 @@ public struct TrainingState<Scalar: TensorScalar>: Sendable {
     public var safeTensors: SafeTensors {
         var file = SafeTensors(metadata: metadata.merging([Self.formatKey: Self.formatValue]) { _, format in format })
         for (name, value) in parameters { file.append(StoredTensor(value), named: "parameters/" + name) }
+        for (name, value) in modelState { file.append(StoredTensor(value), named: "state/" + name) }
         for (name, value) in optimizerState { file.append(StoredTensor(value), named: "optimizer/" + name) }
         for (name, generator) in generators.sorted(by: { $0.key < $1.key }) {
             file.append(StoredTensor(generator.stateWords), named: "generators/" + name)
@@ -62,6 +67,7 @@ public struct TrainingState<Scalar: TensorScalar>: Sendable {
             file.names.filter { $0.hasPrefix(prefix) }.map { (String($0.dropFirst(prefix.count)), $0) }
         }
         parameters = try named("parameters/").map { ($0.name, try file.tensor($0.stored, as: Scalar.self)) }
+        modelState = try named("state/").map { ($0.name, try file.tensor($0.stored, as: Scalar.self)) }
         optimizerState = try named("optimizer/").map { ($0.name, try file.tensor($0.stored, as: Scalar.self)) }
         generators = try Dictionary(uniqueKeysWithValues: named("generators/").map { name, stored in
             guard let generator = SeededGenerator(state: try file.uint64s(stored)) else {
@@ -82,7 +88,7 @@ public struct TrainingState<Scalar: TensorScalar>: Sendable {
     }
 
     /// Writes the state to `path` atomically; throws `nonFinite`, writing nothing, when a
-    /// parameter or an optimiser state tensor holds a NaN or an infinity.
+    /// parameter, a model state tensor or an optimiser state tensor holds a NaN or an infinity.
     public func write(to path: String) throws {
         if let problem = firstNonFiniteValue() { throw CheckpointError(.nonFinite, file: path, problem + "; nothing was written") }
         try safeTensors.write(to: path)
@@ -90,7 +96,7 @@ public struct TrainingState<Scalar: TensorScalar>: Sendable {
 
     /// Where the first NaN or infinity of the parameters or the optimiser state is, in words.
     private func firstNonFiniteValue() -> String? {
-        for (kind, list) in [("parameter", parameters), ("optimizer state", optimizerState)] {
+        for (kind, list) in [("parameter", parameters), ("model state", modelState), ("optimizer state", optimizerState)] {
             for (name, value) in list {
                 if let (index, element) = value.firstNonFinite { return "\(kind) \"\(name)\" holds \(element) at element \(index)" }
             }
@@ -104,6 +110,11 @@ public struct TrainingState<Scalar: TensorScalar>: Sendable {
     /// The parameter `name`, checked to have `shape`: for restoring a model's parameters one by one.
     public func parameter(_ name: String, shape: Shape) throws -> Tensor<Scalar> {
         try lookup(name, in: parameters, shape: shape, kind: "parameter")
+    }
+
+    /// The model state tensor `name`, checked to have `shape`: for restoring running statistics.
+    public func modelState(_ name: String, shape: Shape) throws -> Tensor<Scalar> {
+        try lookup(name, in: modelState, shape: shape, kind: "model state")
     }
 
     /// The optimiser state tensor `name`, checked to have `shape`.

@@ -142,6 +142,10 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
                 let stepStart = now()
                 let position = TrainingPosition(epoch: epoch, step: step, stepsPerEpoch: plan.count)
                 if let schedule { optimizer.learningRate = schedule.learningRate(at: position) }
+                // The model's running statistics become its own (not shared with a copy taken
+                // before), and are put back if the guards stop this step before its update.
+                model.isolateState()
+                let stateBefore = model.state.map(\.value)
                 let computed = try dataParallel.map {
                     try dataParallelStep($0, training: training, batch: plan[step], shapes: shapes, info: info, position: position)
                 } ?? singleProcessStep(training: training, batch: plan[step], info: info, position: position)
@@ -149,6 +153,7 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
                 let report = StepReport(position: position, loss: result.loss, batchSize: plan[step].count, nonFinite: result.nonFinite)
                 if firstLoss == nil, result.loss.isFinite { firstLoss = result.loss }
                 if let reason = guards.stopReason(for: report, firstLoss: firstLoss) ?? Self.firstStop(&callbacks, { $0.stepEnded(report) }) {
+                    model.replaceState(with: stateBefore)
                     return stop(reason)
                 }
                 if let gradientClipNorm { clipByGlobalNorm(&result.gradients, maxNorm: gradientClipNorm) }

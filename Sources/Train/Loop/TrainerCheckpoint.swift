@@ -6,18 +6,23 @@ extension Trainer {
     static var historyKey: String { "swift-autograd.history" }
     /// The name of the training generator in a checkpoint.
     static var generatorName: String { "training" }
+    /// The metadata key under which a checkpoint lists each parameter's role, one `name role`
+    /// line per parameter in order (`conv.weight weight`, `norm.scale scale`).
+    static var rolesKey: String { "swift-autograd.parameter-roles" }
     /// The metadata key under which a checkpoint keeps ``firstLoss`` (as exact decimal text).
     static var firstLossKey: String { "swift-autograd.first-loss" }
 
-    /// Everything needed to continue this run exactly: the parameters and the optimiser state
-    /// by name, the epochs and steps completed, the generator (as it is between epochs), the
+    /// Everything needed to continue this run exactly: the parameters (with their roles in the
+    /// metadata), the model's state (running statistics) and the optimiser state by name, the epochs and steps completed, the generator (as it is between epochs), the
     /// per-epoch history, the first loss (the divergence guard's reference) and the
     /// ``runSettings``.
     public var trainingState: TrainingState<Scalar> {
         var metadata = [Self.historyKey: history.csv, Self.settingsKey: Self.encoded(runSettings)]
         metadata[Self.firstLossKey] = firstLoss.map { "\($0)" }
+        let parameters = model.parameters
+        metadata[Self.rolesKey] = parameters.map { "\($0.name) \($0.role.rawValue)" }.joined(separator: "\n")
         return TrainingState(
-            parameters: model.parameters.map { ($0.name, $0.value) },
+            parameters: parameters.map { ($0.name, $0.value) }, modelState: model.state.map { ($0.name, $0.value) },
             optimizerState: optimizer.state.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
             epoch: epochsCompleted, step: stepsCompleted, generators: [Self.generatorName: generator],
             metadata: metadata)
@@ -52,6 +57,11 @@ extension Trainer {
         if let extra = state.parameters.first(where: { saved in !current.contains { $0.name == saved.name } }) {
             throw CheckpointError(.badEntry, file: source, "parameter \"\(extra.name)\" does not belong to this model")
         }
+        let currentState = model.state
+        let stateValues = try currentState.map { try state.modelState($0.name, shape: $0.value.shape) }
+        if let extra = state.modelState.first(where: { saved in !currentState.contains { $0.name == saved.name } }) {
+            throw CheckpointError(.badEntry, file: source, "model state \"\(extra.name)\" does not belong to this model")
+        }
         guard let restoredGenerator = state.generators[Self.generatorName] else {
             throw CheckpointError(.missing, file: source, "no generator \"\(Self.generatorName)\" (have \(state.generators.keys.sorted()))")
         }
@@ -72,6 +82,7 @@ extension Trainer {
         try restoredOptimizer.restoreState(Dictionary(uniqueKeysWithValues: state.optimizerState.map { ($0.name, $0.value) }),
                                            for: values, info: model.parameterInfo(groups: parameterGroups))
         model.replaceParameters(with: values)
+        model.replaceState(with: stateValues)
         optimizer = restoredOptimizer
         generator = restoredGenerator
         epochsCompleted = state.epoch

@@ -41,7 +41,7 @@ public struct ParameterInfo: Hashable, Sendable {
     /// A name unique within the model, such as `block1.conv.weight`; it keys the optimiser state.
     public var name: String
     /// Whether weight decay applies: true for weights, false for biases (seed 004 (8.2)
-    /// leaves biases out of the penalty).
+    /// leaves biases out of the penalty) and for normalisation scales and shifts.
     public var isDecayed: Bool
     /// Whether the parameter is frozen: it gets no update, no weight decay and no optimiser
     /// state, and ``Trainer`` does not differentiate with respect to it.

@@ -4,7 +4,8 @@ import Layers
 extension Optimizer {
     /// Updates the parameters of `model` in place along `gradients` (one per parameter, in
     /// visit order, as ``Module/valueWithGradient(file:line:_:)`` returns them). Weight decay
-    /// applies to weights, not to biases.
+    /// applies to weights, not to biases, scales or shifts. The model's state (running
+    /// statistics) is not touched.
     public mutating func update<Model: Module>(_ model: inout Model, along gradients: [Tensor<Scalar>]) where Model.Scalar == Scalar {
         update(&model, along: gradients, info: model.parameterInfo)
     }
@@ -21,7 +22,8 @@ extension Optimizer {
 }
 
 extension Module {
-    /// Each parameter's name and whether weight decay applies to it (weights yes, biases no).
+    /// Each parameter's name and whether weight decay applies to it: weights only (not biases,
+    /// normalisation scales or shifts).
     public var parameterInfo: [ParameterInfo] {
         parameters.map { ParameterInfo(name: $0.name, isDecayed: $0.role == .weight) }
     }
