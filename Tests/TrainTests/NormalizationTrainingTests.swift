@@ -26,6 +26,39 @@ struct NormalizationTrainingTests {
         return trainer
     }
 
+    @Test("a model file holds the running statistics: saved, loaded (also from a checkpoint), and checked")
+    func modelFile() throws {
+        let directory = try scratchDirectory()
+        defer { removeScratch(directory) }
+        var trainer = Self.trainer()
+        try trainer.fit(training: Self.data, epochs: 1, batchSize: 4)
+        try trainer.model.save(to: directory + "/model.safetensors")
+        try trainer.saveCheckpoint(to: directory + "/run.safetensors")
+        #expect(try SafeTensors(contentsOf: directory + "/model.safetensors").names.filter { $0.hasPrefix("state/") }
+                == ["state/norm.runningMean", "state/norm.runningVariance"])
+        for file in ["model", "run"] {
+            var loaded = Self.model(seed: 9)
+            #expect(loaded.state.map(\.value) != trainer.model.state.map(\.value))
+            try loaded.load(from: directory + "/\(file).safetensors")
+            #expect(loaded.state.map(\.value) == trainer.model.state.map(\.value), "\(file): the running statistics")
+            #expect(loaded(Self.data.inputs) == trainer.model(Self.data.inputs), "\(file): the same inference")
+        }
+        let saved = try SafeTensors(contentsOf: directory + "/model.safetensors")
+        var withoutState = SafeTensors(metadata: saved.metadata)
+        for name in saved.names where !name.hasPrefix("state/") { withoutState.append(saved[name]!, named: name) }
+        var model = Self.model(seed: 9)
+        let before = model.parameters.map(\.value)
+        expectCheckpointError(.missing, containing: "no tensor \"state/norm.runningMean\" for state tensor \"norm.runningMean\" of shape [6]") {
+            try model.load(from: withoutState)
+        }
+        #expect(model.parameters.map(\.value) == before, "a refused file changes no parameter")
+        var extra = saved
+        extra.append(saved["state/norm.runningMean"]!, named: "state/norm.runningMedian")
+        expectCheckpointError(.badEntry, containing: "tensor \"state/norm.runningMedian\" is no state tensor of Sequential") {
+            try model.load(from: extra)
+        }
+    }
+
     @Test("train, checkpoint, resume: identical running statistics, and the same run as without a break")
     func checkpointResume() throws {
         let directory = try scratchDirectory()
