@@ -19,8 +19,9 @@ extension Module {
                 return column == 3 ? padding + row[column] : row[column] + padding
             }.joined(separator: "  ")
         }
-        let weights = counts[.weight, default: 0], biases = counts[.bias, default: 0]
-        let total = "Total: \(groupedDigits(weights + biases)) parameters (\(groupedDigits(weights)) weights, \(groupedDigits(biases)) biases)"
+        let byRole = ParameterRole.allCases.filter { [.weight, .bias].contains($0) || counts[$0] != nil }
+            .map { "\(groupedDigits(counts[$0, default: 0])) \($0.pluralName)" }
+        let total = "Total: \(groupedDigits(counts.values.reduce(0, +))) parameters (\(byRole.joined(separator: ", ")))"
         return ([lines[0], rule] + lines.dropFirst() + [rule, total]).joined(separator: "\n")
     }
 }
@@ -45,6 +46,11 @@ private func appendSummaryRows<M: Module>(
     let count = parameters.reduce(0) { $0 + $1.value.elementCount }
     rows.append([name, module.layerDescription, shapeText(output), groupedDigits(count)])
     return output
+}
+
+extension ParameterRole {
+    /// "weights", "biases", "scales", "shifts" or "embeddings", for the summary's total.
+    fileprivate var pluralName: String { self == .bias ? "biases" : rawValue + "s" }
 }
 
 /// The shape of one example (the batch axis dropped), as "32 × 32 × 3".
