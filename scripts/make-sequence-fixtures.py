@@ -81,8 +81,16 @@ def block_case():
     return {"headCount": H, "isCausal": True, "hiddenWidth": HIDDEN, "tensors": record(forward, params, torch.randn(N, T, D))}
 
 
+def recurrent_case(layer):
+    """nn.LSTM or nn.GRU, one layer, batch first, every step's hidden state."""
+    m = layer(3, 4, batch_first=True)
+    params = [("inputWeight", m.weight_ih_l0), ("hiddenWeight", m.weight_hh_l0),
+              ("inputBias", m.bias_ih_l0), ("hiddenBias", m.bias_hh_l0)]
+    return {"headCount": 0, "isCausal": False, "hiddenWidth": 4, "tensors": record(lambda x: m(x)[0], params, torch.randn(N, T, 3))}
+
+
 def main():
-    cases = {"attention": attention_case(), "block": block_case()}
+    cases = {"attention": attention_case(), "block": block_case(), "lstm": recurrent_case(nn.LSTM), "gru": recurrent_case(nn.GRU)}
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "LayersTests", "Fixtures", "sequence-layers.json")
     with open(path, "w") as f:
         json.dump({"generator": "scripts/make-sequence-fixtures.py", "torch": torch.__version__, "cases": cases}, f)

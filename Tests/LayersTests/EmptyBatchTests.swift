@@ -52,6 +52,16 @@ struct EmptyBatchTests {
         return TransformerBlock<Float>(width: 6, headCount: 3, hiddenWidth: 8, isCausal: true, dropoutRate: 0.1, using: &generator)
     }
 
+    static var lstm: any Module<Float> {
+        var generator = SeededGenerator(seed: 8)
+        return LSTM<Float>(inputSize: 3, hiddenSize: 5, using: &generator)
+    }
+
+    static var gru: any Module<Float> {
+        var generator = SeededGenerator(seed: 9)
+        return GRU<Float>(inputSize: 3, hiddenSize: 5, returning: .lastStep, using: &generator)
+    }
+
     @Test("each layer alone")
     func layers() {
         let cases: [(module: any Module<Float>, example: [Int], output: [Int])] = [
@@ -64,6 +74,7 @@ struct EmptyBatchTests {
             (Self.dense(.geluTanh), [4, 3], [0, 4, 2]), (LayerNorm<Float>(width: 5), [3, 5], [0, 3, 5]),
             (Self.embedding, [4], [0, 4, 3]), (Self.positionalEmbedding, [4, 3], [0, 4, 3]),
             (Self.attention, [4, 6], [0, 4, 6]), (Self.transformerBlock, [4, 6], [0, 4, 6]),
+            (Self.lstm, [4, 3], [0, 4, 5]), (Self.gru, [4, 3], [0, 5]),
         ]
         for (module, example, expected) in cases {
             let (output, gradients) = emptyBatchRun(module, exampleShape: example)

@@ -105,6 +105,8 @@ let layerTable: [LayerCase] = [
     LayerCase("TransformerBlock, causal, with dropout (fixed masks)", input: [2, 3, 4], context: .training(seed: 9)) {
         TransformerBlock(width: 4, headCount: 2, hiddenWidth: 6, isCausal: true, dropoutRate: 0.2, using: &$0)
     },
+    LayerCase("LSTM, every step", input: [2, 3, 2]) { LSTM(inputSize: 2, hiddenSize: 3, using: &$0) },
+    LayerCase("GRU, last step", input: [2, 3, 2]) { GRU(inputSize: 2, hiddenSize: 3, returning: .lastStep, using: &$0) },
     LayerCase("Sequential MLP", input: [5, 3]) { generator in
         Sequential.multilayerPerceptron(widths: [3, 4, 2], activation: .tanh, outputActivation: .softmax,
                               biasInitializer: .gaussian(scale: 1), using: &generator)

@@ -77,4 +77,18 @@ struct SequenceFixtureTests {
                              isCausal: fixture.isCausal, using: &generator)
         }
     }
+
+    @Test("LSTM equals nn.LSTM (gates i, f, g, o), every step's hidden state")
+    func lstm() throws {
+        try expectAgreement("lstm") { fixture, width, generator in
+            LSTM(inputSize: width, hiddenSize: fixture.hiddenWidth ?? 0, using: &generator)
+        }
+    }
+
+    @Test("GRU equals nn.GRU (gates r, z, n), every step's hidden state")
+    func gru() throws {
+        try expectAgreement("gru") { fixture, width, generator in
+            GRU(inputSize: width, hiddenSize: fixture.hiddenWidth ?? 0, using: &generator)
+        }
+    }
 }

@@ -134,6 +134,38 @@ struct SequenceLayerTests {
         expectStop(result, mentions: ["MultiHeadAttention(4, 2 heads, causal)", "[batch, time, 4]", "[2, 3, 5]"])
     }
 
+    @Test("LSTM and GRU: the last step's output is the last of every step's, and a sequence of no steps gives zeros")
+    func recurrentOutputs() {
+        var generator = SeededGenerator(seed: 15)
+        let x = seededTensor([2, 4, 3], seed: 16)
+        let lstm = LSTM<Double>(inputSize: 3, hiddenSize: 5, using: &generator)
+        let gru = GRU<Double>(inputSize: 3, hiddenSize: 5, using: &generator)
+        let layers: [(every: any Module<Double>, last: any Module<Double>)] = [
+            (lstm, LSTM(inputWeight: lstm.inputWeight, hiddenWeight: lstm.hiddenWeight, inputBias: lstm.inputBias,
+                        hiddenBias: lstm.hiddenBias, returning: .lastStep)),
+            (gru, GRU(inputWeight: gru.inputWeight, hiddenWeight: gru.hiddenWeight, inputBias: gru.inputBias,
+                      hiddenBias: gru.hiddenBias, returning: .lastStep)),
+        ]
+        for (every, last) in layers {
+            let all = every(x)
+            #expect(all.shape == [2, 4, 5])
+            #expect(last(x).scalars == all[.all, 3, .all].scalars)
+            #expect(every(Tensor<Double>.zeros([2, 0, 3])).shape == [2, 0, 5])
+            #expect(last(Tensor<Double>.zeros([2, 0, 3])).scalars == [Double](repeating: 0, count: 10))
+        }
+        #expect(lstm.parameters.map(\.value.shape) == [[20, 3], [20, 5], [20], [20]])
+        #expect(gru.parameters.map(\.value.shape) == [[15, 3], [15, 5], [15], [15]])
+    }
+
+    @Test("LSTM: an input of another width stops with the layer and both shapes")
+    func recurrentShapeError() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var generator = SeededGenerator(seed: 1)
+            _ = LSTM<Float>(inputSize: 3, hiddenSize: 2, returning: .lastStep, using: &generator)(Tensor<Float>.zeros([2, 4, 5]))
+        }
+        expectStop(result, mentions: ["LSTM(3 → 2, last step)", "[batch, time, 3]", "[2, 4, 5]"])
+    }
+
     @Test("the peers' GPT configuration has 834,400 parameters, counted by role in the summary")
     func gptParameterCount() {
         let (v, t, d, f, blocks) = (96, 128, 128, 512, 4)
