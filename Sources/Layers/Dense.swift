@@ -66,7 +66,8 @@ public struct Dense<Scalar: TensorScalar>: Module {
 
     /// [B, outputSize] for an input [B, inputSize]; [B, …, outputSize] for [B, …, inputSize].
     public func outputShape(forInputShape shape: Shape) throws(InputShapeError) -> Shape {
-        let input = try checkedLastAxis(of: shape, size: inputSize, expected: "[batch, \(inputSize)] or [batch, …, \(inputSize)]")
+        let expected = shape.rank > 2 ? "[batch, …, \(inputSize)]" : "[batch, \(inputSize)]"
+        let input = try checkedLastAxis(of: shape, size: inputSize, expected: expected)
         return Shape(Array(input.dimensions.dropLast()) + [outputSize])
     }
 

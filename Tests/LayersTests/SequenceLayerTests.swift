@@ -181,10 +181,15 @@ struct SequenceLayerTests {
             + "\(grouped(norms)) scales, \(grouped(norms)) shifts, \(grouped(embeddings)) embeddings)"
         #expect(summary.hasSuffix(total), "\(summary)")
         let blockSize = (4 * d * d + 2 * d * f) + (4 * d + f + d) + 4 * d
-        #expect(summary.split(separator: "\n").contains {
-            $0.hasPrefix("block4 ") && $0.contains("TransformerBlock(128, 4 heads, 512 hidden, GELU(tanh), causal)")
-                && $0.contains("128 × 128") && $0.hasSuffix(" " + grouped(blockSize))
-        }, "\(summary)")
+        let rows: [(name: String, layer: String, count: Int)] = [
+            ("token", "Embedding(96 × 128)", v * d), ("position", "PositionalEmbedding(128 × 128)", t * d),
+            ("block4", "TransformerBlock(128, 4 heads, 512 hidden, GELU(tanh), causal)", blockSize), ("norm", "LayerNorm(128)", 2 * d),
+        ]
+        for row in rows {
+            #expect(summary.split(separator: "\n").contains {
+                $0.hasPrefix(row.name + " ") && $0.contains(row.layer) && $0.contains("128 × 128") && $0.hasSuffix(" " + grouped(row.count))
+            }, "\(row.name): \(summary)")
+        }
         #expect(model.parameters.prefix(3).map(\.name) == ["token.table", "position.table", "block1.norm1.scale"])
     }
 
