@@ -64,7 +64,7 @@ let package = Package(
         .target(name: "Autograd", dependencies: ["Kernels", "KernelSupport"], swiftSettings: portable),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "KernelSupport"]),
         .target(name: "Layers", dependencies: ["Autograd"], swiftSettings: portable),
-        .testTarget(name: "LayersTests", dependencies: ["Layers", "Autograd"]),
+        .testTarget(name: "LayersTests", dependencies: ["Layers", "Autograd"], resources: [.copy("Fixtures")]),
         // zlib's inflate for gzip-compressed datasets (headers from zlib1g-dev on Debian/Ubuntu).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Train", dependencies: ["Layers", "Autograd", "KernelSupport", "CZlib"], swiftSettings: portable),

@@ -15,6 +15,10 @@ public struct Activation<Scalar: TensorScalar>: Module {
         case tanh
         /// e^x / Σ e^x along the last axis.
         case softmax
+        /// x Φ(x) = ½x(1 + erf(x/√2)), the exact GELU (PyTorch's default `nn.GELU()`).
+        case gelu
+        /// ½x(1 + tanh(√(2/π)(x + 0.044715x³))), GPT-2's GELU (`nn.GELU(approximate='tanh')`).
+        case geluTanh
     }
 
     /// The function this layer applies.
@@ -40,7 +44,7 @@ public struct Activation<Scalar: TensorScalar>: Module {
         return shape
     }
 
-    /// "Sigmoid", "ReLU", "LeakyReLU(slope)", "Tanh" or "Softmax".
+    /// "Sigmoid", "ReLU", "LeakyReLU(slope)", "Tanh", "Softmax", "GELU" or "GELU(tanh)".
     public var layerDescription: String { function.name }
 }
 
@@ -53,10 +57,12 @@ extension Activation.Function {
         case .leakyRelu(let slope): input.leakyRelu(slope: slope)
         case .tanh: input.tanh()
         case .softmax: input.softmax(alongAxis: -1)
+        case .gelu: input.gelu()
+        case .geluTanh: input.gelu(approximation: .tanh)
         }
     }
 
-    /// "Sigmoid", "ReLU", "LeakyReLU(slope)", "Tanh" or "Softmax".
+    /// "Sigmoid", "ReLU", "LeakyReLU(slope)", "Tanh", "Softmax", "GELU" or "GELU(tanh)".
     public var name: String {
         switch self {
         case .sigmoid: "Sigmoid"
@@ -64,6 +70,8 @@ extension Activation.Function {
         case .leakyRelu(let slope): "LeakyReLU(\(slope))"
         case .tanh: "Tanh"
         case .softmax: "Softmax"
+        case .gelu: "GELU"
+        case .geluTanh: "GELU(tanh)"
         }
     }
 }

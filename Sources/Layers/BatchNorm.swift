@@ -12,7 +12,7 @@ import Autograd
 ///
 /// The scale γ (role ``ParameterRole/scale``, initially 1) and shift β (``ParameterRole/shift``,
 /// initially 0) are parameters, not weight-decayed. The running statistics are *state*
-/// (``Module/visitState(_:)``, names `runningMean` and `runningVariance`): checkpoints keep
+/// (``Parameterized/visitState(_:)``, names `runningMean` and `runningVariance`): checkpoints keep
 /// them, optimisers never see them.
 ///
 /// Copies and state: a call cannot mutate the layer, so the running statistics live in a box

@@ -5,7 +5,9 @@ import Autograd
 ///
 /// A batch is a matrix [B, fan_in], one point per row, and the layer computes
 /// `matmul(x, W, transposeB: true) + b`, which is (W xᵢ + b)ᵀ row by row. A single point is a
-/// batch of one. An optional `activation` follows the bias (a ReLU fused with it: one pass).
+/// batch of one. An input of higher rank [B, …, fan_in] (a sequence of vectors [B, T, fan_in])
+/// is mapped along its last axis, as PyTorch's `Linear`. An optional `activation` follows the
+/// bias (a ReLU fused with it: one pass).
 public struct Dense<Scalar: TensorScalar>: Module {
     /// W, of shape [outputSize, inputSize].
     public var weight: Tensor<Scalar>
@@ -46,11 +48,14 @@ public struct Dense<Scalar: TensorScalar>: Module {
         (self.weight, self.bias, self.activation) = (weight, bias, activation)
     }
 
-    /// x Wᵀ + b (then the activation) for a batch x of shape [B, inputSize].
+    /// x Wᵀ + b (then the activation) for a batch x of shape [B, inputSize], or of shape
+    /// [B, …, inputSize] seen as a matrix of rows of `inputSize`.
     public func callAsFunction(_ input: Tensor<Scalar>, context: inout ForwardContext) -> Tensor<Scalar> {
-        _ = checkedOutputShape(forInputShape: input.shape)
-        let product = matmul(input, weight, transposeB: true)
-        return activated(activation) { product.addingBias(bias, rectified: $0) }
+        let output = checkedOutputShape(forInputShape: input.shape)
+        let rows = input.rank == 2 ? input : input.reshaped(to: [input.elementCount / inputSize, inputSize])
+        let product = matmul(rows, weight, transposeB: true)
+        let result = activated(activation) { product.addingBias(bias, rectified: $0) }
+        return input.rank == 2 ? result : result.reshaped(to: output)
     }
 
     /// `weight`, then `bias`.
@@ -59,12 +64,11 @@ public struct Dense<Scalar: TensorScalar>: Module {
         visit("bias", .bias, &bias)
     }
 
-    /// [B, outputSize] for an input [B, inputSize].
+    /// [B, outputSize] for an input [B, inputSize]; [B, …, outputSize] for [B, …, inputSize].
     public func outputShape(forInputShape shape: Shape) throws(InputShapeError) -> Shape {
-        guard shape.rank == 2, shape[1] == inputSize else {
-            throw InputShapeError(self, expected: "[batch, \(inputSize)]", actual: shape)
-        }
-        return [shape[0], outputSize]
+        let expected = shape.rank > 2 ? "[batch, …, \(inputSize)]" : "[batch, \(inputSize)]"
+        let input = try checkedLastAxis(of: shape, size: inputSize, expected: expected)
+        return Shape(Array(input.dimensions.dropLast()) + [outputSize])
     }
 
     /// "Dense(inputSize → outputSize)", with ", ReLU" (say) for an activation.

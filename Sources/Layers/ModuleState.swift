@@ -1,6 +1,6 @@
 import Autograd
 
-/// One state tensor of a module (see ``Module/visitState(_:)``): its dotted name and its value.
+/// One state tensor of a module (see ``Parameterized/visitState(_:)``): its dotted name and its value.
 public struct StateTensor<Scalar: TensorScalar>: Sendable {
     /// The stable dotted name, such as `block1.norm.runningMean`.
     public var name: String
@@ -11,7 +11,7 @@ public struct StateTensor<Scalar: TensorScalar>: Sendable {
     public init(name: String, value: Tensor<Scalar>) { (self.name, self.value) = (name, value) }
 }
 
-extension Module {
+extension Parameterized {
     /// Every state tensor in visit order, with its name (empty for a model without state).
     public var state: [StateTensor<Scalar>] {
         var copy = self

@@ -22,7 +22,9 @@ extension Module {
         var context = ForwardContext.inference
         return self(input, context: &context)
     }
+}
 
+extension Parameterized {
     /// Every parameter in visit order, with its name and role.
     public var parameters: [Parameter<Scalar>] {
         var copy = self

@@ -20,8 +20,8 @@ extension Module {
                 return column == 3 ? padding + row[column] : row[column] + padding
             }.joined(separator: "  ")
         }
-        let roles = ParameterRole.allCases.filter { $0 == .weight || $0 == .bias || counts[$0] != nil }
-        let byRole = roles.map { "\(groupedDigits(counts[$0, default: 0])) \($0 == .bias ? "biases" : $0.rawValue + "s")" }
+        let byRole = ParameterRole.allCases.filter { [.weight, .bias].contains($0) || counts[$0] != nil }
+            .map { "\(groupedDigits(counts[$0, default: 0])) \($0.pluralName)" }
         let total = "Total: \(groupedDigits(counts.values.reduce(0, +))) parameters (\(byRole.joined(separator: ", ")))"
         return ([lines[0], rule] + lines.dropFirst() + [rule, total]).joined(separator: "\n")
     }
@@ -47,6 +47,11 @@ private func appendSummaryRows<M: Module>(
     let count = parameters.reduce(0) { $0 + $1.value.elementCount }
     rows.append([name, module.layerDescription, shapeText(output), groupedDigits(count)])
     return output
+}
+
+extension ParameterRole {
+    /// "weights", "biases", "scales", "shifts" or "embeddings", for the summary's total.
+    fileprivate var pluralName: String { self == .bias ? "biases" : rawValue + "s" }
 }
 
 /// The shape of one example (the batch axis dropped), as "32 × 32 × 3".

@@ -26,6 +26,23 @@ struct SkipConnection<Body: Module>: Module {
     }
 }
 
+/// The language model in plain code of Docs/Layers.md: token ids in, next-token logits out.
+struct TinyLanguageModel: Parameterized {
+    var tokens: Embedding<Float>
+    var block: TransformerBlock<Float>
+    var head: Dense<Float>
+
+    func callAsFunction(_ ids: Tensor<Int32>) -> Tensor<Float> {
+        head(block(tokens(ids)))
+    }
+
+    mutating func visitParameters(_ visit: (_ name: String, _ role: ParameterRole, _ value: inout Tensor<Float>) -> Void) {
+        tokens.visitParameters(prefixedBy: "tokens", visit)
+        block.visitParameters(prefixedBy: "block", visit)
+        head.visitParameters(prefixedBy: "head", visit)
+    }
+}
+
 @Suite("The examples of Docs/Layers.md")
 struct DocExamplesTests {
     @Test("a custom layer: parameters, names, gradients, summary")
@@ -73,6 +90,35 @@ struct DocExamplesTests {
         #expect(block.state[0].value != Tensor.zeros([32]), "the training call moved the running mean")
         let features = block(images)
         #expect(features.shape == [2, 32] && features != untrained)
+    }
+
+    @Test("a language model in plain code: its parameters, gradient and a step that lowers the loss")
+    func plainLanguageModel() {
+        var generator = SeededGenerator(seed: 4)
+        var model = TinyLanguageModel(
+            tokens: Embedding(vocabularySize: 10, width: 8, using: &generator),
+            block: TransformerBlock(width: 8, headCount: 2, isCausal: true, using: &generator),
+            head: Dense(inputSize: 8, outputSize: 10, using: &generator))
+        let ids = Tensor<Int32>([3, 1, 4, 1, 5, 9], shape: [1, 6]), next = Tensor<Int32>([1, 4, 1, 5, 9, 2])
+        func loss(_ model: TinyLanguageModel) -> Tensor<Float> {
+            softmaxCrossEntropy(logits: model(ids).reshaped(to: [6, 10]), labels: next)
+        }
+        let (before, gradient) = model.valueWithGradient(loss)
+        model.updateParameters(along: gradient) { _, _, parameter, gradient in parameter = parameter - 0.05 * gradient }
+        #expect(loss(model).scalar < before.scalar)
+        #expect(model.parameters.first?.name == "tokens.table" && model.parameters.last?.name == "head.bias")
+    }
+
+    @Test("the GPT example: logits for every position, and a next-token loss")
+    func gptExample() {
+        var generator = SeededGenerator(seed: 5)
+        let model = Sequential<Float>.gpt(vocabularySize: 12, contextLength: 8, width: 16, headCount: 4, blockCount: 2,
+                                          using: &generator)
+        let ids = Tensor<Float>([3, 1, 4, 1, 5, 9, 2, 6], shape: [1, 8])
+        let logits = model(ids)                                         // [1, 8, 12]
+        let loss = softmaxCrossEntropy(logits: logits[0, ..<7, .all], labels: Tensor<Int32>([1, 4, 1, 5, 9, 2, 6]))
+        #expect(logits.shape == [1, 8, 12])
+        #expect(loss.scalar > 0 && loss.scalar.isFinite)
     }
 
     @Test("a step of gradient descent lowers the cost")

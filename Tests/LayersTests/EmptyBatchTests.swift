@@ -32,6 +32,36 @@ struct EmptyBatchTests {
                              using: &generator)
     }
 
+    static var embedding: any Module<Float> {
+        var generator = SeededGenerator(seed: 4)
+        return Embedding<Float>(vocabularySize: 7, width: 3, using: &generator)
+    }
+
+    static var positionalEmbedding: any Module<Float> {
+        var generator = SeededGenerator(seed: 5)
+        return PositionalEmbedding<Float>(maximumLength: 6, width: 3, using: &generator)
+    }
+
+    static var attention: any Module<Float> {
+        var generator = SeededGenerator(seed: 6)
+        return MultiHeadAttention<Float>(width: 6, headCount: 2, isCausal: true, using: &generator)
+    }
+
+    static var transformerBlock: any Module<Float> {
+        var generator = SeededGenerator(seed: 7)
+        return TransformerBlock<Float>(width: 6, headCount: 3, hiddenWidth: 8, isCausal: true, dropoutRate: 0.1, using: &generator)
+    }
+
+    static var lstm: any Module<Float> {
+        var generator = SeededGenerator(seed: 8)
+        return LSTM<Float>(inputSize: 3, hiddenSize: 5, using: &generator)
+    }
+
+    static var gru: any Module<Float> {
+        var generator = SeededGenerator(seed: 9)
+        return GRU<Float>(inputSize: 3, hiddenSize: 5, returning: .lastStep, using: &generator)
+    }
+
     @Test("each layer alone")
     func layers() {
         var generator = SeededGenerator(seed: 4)
@@ -48,6 +78,11 @@ struct EmptyBatchTests {
             (Sequential<Float>.resNet20(inputChannels: 2, classCount: 3, using: &generator), [8, 8, 2], [0, 3]),
             (Residual(shortcut: Self.convolution(.same, nil)) { Self.convolution(.same, .relu); BatchNorm<Float>(featureCount: 4) },
              [6, 6, 3], [0, 6, 6, 4]),
+            (Activation<Float>(.gelu), [5], [0, 5]),
+            (Self.dense(.geluTanh), [4, 3], [0, 4, 2]), (LayerNorm<Float>(width: 5), [3, 5], [0, 3, 5]),
+            (Self.embedding, [4], [0, 4, 3]), (Self.positionalEmbedding, [4, 3], [0, 4, 3]),
+            (Self.attention, [4, 6], [0, 4, 6]), (Self.transformerBlock, [4, 6], [0, 4, 6]),
+            (Self.lstm, [4, 3], [0, 4, 5]), (Self.gru, [4, 3], [0, 5]),
         ]
         for (module, example, expected) in cases {
             let (output, gradients) = emptyBatchRun(module, exampleShape: example)
@@ -59,12 +94,14 @@ struct EmptyBatchTests {
         }
     }
 
-    @Test("an MLP and the CIFAR-10 network with dropout")
+    @Test("an MLP, the CIFAR-10 network with dropout and a small GPT")
     func networks() {
         var generator = SeededGenerator(seed: 3)
         let mlp = Sequential<Float>.multilayerPerceptron(widths: [7, 5, 3], using: &generator)
         let cnn = Sequential<Float>.cifarCNN(inputChannels: 1, dropoutRates: [0.15, 0.15, 0.15, 0.35, 0], using: &generator)
-        for (model, exampleShape, expected) in [(mlp, [7], [0, 3]), (cnn, [32, 32, 1], [0, 10])] {
+        let gpt = Sequential<Float>.gpt(vocabularySize: 5, contextLength: 4, width: 4, headCount: 2, blockCount: 1, dropoutRate: 0.1,
+                                        using: &generator)
+        for (model, exampleShape, expected) in [(mlp, [7], [0, 3]), (cnn, [32, 32, 1], [0, 10]), (gpt, [3], [0, 3, 5])] {
             let (output, gradients) = emptyBatchRun(model, exampleShape: exampleShape)
             #expect(output == Shape(expected))
             #expect(gradients.count == model.parameters.count)

@@ -124,6 +124,28 @@ let layerTable: [LayerCase] = [
             Dense(inputSize: 4, outputSize: 3, biasInitializer: .gaussian(scale: 1), using: &generator)
         }
     },
+    LayerCase("GELU (erf form)", input: [3, 4]) { _ in Activation(.gelu) },
+    LayerCase("GELU (tanh form)", input: [3, 4]) { _ in Activation(.geluTanh) },
+    LayerCase("Dense on a sequence [B, T, in]", input: [2, 3, 4]) {
+        Dense(inputSize: 4, outputSize: 5, biasInitializer: .gaussian(scale: 1), activation: .gelu, using: &$0)
+    },
+    LayerCase("LayerNorm with a random scale and shift", input: [2, 3, 5]) { _ in
+        LayerNorm(scale: seededTensor([5], seed: 11) + 1, shift: seededTensor([5], seed: 12))
+    },
+    LayerCase("PositionalEmbedding on a shorter sequence", input: [2, 3, 4]) {
+        PositionalEmbedding(maximumLength: 5, width: 4, using: &$0)
+    },
+    LayerCase("MultiHeadAttention, 2 heads", input: [2, 4, 6]) {
+        MultiHeadAttention(width: 6, headCount: 2, biasInitializer: .gaussian(scale: 1), using: &$0)
+    },
+    LayerCase("MultiHeadAttention, 3 heads, causal", input: [2, 4, 6]) {
+        MultiHeadAttention(width: 6, headCount: 3, isCausal: true, biasInitializer: .gaussian(scale: 1), using: &$0)
+    },
+    LayerCase("TransformerBlock, causal, with dropout (fixed masks)", input: [2, 3, 4], context: .training(seed: 9)) {
+        TransformerBlock(width: 4, headCount: 2, hiddenWidth: 6, isCausal: true, dropoutRate: 0.2, using: &$0)
+    },
+    LayerCase("LSTM, every step", input: [2, 3, 2]) { LSTM(inputSize: 2, hiddenSize: 3, using: &$0) },
+    LayerCase("GRU, last step", input: [2, 3, 2]) { GRU(inputSize: 2, hiddenSize: 3, returning: .lastStep, using: &$0) },
     LayerCase("Sequential MLP", input: [5, 3]) { generator in
         Sequential.multilayerPerceptron(widths: [3, 4, 2], activation: .tanh, outputActivation: .softmax,
                               biasInitializer: .gaussian(scale: 1), using: &generator)
