@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Autograd
+import Layers
 @testable import Train
 
 /// Optimisers run on f(p) = Σ (p − c)², whose gradient 2(p − c) depends on the parameters,
@@ -162,5 +163,17 @@ struct OptimizerUpdateTests {
         var small = [Tensor<Double>([0.3, 0.4])]
         clipByGlobalNorm(&small, maxNorm: 1)
         #expect(small[0].scalars == [0.3, 0.4])
+    }
+
+    @Test("hyper-parameters take literals, Double and the model's Float: dropout rate, clip norm (Docs/Training.md)")
+    func hyperParameterTypes() {
+        let rate: Float = 0.25, maxNorm: Float = 2.5
+        let dropout = Dropout<Float>(rate: rate)
+        #expect(dropout.rate == 0.25 && Dropout<Float>(rate: 0.25).rate == 0.25 && Dropout<Double>(rate: Double(rate)).rate == 0.25)
+        var gradients = [Tensor<Float>([3, 4])]
+        #expect(clipByGlobalNorm(&gradients, maxNorm: maxNorm) == 5)
+        #expect(gradients[0].scalars == [1.5, 2])
+        clipByGlobalNorm(&gradients, maxNorm: 1.25)
+        #expect(gradients[0].scalars == [0.75, 1])
     }
 }
