@@ -131,6 +131,7 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
             let epoch = epochsCompleted
             let epochStart = now()
             let plan = sampler.epoch(using: &generator)
+            var batches = dataParallel == nil ? training.batches(of: plan, epoch: epoch) : nil
             var metrics = RunningMetrics(topK: topK)
             var trainingSeconds = 0.0
             progress.restart(at: epochStart)
@@ -140,7 +141,7 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
                 if let schedule { optimizer.learningRate = schedule.learningRate(at: position) }
                 let computed = try dataParallel.map {
                     try dataParallelStep($0, training: training, batch: plan[step], shapes: shapes, info: info, position: position)
-                } ?? singleProcessStep(training: training, batch: plan[step], info: info, position: position)
+                } ?? singleProcessStep(batch: batches!.next()!, trainingCount: training.count, info: info, position: position)
                 var result = computed.0
                 let report = StepReport(position: position, loss: result.loss, batchSize: plan[step].count, nonFinite: result.nonFinite)
                 if firstLoss == nil, result.loss.isFinite { firstLoss = result.loss }
@@ -187,13 +188,13 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
         return history
     }
 
-    /// One training step in this process alone: the gradient of the whole `batch`, and its metrics.
-    private mutating func singleProcessStep<Data: BatchSource>(
-        training: Data, batch: some Collection<Int>, info: [ParameterInfo], position: TrainingPosition
-    ) -> (StepResult<Scalar>, RunningMetrics) where Data.Scalar == Scalar {
-        let batch = training.trainingBatch(batch)
+    /// One training step in this process alone: the gradient of the whole `batch` (of training
+    /// data of `trainingCount` examples), and its metrics.
+    private mutating func singleProcessStep(
+        batch: TrainingBatch<Scalar>, trainingCount: Int, info: [ParameterInfo], position: TrainingPosition
+    ) -> (StepResult<Scalar>, RunningMetrics) {
         var context = ForwardContext(isTraining: true, generator: generator)
-        let result = model.differentiate(batch, loss: loss, penalty: (l2Penalty, training.count), info: info,
+        let result = model.differentiate(batch, loss: loss, penalty: (l2Penalty, trainingCount), info: info,
                                          position: position, context: &context)
         generator = context.generator
         var metrics = RunningMetrics(topK: topK)
