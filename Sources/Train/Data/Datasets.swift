@@ -19,6 +19,12 @@ public struct ByteDatasetSplits: Sendable {
     public let training: ByteImageDataset
     /// The held-out test images.
     public let test: ByteImageDataset
+
+    /// Training and test parts.
+    public init(training: ByteImageDataset, test: ByteImageDataset) {
+        self.training = training
+        self.test = test
+    }
 }
 
 /// Loaders for the datasets the project trains on, from the places `scripts/fetch-datasets.sh`
