@@ -44,28 +44,43 @@ public struct EpochReport {
     /// Everything so far.
     public var history: History
     let checkpoint: (String) throws -> Void
+    /// The model's parameters after this epoch's last update.
+    public var parameters = ParameterSnapshot(values: (), epoch: -1)
+    /// What the callbacks ask of the loop.
+    let requests = EpochRequests()
 
     /// Saves the whole training state (parameters, optimiser state, epoch, step and random
     /// generator) to the file at `path`, atomically; a run restored from it continues exactly.
     public func saveCheckpoint(to path: String) throws { try checkpoint(path) }
+
+    /// Asks the training loop to put the parameters of `snapshot` (taken from an earlier
+    /// report of the same `fit`) back into the model after this epoch's callbacks have run; the
+    /// optimiser's state, the generator and the history stay as they are. The last request wins.
+    public func restoreParameters(_ snapshot: ParameterSnapshot) { requests.restoredParameters = snapshot }
 }
 
 /// Stops when the validation loss has not improved by more than `minimumDelta` for `patience`
 /// epochs in a row ("terminate the training at a stage where no improvement is seen on the
-/// validation data", seed 004 §7.2). Epochs without validation data are ignored.
+/// validation data", seed 004 §7.2). Epochs without validation data are ignored. With
+/// `restoresBestParameters` (Keras's `restore_best_weights`), stopping puts the parameters of the
+/// best epoch back into the model.
 public struct EarlyStopping: TrainingCallback {
     /// The number of epochs without improvement that ends training.
     public var patience: Int
     /// The amount by which the loss must fall below the best so far to count as an improvement.
     public var minimumDelta: Double
-    private var best: (epoch: Int, loss: Double)?
+    /// Whether stopping restores the parameters of the epoch with the best validation loss.
+    public var restoresBestParameters: Bool
+    private var best: (epoch: Int, loss: Double, parameters: ParameterSnapshot?)?
     private var epochsWithoutImprovement = 0
 
-    /// Early stopping after `patience` epochs without an improvement larger than `minimumDelta`.
-    public init(patience: Int, minimumDelta: Double = 0) {
+    /// Early stopping after `patience` epochs without an improvement larger than `minimumDelta`;
+    /// with `restoresBestParameters`, going back to the best epoch's parameters when it stops.
+    public init(patience: Int, minimumDelta: Double = 0, restoresBestParameters: Bool = false) {
         guard patience >= 1 else { fatalError("EarlyStopping: patience must be at least 1, not \(patience)") }
         self.patience = patience
         self.minimumDelta = minimumDelta
+        self.restoresBestParameters = restoresBestParameters
     }
 
     public mutating func epochEnded(_ epoch: EpochReport) throws -> TrainingDecision {
@@ -73,10 +88,11 @@ public struct EarlyStopping: TrainingCallback {
         if let best, !(loss < best.loss - minimumDelta) {
             epochsWithoutImprovement += 1
             if epochsWithoutImprovement >= patience {
+                if let parameters = best.parameters { epoch.restoreParameters(parameters) }
                 return .stop(.noImprovement(bestEpoch: best.epoch, bestLoss: best.loss, patience: patience))
             }
         } else {
-            best = (epoch.record.epoch, loss)
+            best = (epoch.record.epoch, loss, restoresBestParameters ? epoch.parameters : nil)
             epochsWithoutImprovement = 0
         }
         return .proceed

@@ -178,10 +178,18 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
                 return stop(reason)
             }
             let snapshot = self
-            let epochReport = EpochReport(record: record, history: history) { if isPrimary { try snapshot.saveCheckpoint(to: $0) } }
+            let epochReport = EpochReport(record: record, history: history,
+                                          checkpoint: { if isPrimary { try snapshot.saveCheckpoint(to: $0) } },
+                                          parameters: ParameterSnapshot(values: model.parameters.map(\.value), epoch: epoch))
             var stopReason: StopReason?
             for index in callbacks.indices {
                 if case .stop(let reason) = try callbacks[index].epochEnded(epochReport), stopReason == nil { stopReason = reason }
+            }
+            if let restored = epochReport.requests.restoredParameters {
+                guard let values = restored.values as? [Tensor<Scalar>], values.map({ $0.shape }) == shapes else {
+                    fatalError("fit: a callback restored parameters that are not this model's", file: file, line: line)
+                }
+                model.replaceParameters(with: values)
             }
             if let stopReason { return stop(stopReason) }
         }
