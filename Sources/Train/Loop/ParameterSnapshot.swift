@@ -14,4 +14,6 @@ public struct ParameterSnapshot {
 final class EpochRequests {
     /// Parameters to put back into the model.
     var restoredParameters: ParameterSnapshot?
+    /// The factor by which to scale the learning rate from the next step on.
+    var learningRateScale = 1.0
 }

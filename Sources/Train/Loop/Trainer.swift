@@ -66,6 +66,10 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     public internal(set) var generator: SeededGenerator
     /// The record of all epochs trained by this trainer.
     public internal(set) var history = History()
+    /// The factor by which the learning rate (the schedule's, or the optimiser's own) is
+    /// multiplied: 1 until a callback such as ``ReduceLearningRateOnPlateau`` lowers it through
+    /// ``EpochReport/scaleLearningRate(by:)``. Checkpoints keep it.
+    public internal(set) var learningRateFactor = 1.0
     /// The loss of the run's first step (the first finite one): the divergence guard's reference.
     /// Checkpoints keep it, so a resumed run is held to the same limit.
     public internal(set) var firstLoss: Double?
@@ -126,6 +130,10 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
         func now() -> Double { (clock.now - start) / .seconds(1) }
         history.topK = topK
         history.stopReason = nil
+        // Without a schedule the optimiser's own rate is the base that the factor scales; it is
+        // put back when fit returns, so that the optimiser (and the run's settings) keep it.
+        let unscheduledRate = optimizer.learningRate
+        defer { if schedule == nil { optimizer.learningRate = unscheduledRate } }
 
         for _ in 0..<epochs {
             let epoch = epochsCompleted
@@ -138,7 +146,7 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
             for step in plan.indices {
                 let stepStart = now()
                 let position = TrainingPosition(epoch: epoch, step: step, stepsPerEpoch: plan.count)
-                if let schedule { optimizer.learningRate = schedule.learningRate(at: position) }
+                optimizer.learningRate = (schedule?.learningRate(at: position) ?? unscheduledRate) * learningRateFactor
                 let computed = try dataParallel.map {
                     try dataParallelStep($0, training: training, batch: plan[step], shapes: shapes, info: info, position: position)
                 } ?? singleProcessStep(batch: batches!.next()!, trainingCount: training.count, info: info, position: position)
@@ -191,6 +199,7 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
                 }
                 model.replaceParameters(with: values)
             }
+            learningRateFactor *= epochReport.requests.learningRateScale
             if let stopReason { return stop(stopReason) }
         }
         return history
