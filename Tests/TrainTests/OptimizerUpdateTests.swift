@@ -165,7 +165,7 @@ struct OptimizerUpdateTests {
         #expect(small[0].scalars == [0.3, 0.4])
     }
 
-    @Test("hyper-parameters take literals, Double and the model's Float: dropout rate, clip norm (Docs/Training.md)")
+    @Test("hyper-parameters take literals, Double and the model's Float: dropout rates, clip norm, optimisers (Docs/Training.md)")
     func hyperParameterTypes() {
         let rate: Float = 0.25, maxNorm: Float = 2.5
         let dropout = Dropout<Float>(rate: rate)
@@ -175,5 +175,16 @@ struct OptimizerUpdateTests {
         #expect(gradients[0].scalars == [1.5, 2])
         clipByGlobalNorm(&gradients, maxNorm: 1.25)
         #expect(gradients[0].scalars == [0.75, 1])
+        let eta: Float = 0.5, beta: Float = 0.75
+        #expect(SGD<Float>(learningRate: eta).learningRate == 0.5 && SGD<Float>(learningRate: 0.5).learningRate == 0.5)
+        #expect(Momentum<Float>(learningRate: eta, momentum: beta).momentum == 0.75 && Momentum<Float>(learningRate: 0.1).momentum == 0.9)
+        let adam = Adam<Float>(learningRate: eta, beta1: beta)
+        #expect(adam.learningRate == 0.5 && adam.beta1 == 0.75 && adam.beta2 == 0.999 && Adam<Float>().learningRate == 1e-3)
+        #expect(Adam<Float>.adamW(weightDecay: beta).weightDecay == .decoupled(0.75))
+        var generator = SeededGenerator(seed: 1)
+        let rates: [Float] = [0.25, 0, 0, 0, 0]
+        let network = Sequential<Float>.cifarCNN(inputChannels: 1, dropoutRates: rates, using: &generator)
+        #expect(network.summary(inputShape: [32, 32, 1]).contains("Dropout(0.25)"))
+        #expect(!Sequential<Float>.cifarCNN(using: &generator).summary(inputShape: [32, 32, 3]).contains("Dropout"))
     }
 }
