@@ -30,6 +30,18 @@ struct ImageBatchesTests {
         #expect(batches.trainingBatch([]).inputs.shape == [0, 6, 5, 2])
     }
 
+    @Test("a loop of one's own draws the augmentation from its generator: the batch fit gets at that step's generator")
+    func ownGenerator() {
+        let augmentation = ImageAugmentation(cropPadding: 1, flipsHorizontally: true, seed: 2)
+        let batches = ImageBatches(Self.bytes, padding: Self.padding, augmentation: augmentation)
+        let position = TrainingPosition(epoch: 1, step: 2, stepsPerEpoch: 3)
+        var generator = augmentation.generator(at: position)
+        let own = batches.trainingBatch([1, 5, 5], using: &generator)
+        #expect(Self.bits(own.inputs) == Self.bits(batches.trainingBatch([1, 5, 5], at: position).inputs))
+        #expect(generator != augmentation.generator(at: position), "the draws advance the caller's generator")
+        #expect(Self.bits(own.inputs) != Self.bits(batches.trainingBatch([1, 5, 5]).inputs))
+    }
+
     @Test("split and subset pick the images ImageDataset's split picks")
     func split() {
         var first = SeededGenerator(seed: 4), second = SeededGenerator(seed: 4)

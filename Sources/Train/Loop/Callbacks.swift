@@ -45,7 +45,7 @@ public struct EpochReport {
     public var history: History
     let checkpoint: (String) throws -> Void
     /// The model's parameters after this epoch's last update.
-    public var parameters = ParameterSnapshot(values: (), epoch: -1)
+    public var parameters = ParameterSnapshot(values: ())
     /// What the callbacks ask of the loop.
     let requests = EpochRequests()
 

@@ -6,8 +6,6 @@ import Autograd
 public struct ParameterSnapshot {
     /// The parameter tensors, `[Tensor<Scalar>]` of the model's scalar type.
     let values: Any
-    /// The epoch after which the snapshot was taken (counted from 0).
-    public let epoch: Int
 }
 
 /// What the callbacks of one epoch asked the training loop to do after them.

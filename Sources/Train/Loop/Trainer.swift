@@ -188,7 +188,7 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
             let snapshot = self
             let epochReport = EpochReport(record: record, history: history,
                                           checkpoint: { if isPrimary { try snapshot.saveCheckpoint(to: $0) } },
-                                          parameters: ParameterSnapshot(values: model.parameters.map(\.value), epoch: epoch))
+                                          parameters: ParameterSnapshot(values: model.parameters.map(\.value)))
             var stopReason: StopReason?
             for index in callbacks.indices {
                 if case .stop(let reason) = try callbacks[index].epochEnded(epochReport), stopReason == nil { stopReason = reason }
