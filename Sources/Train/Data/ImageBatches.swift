@@ -5,8 +5,9 @@ import Autograd
 /// training steps) and normalises them. Only the batch exists as `Float`, so the dataset takes
 /// a quarter of the memory of an ``ImageDataset`` (less still when it is padded).
 ///
-/// The values are bit for bit those of the eager transforms: ``ByteImageDataset/floatDataset``,
-/// `padded(top:bottom:left:right:)` and ``ChannelNormalization/applied(to:file:line:)-(ImageDataset,_,_)``.
+/// The values are bit for bit those of the eager transforms of the whole dataset:
+/// ``ByteImageDataset/floatDataset``, then `padded(top:bottom:left:right:value:)`, then
+/// ``ChannelNormalization``'s `applied(to:)`.
 public struct ImageBatches: BatchSource, Sendable {
     /// The images and labels, as bytes.
     public let dataset: ByteImageDataset
