@@ -84,8 +84,9 @@ extension Trainer {
     /// loss rises above `divergenceFactor` × its lowest value (the step that shows it is not
     /// applied, nor recorded). Losses fall while the rate is too small to matter, fall fastest
     /// around a good rate, and blow up beyond it: ``LearningRateRangeTest/suggestedRate`` is a
-    /// tenth of the rate of the lowest smoothed loss. The trainer's schedule and learning-rate factor play no part; its
-    /// optimiser (with its state), model, generator, penalty, clipping and guards do.
+    /// tenth of the rate of the lowest smoothed loss. The trainer's schedule and learning-rate
+    /// factor play no part, and it runs in this process alone (without ``dataParallel``); its
+    /// optimiser (with its state), model, generator, penalty, clipping and guards do take part.
     public func learningRateRangeTest<Data: BatchSource>(
         training: Data, batchSize: Int = 32, from start: Double = 1e-7, to end: Double = 10, steps: Int = 100,
         divergenceFactor: Double = 4, file: StaticString = #fileID, line: UInt = #line
