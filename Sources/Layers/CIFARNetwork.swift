@@ -15,12 +15,12 @@ extension Sequential {
     ///
     /// A ReLU right after a convolution is the layer's own `activation`, fused with its bias.
     ///
-    /// `dropoutRates` gives one rate per block; a block with a positive rate ends with a dropout
+    /// `dropoutRates` gives one rate per block (`Double`s or the model's `Float`s); a block with a positive rate ends with a dropout
     /// layer (seed 004's second run: 0.15, 0.15, 0.15, 0.35, 0). Convolution filters are drawn He
     /// normal, the dense weight Glorot uniform, biases are zero (the seeds do not say).
     /// Parameters are named `block1.conv.weight` … `block5.dense.bias`.
     public static func cifarCNN(
-        inputChannels: Int = 3, dropoutRates: [Double] = [0, 0, 0, 0, 0],
+        inputChannels: Int = 3, dropoutRates: [some BinaryFloatingPoint] = [0, 0, 0, 0, 0] as [Double],
         using generator: inout some RandomNumberGenerator, file: StaticString = #fileID, line: UInt = #line
     ) -> Sequential {
         guard dropoutRates.count == 5 else {

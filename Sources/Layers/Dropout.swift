@@ -11,12 +11,13 @@ public struct Dropout<Scalar: TensorScalar>: Module {
     /// p: the probability that an element is dropped, in [0, 1).
     public var rate: Double
 
-    /// A dropout layer dropping with probability `rate` (0 ≤ rate < 1).
-    public init(rate: Double, file: StaticString = #fileID, line: UInt = #line) {
+    /// A dropout layer dropping with probability `rate` (0 ≤ rate < 1), given as a literal, a
+    /// `Double`, or the model's `Float`.
+    public init(rate: some BinaryFloatingPoint, file: StaticString = #fileID, line: UInt = #line) {
         guard rate >= 0, rate < 1 else {
             fatalError("Dropout: rate \(rate) is outside [0, 1)", file: file, line: line)
         }
-        self.rate = rate
+        self.rate = Double(rate)
     }
 
     /// While training, `input` ∘ m with a fresh mask m (entries 0 or 1/(1 − p)) drawn from the

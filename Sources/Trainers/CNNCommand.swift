@@ -32,7 +32,7 @@ public enum CNNTrainer {
                 let data = try settings.dataset.prepare(location: settings.location, limit: settings.limit, side: 32,
                                                         validationCount: settings.validationCount, seed: settings.seed)
                 var generator = SeededGenerator(seed: settings.seed)
-                let model = Sequential<Float>.cifarCNN(inputChannels: data.training.images.shape[3],
+                let model = Sequential<Float>.cifarCNN(inputChannels: data.training.imageShape[2],
                                                        dropoutRates: arguments.flag("dropout") ? [0.15, 0.15, 0.15, 0.35, 0] : [0, 0, 0, 0, 0],
                                                        using: &generator)
                 let run = ImageClassifierRun(name: "CIFAR CNN (\(recipe)) on \(settings.dataset.rawValue)", data: data,

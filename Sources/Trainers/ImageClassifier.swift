@@ -63,7 +63,7 @@ struct ImageClassifierRun {
         let start = Date()
         let history: History
         do {
-            history = try trainer.fit(training: data.training, validation: data.validation, epochs: remaining,
+            history = try trainer.fit(training: data.training.prefetching(), validation: data.validation.prefetching(), epochs: remaining,
                                       batchSize: batchSize, callbacks: callbacks)
         } catch let error as CheckpointError where error.kind == .settingsMismatch {
             throw CommandLineError(description: "\(error)\nresume with the checkpoint's settings, or add --allow-changed-settings to go on "

@@ -42,11 +42,12 @@ public enum ImageDatasetChoice: String, CaseIterable, Sendable {
     }
 }
 
-/// A dataset ready for training: normalised, split into training, validation and test parts.
+/// A dataset ready for training: split into training, validation and test parts, kept as bytes
+/// and padded and normalised per batch.
 struct PreparedData {
-    var training: ImageDataset
-    var validation: ImageDataset
-    var test: ImageDataset
+    var training: ImageBatches
+    var validation: ImageBatches
+    var test: ImageBatches
     var classNames: [String]
 }
 
@@ -57,20 +58,24 @@ struct RunError: Error, CustomStringConvertible {
 }
 
 extension ImageDatasetChoice {
-    /// Loads the dataset from `location` (or its default place), keeps at most `limit` training
-    /// images, pads images to `side` × `side` when given, fits per-channel normalisation on the
-    /// training part and holds out `validationCount` training images (seeded).
+    /// Loads the dataset from `location` (or its default place) as bytes, keeps at most `limit`
+    /// training images, pads images to `side` × `side` when given, fits per-channel
+    /// normalisation on the (padded) training part and holds out `validationCount` training
+    /// images (seeded). Padding and normalisation happen per batch, with the values the same
+    /// transforms of the whole dataset in `Float` give.
     func prepare(location: String?, limit: Int?, side: Int?, validationCount: Int, seed: UInt64) throws -> PreparedData {
         guard let location = location ?? defaultLocation else { throw RunError(description: "no CIFAR-10 folder given: \(fetchHint)") }
-        var training: ImageDataset, test: ImageDataset
+        var training: ByteImageDataset, test: ByteImageDataset
         var generator = SeededGenerator(seed: seed ^ 0x5EED_DA7A)
         do {
             switch self {
             case .mnist, .fashionMNIST, .cifar10:
-                let splits = self == .cifar10 ? try Datasets.cifar10(directory: location) : try Datasets.idxFolder(location)
+                let splits = self == .cifar10 ? try Datasets.cifar10Bytes(directory: location) : try Datasets.idxFolderBytes(location)
                 (training, test) = (splits.training, splits.test)
             case .digits, .mnist5k:
-                let all = self == .digits ? try Datasets.digits(file: location) : try Datasets.mnist5k(file: location)
+                let all = self == .digits
+                    ? try ByteImageDataset(exactly: Datasets.digits(file: location), maximumValue: CSVImageLayout.digits.maximumValue)
+                    : try ByteImageDataset(exactly: Datasets.mnist5k(file: location), maximumValue: CSVImageLayout.mnist.maximumValue)
                 (training, test) = all.split(validationCount: all.count / 5, using: &generator)
             }
         } catch let error as DataError {
@@ -78,12 +83,14 @@ extension ImageDatasetChoice {
         }
         guard training.count > 0 else { throw DataError(.empty, file: location, "no training images") }
         if let limit, limit < training.count { training = training.subset(0..<limit) }
-        if let side, training.images.shape[1] < side {
-            (training, test) = (training.padded(toHeight: side, width: side), test.padded(toHeight: side, width: side))
-        }
-        let normalisation = try ChannelNormalization(fitting: training)
+        let (height, width) = (training.imageShape[0], training.imageShape[1])
+        let padding = side.map { height < $0 ? ImagePadding.centring(height: height, width: width, inHeight: $0, width: $0) : .none } ?? .none
+        let normalisation = ChannelNormalization(fitting: training, padding: padding)
         let validationCount = min(validationCount, training.count / 5)
-        let (kept, validation) = normalisation.applied(to: training).split(validationCount: validationCount, using: &generator)
-        return PreparedData(training: kept, validation: validation, test: normalisation.applied(to: test), classNames: classNames)
+        let (kept, validation) = training.split(validationCount: validationCount, using: &generator)
+        func batches(_ images: ByteImageDataset) -> ImageBatches {
+            ImageBatches(images, padding: padding, normalization: normalisation)
+        }
+        return PreparedData(training: batches(kept), validation: batches(validation), test: batches(test), classNames: classNames)
     }
 }

@@ -30,7 +30,7 @@ public enum MLPTrainer {
             try withThreadCount(settings.threads) {
                 let data = try settings.dataset.prepare(location: settings.location, limit: settings.limit, side: nil,
                                                         validationCount: settings.validationCount, seed: settings.seed)
-                let features = data.training.images.shape.dimensions.dropFirst().reduce(1, *)
+                let features = data.training.imageShape.elementCount
                 try checkTrainingMemory(widths: [features] + hidden + [data.classNames.count], option: "--hidden \(arguments.string("hidden"))")
                 var generator = SeededGenerator(seed: settings.seed)
                 let model = Sequential<Float> {

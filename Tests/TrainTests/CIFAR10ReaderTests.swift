@@ -68,6 +68,9 @@ struct CIFAR10ReaderTests {
         #expect(splits.training.count == 15 && splits.test.count == 5)
         #expect(splits.training.labels + splits.test.labels == whole.labels)
         #expect(splits.training.images.scalars + splits.test.images.scalars == whole.images.scalars)
+        let stored = try Datasets.cifar10Bytes(directory: directory)
+        #expect(stored.training.imageShape == [32, 32, 3] && stored.training.labels + stored.test.labels == whole.labels)
+        #expect(stored.training.floatDataset.images.scalars + stored.test.floatDataset.images.scalars == whole.images.scalars)
         try FileManager.default.removeItem(atPath: folder + "/data_batch_4.bin")
         expectDataError(.unreadable, containing: "data_batch_4.bin") { _ = try Datasets.cifar10(directory: folder) }
     }

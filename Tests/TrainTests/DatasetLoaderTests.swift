@@ -27,6 +27,10 @@ struct DatasetLoaderTests {
         #expect(splits.training.images.shape == [7, 28, 28, 1] && splits.test.images.shape == [3, 28, 28, 1])
         #expect(splits.training.labels == randomBytes(7, below: 9, seed: 15).map(Int.init))
         expectPixels(splits.test.images.scalars, equal: randomBytes(3 * 784, seed: 6))
+        let bytes = try Datasets.idxFolderBytes(directory)
+        #expect(bytes.training.imageShape == [28, 28, 1] && bytes.training.labels == splits.training.labels)
+        #expect(bytes.test.pixels == randomBytes(3 * 784, seed: 6))
+        #expect(bytes.training.floatDataset.images.scalars == splits.training.images.scalars)
     }
 
     @Test("missing files and disagreeing counts throw")
@@ -34,6 +38,7 @@ struct DatasetLoaderTests {
         let mismatched = try Self.idxFolder(trainCount: 4, testCount: 2, labelCount: 3, compressed: false)
         defer { removeScratch(mismatched) }
         expectDataError(.mismatch, containing: "3 labels for the 4 images") { _ = try Datasets.fashionMNIST(directory: mismatched) }
+        expectDataError(.mismatch, containing: "3 labels for the 4 images") { _ = try Datasets.idxFolderBytes(mismatched) }
         let empty = try scratchDirectory()
         defer { removeScratch(empty) }
         expectDataError(.unreadable, containing: "train-images-idx3-ubyte or train-images-idx3-ubyte.gz not in") {

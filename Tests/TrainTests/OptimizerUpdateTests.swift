@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Autograd
+import Layers
 @testable import Train
 
 /// Optimisers run on f(p) = Σ (p − c)², whose gradient 2(p − c) depends on the parameters,
@@ -162,5 +163,28 @@ struct OptimizerUpdateTests {
         var small = [Tensor<Double>([0.3, 0.4])]
         clipByGlobalNorm(&small, maxNorm: 1)
         #expect(small[0].scalars == [0.3, 0.4])
+    }
+
+    @Test("hyper-parameters take literals, Double and the model's Float: dropout rates, clip norm, optimisers (Docs/Training.md)")
+    func hyperParameterTypes() {
+        let rate: Float = 0.25, maxNorm: Float = 2.5
+        let dropout = Dropout<Float>(rate: rate)
+        #expect(dropout.rate == 0.25 && Dropout<Float>(rate: 0.25).rate == 0.25 && Dropout<Double>(rate: Double(rate)).rate == 0.25)
+        var gradients = [Tensor<Float>([3, 4])]
+        #expect(clipByGlobalNorm(&gradients, maxNorm: maxNorm) == 5)
+        #expect(gradients[0].scalars == [1.5, 2])
+        clipByGlobalNorm(&gradients, maxNorm: 1.25)
+        #expect(gradients[0].scalars == [0.75, 1])
+        let eta: Float = 0.5, beta: Float = 0.75
+        #expect(SGD<Float>(learningRate: eta).learningRate == 0.5 && SGD<Float>(learningRate: 0.5).learningRate == 0.5)
+        #expect(Momentum<Float>(learningRate: eta, momentum: beta).momentum == 0.75 && Momentum<Float>(learningRate: 0.1).momentum == 0.9)
+        let adam = Adam<Float>(learningRate: eta, beta1: beta)
+        #expect(adam.learningRate == 0.5 && adam.beta1 == 0.75 && adam.beta2 == 0.999 && Adam<Float>().learningRate == 1e-3)
+        #expect(Adam<Float>.adamW(weightDecay: beta).weightDecay == .decoupled(0.75))
+        var generator = SeededGenerator(seed: 1)
+        let rates: [Float] = [0.25, 0, 0, 0, 0]
+        let network = Sequential<Float>.cifarCNN(inputChannels: 1, dropoutRates: rates, using: &generator)
+        #expect(network.summary(inputShape: [32, 32, 1]).contains("Dropout(0.25)"))
+        #expect(!Sequential<Float>.cifarCNN(using: &generator).summary(inputShape: [32, 32, 3]).contains("Dropout"))
     }
 }

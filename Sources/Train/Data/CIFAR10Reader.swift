@@ -25,12 +25,25 @@ public enum CIFAR10 {
 
     /// The records of several batch files as one dataset, in order, converted once.
     static func dataset(concatenating paths: [String]) throws -> ImageDataset {
+        try dataset(fromRecords: records(concatenating: paths))
+    }
+
+    /// The records of several batch files as one dataset of bytes (NHWC), in order.
+    static func byteDataset(concatenating paths: [String]) throws -> ByteImageDataset {
+        let bytes = try records(concatenating: paths)
+        let count = bytes.count / recordSize
+        return ByteImageDataset(pixels: layout.interleaved(from: bytes, count: count), imageShape: [32, 32, 3],
+                                labels: labels(ofRecords: bytes), classCount: 10)
+    }
+
+    /// The checked records of several batch files, back to back.
+    private static func records(concatenating paths: [String]) throws -> [UInt8] {
         var bytes = [UInt8]()
         for path in paths {
             var reader = try DataFileReader(contentsOf: path)
             bytes += try records(&reader)
         }
-        return dataset(fromRecords: bytes)
+        return bytes
     }
 
     /// The whole file, checked: whole records only, every label in 0..<10.
@@ -47,9 +60,14 @@ public enum CIFAR10 {
 
     /// Checked records as a dataset.
     private static func dataset(fromRecords bytes: [UInt8]) -> ImageDataset {
-        let count = bytes.count / recordSize
-        let layout = PlanarByteImages(recordStride: recordSize, pixelOffset: 1, height: 32, width: 32, channels: 3)
-        let labels = (0..<count).map { Int(bytes[$0 * recordSize]) }
-        return ImageDataset(images: layout.images(from: bytes, count: count), labels: labels, classCount: 10)
+        ImageDataset(images: layout.images(from: bytes, count: bytes.count / recordSize), labels: labels(ofRecords: bytes), classCount: 10)
     }
+
+    /// The label byte of every checked record.
+    private static func labels(ofRecords bytes: [UInt8]) -> [Int] {
+        (0..<bytes.count / recordSize).map { Int(bytes[$0 * recordSize]) }
+    }
+
+    /// Where a record's pixels are.
+    private static let layout = PlanarByteImages(recordStride: recordSize, pixelOffset: 1, height: 32, width: 32, channels: 3)
 }

@@ -30,21 +30,59 @@ public struct ChannelNormalization: Hashable, Sendable {
             throw DataError(.nonFinite, file: "ChannelNormalization(fitting:)",
                             "image \(image), row \(row), column \(column), channel \(channel) is \(value): statistics of it would be NaN")
         }
-        let channels = dataset.imageShape[2]
-        let pixels = Double(max(dataset.images.elementCount / max(channels, 1), 1))
+        self.init(channels: dataset.imageShape[2], elementCount: dataset.images.elementCount) { visit in
+            dataset.images.withUnsafeBufferPointer { values in
+                forEachElement(count: values.count, channels: dataset.imageShape[2]) { c, i in visit(c, Double(values[i])) }
+            }
+        }
+    }
+
+    /// The statistics of `dataset`'s images each inside a border of `padding` (value 0), the
+    /// values k / `maximumValue` of its bytes k: bit for bit those of fitting on the `Float`
+    /// images padded the same way (the same sums in the same order), without making them.
+    public init(fitting dataset: ByteImageDataset, padding: ImagePadding = .none) {
+        let canvas = padding.paddedShape(of: dataset.imageShape.dimensions)
+        let (height, width, channels) = (dataset.imageShape[0], dataset.imageShape[1], dataset.imageShape[2])
+        let scale = dataset.maximumValue
+        self.init(channels: channels, elementCount: dataset.count * canvas[0] * canvas[1] * channels) { visit in
+            dataset.pixels.withUnsafeBufferPointer { bytes in
+                var pixel = 0
+                for _ in 0..<dataset.count {
+                    for row in 0..<canvas[0] {
+                        let isImageRow = (padding.top..<padding.top + height).contains(row)
+                        for column in 0..<canvas[1] {
+                            let isInside = isImageRow && (padding.left..<padding.left + width).contains(column)
+                            for c in 0..<channels {
+                                if isInside {
+                                    visit(c, Double(Float(bytes[pixel]) / scale))
+                                    pixel += 1
+                                } else {
+                                    visit(c, 0)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Mean and population standard deviation per channel of `elementCount` values of
+    /// `channels` interleaved channels that `forEachValue` visits (twice, in the same order),
+    /// accumulated in Double.
+    private init(channels: Int, elementCount: Int, forEachValue: ((_ channel: Int, _ value: Double) -> Void) -> Void) {
+        let pixels = Double(max(elementCount / max(channels, 1), 1))
         var means = [Double](repeating: 0, count: channels)
         var variances = [Double](repeating: 0, count: channels)
         // Sums into the arrays' buffers: through the arrays themselves, every addition checked
         // their uniqueness and bounds.
-        dataset.images.withUnsafeBufferPointer { values in
-            means.withUnsafeMutableBufferPointer { means in
-                forEachElement(count: values.count, channels: channels) { c, i in means[c] += Double(values[i]) }
-                for c in means.indices { means[c] /= pixels }
-                variances.withUnsafeMutableBufferPointer { variances in
-                    forEachElement(count: values.count, channels: channels) { c, i in
-                        let deviation = Double(values[i]) - means[c]
-                        variances[c] += deviation * deviation
-                    }
+        means.withUnsafeMutableBufferPointer { means in
+            forEachValue { c, value in means[c] += value }
+            for c in means.indices { means[c] /= pixels }
+            variances.withUnsafeMutableBufferPointer { variances in
+                forEachValue { c, value in
+                    let deviation = value - means[c]
+                    variances[c] += deviation * deviation
                 }
             }
         }

@@ -29,7 +29,21 @@ public enum IDX {
         return try labels(&reader, classCount: classCount)
     }
 
+    /// The images of an IDX image file as bytes, as stored: `pixels` row-major, `shape`
+    /// `[count, rows, columns, 1]`.
+    public static func imageBytes(contentsOf path: String) throws -> (pixels: [UInt8], shape: Shape) {
+        var reader = try DataFileReader(contentsOf: path)
+        let (bytes, layout, count) = try imageRecords(&reader)
+        return (layout.interleaved(from: bytes, count: count), [count, layout.height, layout.width, 1])
+    }
+
     private static func images(_ reader: inout DataFileReader) throws -> Tensor<Float> {
+        let (bytes, layout, count) = try imageRecords(&reader)
+        return layout.images(from: bytes, count: count)
+    }
+
+    /// The checked bytes of an image file, their layout and the number of images.
+    private static func imageRecords(_ reader: inout DataFileReader) throws -> ([UInt8], PlanarByteImages, Int) {
         let dimensions = try header(&reader, rank: 3, content: "images")
         let (count, height, width) = (dimensions[0], dimensions[1], dimensions[2])
         guard height > 0, width > 0 else { throw reader.error(.badHeader, "bad header: images of \(height)×\(width)") }
@@ -38,8 +52,7 @@ public enum IDX {
         let size = try byteCount([count, byteCount([height, width], what, reader)], what, reader)
         let bytes = try reader.read(size, "header says \(what)")
         try reader.expectEnd(after: what)
-        let layout = PlanarByteImages(recordStride: height * width, pixelOffset: 0, height: height, width: width, channels: 1)
-        return layout.images(from: bytes, count: count)
+        return (bytes, PlanarByteImages(recordStride: height * width, pixelOffset: 0, height: height, width: width, channels: 1), count)
     }
 
     private static func labels(_ reader: inout DataFileReader, classCount: Int) throws -> [Int] {

@@ -16,22 +16,32 @@ struct PlanarByteImages {
 
     /// `count` images from `bytes`, converted once to NHWC and scaled by 1/255 into 0...1.
     func images(from bytes: [UInt8], count: Int) -> Tensor<Float> {
-        let plane = height * width
+        let pixels = interleaved(from: bytes, count: count)
         var result = Tensor<Float>.zeros([count, height, width, channels])
         result.withUnsafeMutableBufferPointer { target in
+            for index in pixels.indices { target[index] = Float(pixels[index]) / 255 }
+        }
+        return result
+    }
+
+    /// `count` images from `bytes` as NHWC bytes, as they are stored (one channel stays as read).
+    func interleaved(from bytes: [UInt8], count: Int) -> [UInt8] {
+        let plane = height * width
+        if channels == 1, pixelOffset == 0, recordStride == plane, bytes.count == count * plane { return bytes }
+        return [UInt8](unsafeUninitializedCapacity: count * plane * channels) { target, initialized in
             bytes.withUnsafeBufferPointer { source in
                 for image in 0..<count {
                     let record = image * recordStride + pixelOffset
                     let output = image * plane * channels
                     for c in 0..<channels {
                         for pixel in 0..<plane {
-                            target[output + pixel * channels + c] = Float(source[record + c * plane + pixel]) / 255
+                            target[output + pixel * channels + c] = source[record + c * plane + pixel]
                         }
                     }
                 }
             }
+            initialized = count * plane * channels
         }
-        return result
     }
 }
 

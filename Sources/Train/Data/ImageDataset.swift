@@ -17,9 +17,7 @@ public struct ImageDataset: Sendable {
             fatalError("ImageDataset: images of shape \(images.shape) need rank 4 [N, H, W, C] and one label each (\(labels.count) labels)",
                                 file: file, line: line)
         }
-        if let bad = labels.firstIndex(where: { !(0..<classCount).contains($0) }) {
-            fatalError("ImageDataset: label \(labels[bad]) of image \(bad) is outside 0..<\(classCount)", file: file, line: line)
-        }
+        checkLabels(labels, classCount: classCount, type: "ImageDataset", file: file, line: line)
         self.images = images
         self.labels = labels
         self.classCount = classCount
@@ -74,4 +72,11 @@ public struct Batch: Sendable {
 
     /// The number of images.
     public var count: Int { labels.count }
+}
+
+/// Stops with a message naming `type` when a label lies outside `0..<classCount`.
+func checkLabels(_ labels: [Int], classCount: Int, type: String, file: StaticString, line: UInt) {
+    if let bad = labels.firstIndex(where: { !(0..<classCount).contains($0) }) {
+        fatalError("\(type): label \(labels[bad]) of image \(bad) is outside 0..<\(classCount)", file: file, line: line)
+    }
 }

@@ -32,13 +32,10 @@ extension ImageDataset {
     /// bottom or right.
     public func padded(toHeight height: Int, width: Int, value: Float = 0,
                        file: StaticString = #fileID, line: UInt = #line) -> ImageDataset {
-        let (extraRows, extraColumns) = (height - imageShape[0], width - imageShape[1])
-        guard extraRows >= 0, extraColumns >= 0 else {
-            fatalError("ImageDataset.padded: images of \(imageShape[0])×\(imageShape[1]) do not fit in \(height)×\(width)",
-                                file: file, line: line)
-        }
-        return padded(top: extraRows / 2, bottom: extraRows - extraRows / 2,
-                      left: extraColumns / 2, right: extraColumns - extraColumns / 2, value: value, file: file, line: line)
+        let border = ImagePadding.centring(height: imageShape[0], width: imageShape[1], inHeight: height, width: width,
+                                           file: file, line: line)
+        return padded(top: border.top, bottom: border.bottom, left: border.left, right: border.right, value: value,
+                      file: file, line: line)
     }
 
     /// Grey images (one channel) with that channel repeated `channels` times, for example
@@ -66,10 +63,8 @@ extension ImageDataset {
                                                 file: StaticString = #fileID, line: UInt = #line)
         -> (training: ImageDataset, validation: ImageDataset)
     {
-        guard (0...count).contains(validationCount) else {
-            fatalError("ImageDataset.split: \(validationCount) validation images asked of \(count)", file: file, line: line)
-        }
-        let order = shuffledIndices(count: count, using: &generator)
-        return (subset(order[validationCount...].sorted()), subset(order[..<validationCount].sorted()))
+        let (training, validation) = splitIndices(count: count, validationCount: validationCount, using: &generator,
+                                                  operation: "ImageDataset.split", file: file, line: line)
+        return (subset(training), subset(validation))
     }
 }

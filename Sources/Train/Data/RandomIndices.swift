@@ -24,3 +24,14 @@ func shuffledIndices<G: RandomNumberGenerator>(count: Int, using generator: inou
     }
     return order
 }
+
+/// The indices of a seeded split of `0..<count`: a permutation whose first `validationCount`
+/// entries are the validation part, the rest the training part, each sorted.
+func splitIndices<G: RandomNumberGenerator>(count: Int, validationCount: Int, using generator: inout G, operation: String,
+                                            file: StaticString, line: UInt) -> (training: [Int], validation: [Int]) {
+    guard (0...count).contains(validationCount) else {
+        fatalError("\(operation): \(validationCount) validation images asked of \(count)", file: file, line: line)
+    }
+    let order = shuffledIndices(count: count, using: &generator)
+    return (order[validationCount...].sorted(), order[..<validationCount].sorted())
+}

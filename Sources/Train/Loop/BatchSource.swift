@@ -9,6 +9,49 @@ public protocol BatchSource<Scalar> {
     var count: Int { get }
     /// The inputs and targets of the examples at `indices`, in that order (an index may repeat).
     func trainingBatch(_ indices: some Collection<Int>) -> TrainingBatch<Scalar>
+    /// The batch of the training step at `position`: ``trainingBatch(_:)`` unless the source
+    /// changes training examples at random (``ImageBatches`` with an ``ImageAugmentation``),
+    /// drawing its choices from the position alone.
+    func trainingBatch(_ indices: some Collection<Int>, at position: TrainingPosition) -> TrainingBatch<Scalar>
+    /// The batches of `plan`, epoch `epoch`, in order: what the training loop trains on. By
+    /// default each is made when it is asked for; ``PrefetchingBatchSource`` makes the next one
+    /// on another thread meanwhile.
+    func batches(of plan: EpochPlan, epoch: Int) -> EpochBatches<Scalar>
+}
+
+extension BatchSource {
+    /// ``trainingBatch(_:)``: the examples as they are.
+    public func trainingBatch(_ indices: some Collection<Int>, at position: TrainingPosition) -> TrainingBatch<Scalar> {
+        trainingBatch(indices)
+    }
+
+    /// The batches of `plan`, each made when it is asked for.
+    public func batches(of plan: EpochPlan, epoch: Int) -> EpochBatches<Scalar> {
+        var step = 0
+        return EpochBatches {
+            guard step < plan.count else { return nil }
+            defer { step += 1 }
+            return trainingBatch(plan[step], at: plan.position(ofStep: step, epoch: epoch))
+        }
+    }
+}
+
+/// The batches of one epoch, in order, as a ``BatchSource`` makes them.
+public struct EpochBatches<Scalar: TensorScalar>: IteratorProtocol, Sequence {
+    private let nextBatch: () -> TrainingBatch<Scalar>?
+
+    /// Batches made by `next`, which returns nil after the last.
+    public init(_ next: @escaping () -> TrainingBatch<Scalar>?) { nextBatch = next }
+
+    /// The next batch, nil after the last.
+    public mutating func next() -> TrainingBatch<Scalar>? { nextBatch() }
+}
+
+extension EpochPlan {
+    /// The training position of `step` of this plan in epoch `epoch`.
+    func position(ofStep step: Int, epoch: Int) -> TrainingPosition {
+        TrainingPosition(epoch: epoch, step: step, stepsPerEpoch: Swift.max(count, 1))
+    }
 }
 
 /// A mini-batch as the training loop sees it.

@@ -54,7 +54,7 @@ extension Trainer {
         if shard.isEmpty {  // a short last batch with fewer examples than processes
             local = StepResult(loss: 0, outputs: Tensor.zeros([0]), gradients: shapes.map { Tensor.zeros($0) }, nonFinite: nil)
         } else {
-            let part = training.trainingBatch(shard)
+            let part = training.trainingBatch(shard, at: position)
             var context = ForwardContext(isTraining: true,
                                          generator: SeededGenerator(seed: stepSeed ^ (UInt64(group.rank) &* 0x9E37_79B9_7F4A_7C15)))
             local = model.differentiate(part, loss: loss, penalty: (l2Penalty, training.count), info: info, position: position,

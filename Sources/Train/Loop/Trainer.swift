@@ -70,6 +70,10 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     public internal(set) var generator: SeededGenerator
     /// The record of all epochs trained by this trainer.
     public internal(set) var history = History()
+    /// The factor by which the learning rate (the schedule's, or the optimiser's own) is
+    /// multiplied: 1 until a callback such as ``ReduceLearningRateOnPlateau`` lowers it through
+    /// ``EpochReport/scaleLearningRate(by:)``. Checkpoints keep it.
+    public internal(set) var learningRateFactor = 1.0
     /// The loss of the run's first step (the first finite one): the divergence guard's reference.
     /// Checkpoints keep it, so a resumed run is held to the same limit.
     public internal(set) var firstLoss: Double?
@@ -130,25 +134,30 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
         func now() -> Double { (clock.now - start) / .seconds(1) }
         history.topK = topK
         history.stopReason = nil
+        // Without a schedule the optimiser's own rate is the base that the factor scales; it is
+        // put back when fit returns, so that the optimiser (and the run's settings) keep it.
+        let unscheduledRate = optimizer.learningRate
+        defer { if schedule == nil { optimizer.learningRate = unscheduledRate } }
 
         for _ in 0..<epochs {
             let epoch = epochsCompleted
             let epochStart = now()
             let plan = sampler.epoch(using: &generator)
+            var batches = dataParallel == nil ? training.batches(of: plan, epoch: epoch) : nil
             var metrics = RunningMetrics(topK: topK)
             var trainingSeconds = 0.0
             progress.restart(at: epochStart)
             for step in plan.indices {
                 let stepStart = now()
                 let position = TrainingPosition(epoch: epoch, step: step, stepsPerEpoch: plan.count)
-                if let schedule { optimizer.learningRate = schedule.learningRate(at: position) }
+                optimizer.learningRate = (schedule?.learningRate(at: position) ?? unscheduledRate) * learningRateFactor
                 // The model's running statistics become its own (not shared with a copy taken
                 // before), and are put back if the guards stop this step before its update.
                 model.isolateState()
                 let stateBefore = model.state.map(\.value)
                 let computed = try dataParallel.map {
                     try dataParallelStep($0, training: training, batch: plan[step], shapes: shapes, info: info, position: position)
-                } ?? singleProcessStep(training: training, batch: plan[step], info: info, position: position)
+                } ?? singleProcessStep(batch: batches!.next()!, trainingCount: training.count, info: info, position: position)
                 var result = computed.0
                 let report = StepReport(position: position, loss: result.loss, batchSize: plan[step].count, nonFinite: result.nonFinite)
                 if firstLoss == nil, result.loss.isFinite { firstLoss = result.loss }
@@ -186,23 +195,32 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
                 return stop(reason)
             }
             let snapshot = self
-            let epochReport = EpochReport(record: record, history: history) { if isPrimary { try snapshot.saveCheckpoint(to: $0) } }
+            let epochReport = EpochReport(record: record, history: history,
+                                          checkpoint: { if isPrimary { try snapshot.saveCheckpoint(to: $0) } },
+                                          parameters: ParameterSnapshot(values: model.parameters.map(\.value)))
             var stopReason: StopReason?
             for index in callbacks.indices {
                 if case .stop(let reason) = try callbacks[index].epochEnded(epochReport), stopReason == nil { stopReason = reason }
             }
+            if let restored = epochReport.requests.restoredParameters {
+                guard let values = restored.values as? [Tensor<Scalar>], values.map({ $0.shape }) == shapes else {
+                    fatalError("fit: a callback restored parameters that are not this model's", file: file, line: line)
+                }
+                model.replaceParameters(with: values)
+            }
+            learningRateFactor *= epochReport.requests.learningRateScale
             if let stopReason { return stop(stopReason) }
         }
         return history
     }
 
-    /// One training step in this process alone: the gradient of the whole `batch`, and its metrics.
-    private mutating func singleProcessStep<Data: BatchSource>(
-        training: Data, batch: some Collection<Int>, info: [ParameterInfo], position: TrainingPosition
-    ) -> (StepResult<Scalar>, RunningMetrics) where Data.Scalar == Scalar {
-        let batch = training.trainingBatch(batch)
+    /// One training step in this process alone: the gradient of the whole `batch` (of training
+    /// data of `trainingCount` examples), and its metrics.
+    private mutating func singleProcessStep(
+        batch: TrainingBatch<Scalar>, trainingCount: Int, info: [ParameterInfo], position: TrainingPosition
+    ) -> (StepResult<Scalar>, RunningMetrics) {
         var context = ForwardContext(isTraining: true, generator: generator)
-        let result = model.differentiate(batch, loss: loss, penalty: (l2Penalty, training.count), info: info,
+        let result = model.differentiate(batch, loss: loss, penalty: (l2Penalty, trainingCount), info: info,
                                          position: position, context: &context)
         generator = context.generator
         var metrics = RunningMetrics(topK: topK)

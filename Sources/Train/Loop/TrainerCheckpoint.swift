@@ -11,16 +11,20 @@ extension Trainer {
     static var rolesKey: String { "swift-autograd.parameter-roles" }
     /// The metadata key under which a checkpoint keeps ``firstLoss`` (as exact decimal text).
     static var firstLossKey: String { "swift-autograd.first-loss" }
+    /// The metadata key under which a checkpoint keeps ``learningRateFactor`` (when it is not 1).
+    static var learningRateFactorKey: String { "swift-autograd.learning-rate-factor" }
 
     /// Everything needed to continue this run exactly: the parameters (with their roles in the
-    /// metadata), the model's state (running statistics) and the optimiser state by name, the epochs and steps completed, the generator (as it is between epochs), the
-    /// per-epoch history, the first loss (the divergence guard's reference) and the
-    /// ``runSettings``.
+    /// metadata), the model's state (running statistics) and the optimiser state by name, the
+    /// epochs and steps completed, the generator (as it is between epochs), the per-epoch
+    /// history, the first loss (the divergence guard's reference), the learning-rate factor
+    /// and the ``runSettings``.
     public var trainingState: TrainingState<Scalar> {
         var metadata = [Self.historyKey: history.csv, Self.settingsKey: Self.encoded(runSettings)]
         metadata[Self.firstLossKey] = firstLoss.map { "\($0)" }
         let parameters = model.parameters
         metadata[Self.rolesKey] = parameters.map { "\($0.name) \($0.role.rawValue)" }.joined(separator: "\n")
+        if learningRateFactor != 1 { metadata[Self.learningRateFactorKey] = "\(learningRateFactor)" }
         return TrainingState(
             parameters: parameters.map { ($0.name, $0.value) }, modelState: model.state.map { ($0.name, $0.value) },
             optimizerState: optimizer.state.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
@@ -71,12 +75,9 @@ extension Trainer {
         } catch let error as HistoryCSVError {
             throw CheckpointError(.badEntry, file: source, "metadata \"\(Self.historyKey)\": \(error)")
         }
-        let restoredFirstLoss = try state.metadata[Self.firstLossKey].map { text in
-            guard let loss = Double(text), loss.isFinite else {
-                throw CheckpointError(.badEntry, file: source, "metadata \"\(Self.firstLossKey)\" is \"\(text)\", not a finite number")
-            }
-            return loss
-        }
+        let restoredFirstLoss = try Self.decodedNumber(state.metadata, Self.firstLossKey, source: source, kind: "finite") { $0.isFinite }
+        let restoredFactor = try Self.decodedNumber(state.metadata, Self.learningRateFactorKey, source: source,
+                                                    kind: "positive finite") { $0 > 0 && $0.isFinite } ?? 1
         let restoredSettings = try Self.decodedSettings(state.metadata, source: source)
         var restoredOptimizer = optimizer
         try restoredOptimizer.restoreState(Dictionary(uniqueKeysWithValues: state.optimizerState.map { ($0.name, $0.value) }),
@@ -89,8 +90,21 @@ extension Trainer {
         stepsCompleted = state.step
         history = restoredHistory
         firstLoss = restoredFirstLoss
+        learningRateFactor = restoredFactor
         fitSettings = restoredSettings ?? [:]  // until the next fit, the run is the one that wrote the state
         let hasTrained = state.epoch > 0 || state.step > 0
         resumeCheck = hasTrained && !allowingChangedSettings ? ResumeCheck(settings: restoredSettings, source: source) : nil
+    }
+
+    /// The number `metadata` keeps under `key` (nil when there is none); ``CheckpointError``
+    /// `badEntry` when it is not a `kind` number (`isValid`).
+    private static func decodedNumber(_ metadata: [String: String], _ key: String, source: String, kind: String,
+                                      isValid: (Double) -> Bool) throws -> Double? {
+        try metadata[key].map { text in
+            guard let number = Double(text), isValid(number) else {
+                throw CheckpointError(.badEntry, file: source, "metadata \"\(key)\" is \"\(text)\", not a \(kind) number")
+            }
+            return number
+        }
     }
 }

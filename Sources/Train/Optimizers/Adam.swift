@@ -28,21 +28,24 @@ public struct Adam<Scalar: TensorScalar>: Optimizer {
     public var weightDecay: WeightDecay
     private var slots = OptimizerSlots<Scalar>(slots: ["firstMoment", "secondMoment"], countsSteps: true)
 
-    /// Creates the optimiser with Kingma & Ba's defaults.
-    public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
+    /// Creates the optimiser with Kingma & Ba's defaults. The coefficients are literals,
+    /// `Double`s or the model's `Float`.
+    public init(learningRate: some BinaryFloatingPoint = 1e-3 as Double, beta1: some BinaryFloatingPoint = 0.9 as Double,
+                beta2: some BinaryFloatingPoint = 0.999 as Double, epsilon: some BinaryFloatingPoint = 1e-8 as Double,
                 weightDecay: WeightDecay = .none) {
-        self.learningRate = learningRate
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
+        self.learningRate = Double(learningRate)
+        self.beta1 = Double(beta1)
+        self.beta2 = Double(beta2)
+        self.epsilon = Double(epsilon)
         self.weightDecay = weightDecay
     }
 
     /// AdamW: Adam with decoupled weight decay λ (PyTorch's default λ = 0.01).
-    public static func adamW(learningRate: Double = 1e-3, weightDecay: Double = 0.01, beta1: Double = 0.9,
-                             beta2: Double = 0.999, epsilon: Double = 1e-8) -> Adam {
+    public static func adamW(learningRate: some BinaryFloatingPoint = 1e-3 as Double,
+                             weightDecay: some BinaryFloatingPoint = 0.01 as Double, beta1: some BinaryFloatingPoint = 0.9 as Double,
+                             beta2: some BinaryFloatingPoint = 0.999 as Double, epsilon: some BinaryFloatingPoint = 1e-8 as Double) -> Adam {
         Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
-             weightDecay: .decoupled(weightDecay))
+             weightDecay: .decoupled(Double(weightDecay)))
     }
 
     /// The number of updates applied so far (t of the last step).

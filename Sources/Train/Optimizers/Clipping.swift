@@ -13,9 +13,11 @@ public func globalNorm<Scalar: TensorScalar>(_ gradients: [Tensor<Scalar>]) -> D
 /// Scales all gradients by one factor so that their global norm is at most `maxNorm`:
 /// g ← g · maxNorm / ‖g‖ when ‖g‖ > maxNorm, unchanged otherwise. Returns the norm before
 /// clipping. A non-finite norm leaves the gradients alone (a non-finite guard reports it).
+/// `maxNorm` is a literal, a `Double` or the model's scalar type.
 @discardableResult
-public func clipByGlobalNorm<Scalar: TensorScalar>(_ gradients: inout [Tensor<Scalar>], maxNorm: Double) -> Double {
+public func clipByGlobalNorm<Scalar: TensorScalar>(_ gradients: inout [Tensor<Scalar>], maxNorm: some BinaryFloatingPoint) -> Double {
     guard maxNorm > 0 else { fatalError("clipByGlobalNorm: maxNorm must be positive, not \(maxNorm)") }
+    let maxNorm = Double(maxNorm)
     let norm = globalNorm(gradients)
     guard norm.isFinite, norm > maxNorm else { return norm }
     let factor = Scalar(maxNorm / norm)

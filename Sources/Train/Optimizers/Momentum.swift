@@ -22,10 +22,12 @@ public struct Momentum<Scalar: TensorScalar>: Optimizer {
     private var slots = OptimizerSlots<Scalar>(slots: ["velocity"], countsSteps: false)
 
     /// Creates the optimiser; seed 004's CIFAR-10 network trains with η = 0.05 (then a
-    /// schedule) and, in MatConvNet, μ = 0.9 and coupled decay 1e-4.
-    public init(learningRate: Double, momentum: Double = 0.9, weightDecay: WeightDecay = .none) {
-        self.learningRate = learningRate
-        self.momentum = momentum
+    /// schedule) and, in MatConvNet, μ = 0.9 and coupled decay 1e-4. The coefficients are
+    /// literals, `Double`s or the model's `Float`.
+    public init(learningRate: some BinaryFloatingPoint, momentum: some BinaryFloatingPoint = 0.9 as Double,
+                weightDecay: WeightDecay = .none) {
+        self.learningRate = Double(learningRate)
+        self.momentum = Double(momentum)
         self.weightDecay = weightDecay
     }
 

@@ -12,9 +12,10 @@ public struct SGD<Scalar: TensorScalar>: Optimizer {
     public var weightDecay: WeightDecay
     private var slots = OptimizerSlots<Scalar>(slots: [], countsSteps: false)
 
-    /// Creates the optimiser; seed 004's netbp uses η = 0.05.
-    public init(learningRate: Double, weightDecay: WeightDecay = .none) {
-        self.learningRate = learningRate
+    /// Creates the optimiser; seed 004's netbp uses η = 0.05. The rate is a literal, a `Double`
+    /// or the model's `Float`.
+    public init(learningRate: some BinaryFloatingPoint, weightDecay: WeightDecay = .none) {
+        self.learningRate = Double(learningRate)
         self.weightDecay = weightDecay
     }
 
