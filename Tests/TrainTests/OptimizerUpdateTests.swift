@@ -165,7 +165,7 @@ struct OptimizerUpdateTests {
         #expect(small[0].scalars == [0.3, 0.4])
     }
 
-    @Test("hyper-parameters take literals, Double and the model's Float: dropout rates, clip norm, optimisers (Docs/Training.md)")
+    @Test("hyper-parameters take literals, Double and the model's Float: dropout rates, clip norm, optimisers, schedules, callbacks (Docs/Training.md)")
     func hyperParameterTypes() {
         let rate: Float = 0.25, maxNorm: Float = 2.5
         let dropout = Dropout<Float>(rate: rate)
@@ -186,5 +186,14 @@ struct OptimizerUpdateTests {
         let network = Sequential<Float>.cifarCNN(inputChannels: 1, dropoutRates: rates, using: &generator)
         #expect(network.summary(inputShape: [32, 32, 1]).contains("Dropout(0.25)"))
         #expect(!Sequential<Float>.cifarCNN(using: &generator).summary(inputShape: [32, 32, 3]).contains("Dropout"))
+        let position = TrainingPosition(epoch: 1)
+        #expect(CosineDecayLearningRate(initial: eta, minimum: beta, epochs: 2).learningRate(at: position) == 0.625)
+        #expect(CosineDecayLearningRate(initial: 0.5, epochs: 2).learningRate(at: position) == 0.25)
+        #expect(ConstantLearningRate(eta).learningRate(at: position) == 0.5 && ConstantLearningRate(0.5).rate == 0.5)
+        #expect(StepDecayLearningRate(initial: eta, factor: beta, every: 1).learningRate(at: position) == 0.375)
+        #expect(EarlyStopping(patience: 1, minimumDelta: beta).minimumDelta == 0.75 && EarlyStopping(patience: 1).minimumDelta == 0)
+        let plateau = ReduceLearningRateOnPlateau(factor: eta, minimumDelta: beta, minimumRate: Float(0.125))
+        #expect(plateau.factor == 0.5 && plateau.minimumDelta == 0.75 && plateau.minimumRate == 0.125)
+        #expect(ReduceLearningRateOnPlateau().factor == 0.1 && ReduceLearningRateOnPlateau(factor: 0.5).factor == 0.5)
     }
 }

@@ -84,10 +84,10 @@ public struct EarlyStopping: TrainingCallback {
 
     /// Early stopping after `patience` epochs without an improvement larger than `minimumDelta`;
     /// with `restoresBestParameters`, going back to the best epoch's parameters when it stops.
-    public init(patience: Int, minimumDelta: Double = 0, restoresBestParameters: Bool = false) {
+    public init(patience: Int, minimumDelta: some BinaryFloatingPoint = 0 as Double, restoresBestParameters: Bool = false) {
         guard patience >= 1 else { fatalError("EarlyStopping: patience must be at least 1, not \(patience)") }
         self.patience = patience
-        self.minimumDelta = minimumDelta
+        self.minimumDelta = Double(minimumDelta)
         self.restoresBestParameters = restoresBestParameters
     }
 
@@ -129,15 +129,17 @@ public struct ReduceLearningRateOnPlateau: TrainingCallback {
     private var cooldownLeft = 0
 
     /// Multiplies the rate by `factor` after `patience` epochs without improvement.
-    public init(factor: Double = 0.1, patience: Int = 10, minimumDelta: Double = 0, cooldown: Int = 0, minimumRate: Double = 0) {
+    public init(factor: some BinaryFloatingPoint = 0.1 as Double, patience: Int = 10,
+                minimumDelta: some BinaryFloatingPoint = 0 as Double, cooldown: Int = 0,
+                minimumRate: some BinaryFloatingPoint = 0 as Double) {
         guard factor > 0, factor < 1, patience >= 1, cooldown >= 0, minimumRate >= 0 else {
             fatalError("ReduceLearningRateOnPlateau: factor \(factor) must be in (0, 1), patience \(patience) at least 1, cooldown \(cooldown) and minimum rate \(minimumRate) at least 0")
         }
-        self.factor = factor
+        self.factor = Double(factor)
         self.patience = patience
-        self.minimumDelta = minimumDelta
+        self.minimumDelta = Double(minimumDelta)
         self.cooldown = cooldown
-        self.minimumRate = minimumRate
+        self.minimumRate = Double(minimumRate)
     }
 
     public mutating func epochEnded(_ epoch: EpochReport) throws -> TrainingDecision {

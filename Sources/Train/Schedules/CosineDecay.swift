@@ -14,11 +14,12 @@ public struct CosineDecayLearningRate: LearningRateSchedule {
     /// The length S of the decay in epochs.
     public var epochs: Int
 
-    /// A cosine decay from `initial` to `minimum` over `epochs` epochs.
-    public init(initial: Double, minimum: Double = 0, epochs: Int) {
+    /// A cosine decay from `initial` to `minimum` over `epochs` epochs (rates as literals,
+    /// `Double`s or the model's `Float`s).
+    public init(initial: some BinaryFloatingPoint, minimum: some BinaryFloatingPoint = 0 as Double, epochs: Int) {
         guard epochs > 0 else { fatalError("CosineDecayLearningRate: epochs must be positive, not \(epochs)") }
-        self.initial = initial
-        self.minimum = minimum
+        self.initial = Double(initial)
+        self.minimum = Double(minimum)
         self.epochs = epochs
     }
 

@@ -39,8 +39,8 @@ public struct ConstantLearningRate: LearningRateSchedule {
     /// The learning rate.
     public var rate: Double
 
-    /// A constant learning rate.
-    public init(_ rate: Double) { self.rate = rate }
+    /// A constant learning rate (a literal, a `Double` or the model's `Float`).
+    public init(_ rate: some BinaryFloatingPoint) { self.rate = Double(rate) }
 
     public func learningRate(at position: TrainingPosition) -> Double { rate }
 }

@@ -47,11 +47,11 @@ public struct StepDecayLearningRate: LearningRateSchedule {
     /// The number of epochs between decays.
     public var every: Int
 
-    /// A step decay; `every` must be positive.
-    public init(initial: Double, factor: Double, every: Int) {
+    /// A step decay; `every` must be positive (rates as literals, `Double`s or the model's `Float`s).
+    public init(initial: some BinaryFloatingPoint, factor: some BinaryFloatingPoint, every: Int) {
         guard every > 0 else { fatalError("StepDecayLearningRate: every must be positive, not \(every)") }
-        self.initial = initial
-        self.factor = factor
+        self.initial = Double(initial)
+        self.factor = Double(factor)
         self.every = every
     }
 
