@@ -4,7 +4,7 @@ import Layers
 /// The metadata value of `swift-autograd.format` that marks a file of a model's parameters.
 let modelFileFormat = "model/1"
 
-extension Module {
+extension Parameterized {
     /// The parameters as safetensors, each under its dotted name (`block1.conv.weight`), in
     /// visit order, then the state (a BatchNorm's running statistics) under `state/<name>`, with
     /// `metadata` and `swift-autograd.format` = `model/1`.

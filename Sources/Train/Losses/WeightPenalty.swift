@@ -14,6 +14,6 @@ public func l2Penalty<Scalar: TensorScalar>(_ weights: [Tensor<Scalar>], lambda:
 /// The L2 weight penalty (λ/N) Σ ‖W‖²_F over the parameters of `model` whose role is
 /// ``ParameterRole/weight``; biases are left out, as seed 004 (8.2) says they "typically are".
 /// Differentiable: call it inside the loss closure, on the model being differentiated.
-public func l2Penalty<Model: Module>(of model: Model, lambda: Double, exampleCount: Int) -> Tensor<Model.Scalar> {
+public func l2Penalty<Model: Parameterized>(of model: Model, lambda: Double, exampleCount: Int) -> Tensor<Model.Scalar> {
     l2Penalty(model.parameters.filter { $0.role == .weight }.map(\.value), lambda: lambda, exampleCount: exampleCount)
 }

@@ -3,16 +3,16 @@ import Layers
 
 extension Optimizer {
     /// Updates the parameters of `model` in place along `gradients` (one per parameter, in
-    /// visit order, as ``Module/valueWithGradient(file:line:_:)`` returns them). Weight decay
+    /// visit order, as ``Parameterized/valueWithGradient(file:line:_:)`` returns them). Weight decay
     /// applies to weights, not to biases, scales or shifts. The model's state (running
     /// statistics) is not touched.
-    public mutating func update<Model: Module>(_ model: inout Model, along gradients: [Tensor<Scalar>]) where Model.Scalar == Scalar {
+    public mutating func update<Model: Parameterized>(_ model: inout Model, along gradients: [Tensor<Scalar>]) where Model.Scalar == Scalar {
         update(&model, along: gradients, info: model.parameterInfo)
     }
 
-    /// Updates `model` with precomputed `info` (``Module/parameterInfo``), which saves
+    /// Updates `model` with precomputed `info` (``Parameterized/parameterInfo``), which saves
     /// recomputing the names at every step.
-    public mutating func update<Model: Module>(
+    public mutating func update<Model: Parameterized>(
         _ model: inout Model, along gradients: [Tensor<Scalar>], info: [ParameterInfo]
     ) where Model.Scalar == Scalar {
         var parameters = model.takeParameters()
@@ -21,7 +21,7 @@ extension Optimizer {
     }
 }
 
-extension Module {
+extension Parameterized {
     /// Each parameter's name and whether weight decay applies to it: weights only (not biases,
     /// normalisation scales or shifts).
     public var parameterInfo: [ParameterInfo] {

@@ -67,7 +67,7 @@ public struct ParameterGroup: Hashable, Sendable {
     }
 }
 
-extension Module {
+extension Parameterized {
     /// ``parameterInfo`` with `groups` applied: each parameter takes the settings of the group
     /// that selects it. A name that selects no parameter, or a parameter selected by two
     /// groups, stops with a message naming it (a misspelt name would otherwise train a layer
