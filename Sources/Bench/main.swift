@@ -22,6 +22,7 @@ do {
         case .cnn: CNNBench.run(options, report)
         case .mlp: MLPBench.run(options, report)
         case .resnet: ResNetBench.run(options, report)
+        case .gpt: GPTBench.run(options, report)
         case .placement: CorePlacement.run(options, report)
         }
     }
