@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(name: "mlp", dependencies: ["Trainers"], swiftSettings: portable),
         .executableTarget(name: "cnn", dependencies: ["Trainers"], swiftSettings: portable),
         .testTarget(name: "TrainersTests", dependencies: ["netbp", "mlp", "cnn"]),
-        .executableTarget(name: "Bench", dependencies: ["Autograd", "Train", "Kernels", "KernelSupport"],
+        .executableTarget(name: "Bench", dependencies: ["Autograd", "Layers", "Train", "Kernels", "KernelSupport"],
                           swiftSettings: portable),
     ],
     swiftLanguageModes: [.v6]

@@ -11,6 +11,8 @@ those four readings and by the before/after readings ours records itself.
     python3 Benchmarks/side_by_side.py mlp --pairs 5 --out mlp.jsonl
     python3 Benchmarks/side_by_side.py gemm --threads 2 --pairs 4
     python3 Benchmarks/side_by_side.py cnn --batch 32 --mode train
+    python3 Benchmarks/side_by_side.py resnet --reps 3 --pairs 2     # against PyTorch eager
+    python3 Benchmarks/side_by_side.py gpt --reps 3 --pairs 2        # against PyTorch eager
 
 With `--placement shared` (or `split`) each run starts only once the probe reads that placement
 (waiting up to `--wait` seconds), so that both sides of a pair start in the same one; the host
@@ -43,6 +45,13 @@ def workload(args):
         sizes = args.sizes or "1024,2048"
         return ([BENCH, "gemm", "--sizes", sizes] + threads,
                 ["gemm.py", "--framework", "numpy", "--sizes", sizes] + threads, "gflops_best", ("n",))
+    if args.workload == "resnet":
+        batch = args.batch or "128"
+        return ([BENCH, "resnet", "--batch", batch, "--mode", args.mode] + threads,
+                ["resnet.py", "--framework", "torch", "--batch", batch, "--mode", args.mode] + threads,
+                "img_per_s_best", ("batch", "mode"))
+    if args.workload == "gpt":
+        return ([BENCH, "gpt"] + threads, ["transformer.py", "--framework", "torch"] + threads, "tokens_per_s_best", ("batch",))
     batch, mode = args.batch or "32", args.mode
     return ([BENCH, "cnn", "--batch", batch, "--mode", mode] + threads,
             ["cifar_cnn.py", "--framework", "tf", "--variant", "keras", "--batch", batch, "--mode", mode] + threads,
@@ -81,11 +90,12 @@ def best(lines, metric, keys):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("workload", choices=["mlp", "gemm", "cnn"])
+    parser.add_argument("workload", choices=["mlp", "gemm", "cnn", "resnet", "gpt"])
     parser.add_argument("--pairs", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--batch", help="mlp: default 256; cnn: default 32")
-    parser.add_argument("--mode", default="train", choices=["train", "infer"], help="cnn only")
+    parser.add_argument("--batch", help="mlp: default 256; cnn: default 32; resnet: default 128 (gpt: the peer's 16)")
+    parser.add_argument("--mode", default="train", choices=["train", "infer"], help="cnn and resnet only")
+    parser.add_argument("--reps", help="timed repetitions of both sides (default: each side's own)")
     parser.add_argument("--sizes", help="gemm: default 1024,2048")
     parser.add_argument("--python", default=os.path.expanduser("~/.cache/peers-venv/bin/python"))
     parser.add_argument("--placement", default="any", choices=["any", "shared", "split"],
@@ -95,6 +105,8 @@ def main():
     parser.add_argument("--out", help="append every JSON line here")
     args = parser.parse_args()
     ours_command, peer_command, metric, keys = workload(args)
+    if args.reps:
+        ours_command, peer_command = ours_command + ["--reps", args.reps], peer_command + ["--reps", args.reps]
     for pair in range(1, args.pairs + 1):
         tag = f"{args.tag}-{pair}"
         probes = [probe_when(args.placement, args.wait)]

@@ -4,10 +4,10 @@ import Autograd
 struct BenchOptions {
     /// A measurement family; `all` on the command line selects every one.
     enum Mode: String, CaseIterable {
-        case peak, gemm, batched, tiny, overhead, accuracy, cnn, mlp, placement
+        case peak, gemm, batched, tiny, overhead, accuracy, cnn, mlp, resnet, gpt, placement
     }
 
-    /// What a `cnn` measurement times: a training step or a forward pass.
+    /// What a `cnn` or `resnet` measurement times: a training step or a forward pass.
     enum CNNMode: String, CaseIterable {
         case train, infer
     }
@@ -52,9 +52,10 @@ struct BenchOptions {
           --warmup-steps W   tiny: untimed steps first (default 2000)
           --problem FILE     tiny: initial weights, data and sample order written by
                              Benchmarks/tiny_mlp_problem.py (the peers' exact run)
-          --batch a,b,...    cnn: batch sizes (default 32,128); mlp: (default 64,256);
+          --batch a,b,...    cnn: batch sizes (default 32,128); mlp: (default 64,256); resnet: (default 128);
+                             gpt: sequences of 128 tokens (default 16);
                              batched: products per call (default 32, as [4, 8] leading axes)
-          --mode train|infer cnn: training steps or forward passes (default both)
+          --mode train|infer cnn, resnet: training steps or forward passes (default both)
           --tag TEXT         copied into every JSON line
           --json             one JSON line per measurement (the peers' fields)
         """

@@ -21,6 +21,8 @@ do {
         case .accuracy: AccuracyBench.run(options, report)
         case .cnn: CNNBench.run(options, report)
         case .mlp: MLPBench.run(options, report)
+        case .resnet: ResNetBench.run(options, report)
+        case .gpt: GPTBench.run(options, report)
         case .placement: CorePlacement.run(options, report)
         }
     }
