@@ -34,9 +34,7 @@ public struct LayerNorm<Scalar: TensorScalar>: Module {
     /// Each vector along the last axis normalised, then scaled and shifted.
     public func callAsFunction(_ input: Tensor<Scalar>, context: inout ForwardContext) -> Tensor<Scalar> {
         _ = checkedOutputShape(forInputShape: input.shape)
-        let centered = input - input.mean(alongAxes: [-1], keepingDimensions: true)
-        let variance = (centered * centered).mean(alongAxes: [-1], keepingDimensions: true)
-        return centered * (variance + Scalar(epsilon)).rsqrt() * scale + shift
+        return input.standardized(alongAxes: [input.rank - 1], epsilon: epsilon).value * scale + shift
     }
 
     /// `scale`, then `shift`.
