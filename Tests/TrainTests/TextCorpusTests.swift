@@ -1,3 +1,4 @@
+import Foundation
 import Autograd
 import Testing
 import Train
@@ -41,5 +42,23 @@ struct TextCorpusTests {
         }
         var again = SeededGenerator(seed: 3)
         #expect(TextCorpus.windows(4, length: 6, from: training, using: &again).inputs == inputs, "the same seed, the same windows")
+    }
+
+    @Test("Data.md's example on a file in Shakespeare's place: the peers' vocabulary, windows and their text")
+    func dataDocExample() throws {
+        let folder = try scratchDirectory()
+        defer { removeScratch(folder) }
+        let play = String(repeating: "O Romeo, Romeo! wherefore art thou Romeo?\n", count: 40)
+        try Array(play.utf8).withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: folder + "/shakespeare.txt")) }
+
+        let corpus = try Datasets.shakespeare(file: folder + "/shakespeare.txt")
+        let (training, validation) = corpus.split(heldOutFraction: 0.1)
+        var generator = SeededGenerator(seed: 1)
+        let (inputs, targets) = TextCorpus.windows(16, length: 128, from: training, using: &generator)
+        let text = corpus.text(of: inputs.scalars.prefix(60))
+
+        #expect(corpus.vocabulary == TextCorpus.printableASCII && corpus.ids.count == play.utf8.count)
+        #expect(validation.count == play.utf8.count / 10 && inputs.shape == [16, 128] && targets.shape == [16, 128])
+        #expect(text.count == 60 && play.contains(text))
     }
 }
