@@ -24,8 +24,8 @@ enum FloatVectorMath {
     static func exponential(_ x: Vector) -> Vector {
         // Clamped with compares and blends: the standard library's pointwiseMin/pointwiseMax
         // compiled to an out-of-line loop over lanes where this was inlined. NaN passes through.
-        let z = x.replacing(with: splat(exponentialLimit), where: x .> splat(exponentialLimit))
-            .replacing(with: splat(-103.97208), where: x .< splat(-103.97208))
+        let z = x.blending(splat(exponentialLimit), where: x .> splat(exponentialLimit))
+            .blending(splat(-103.97208), where: x .< splat(-103.97208))
         // n = round(z / ln 2) by the 1.5 · 2²³ trick: the sum's low mantissa bits hold n.
         let magic = splat(12_582_912)
         let shifted = magic.addingProduct(z, splat(1.442_695_04))
@@ -44,9 +44,9 @@ enum FloatVectorMath {
         // e^r · 2ⁿ as two factors, so that neither leaves the normal range for n in −150...128.
         let half = integerN &>> 1
         return (expR * powerOfTwo(half) * powerOfTwo(integerN &- half))
-            .replacing(with: .infinity, where: x .> splat(exponentialLimit))
-            .replacing(with: 0, where: x .< splat(-103.97208))
-            .replacing(with: x, where: x .!= x)
+            .blending(.infinity, where: x .> splat(exponentialLimit))
+            .blending(0, where: x .< splat(-103.97208))
+            .blending(x, where: x .!= x)
     }
 
     /// The natural logarithm: −∞ at ±0, NaN below 0, +∞ at +∞, NaN stays NaN.
@@ -54,16 +54,16 @@ enum FloatVectorMath {
     static func logarithm(_ x: Vector) -> Vector {
         // Subnormals: scale by 2²⁵ first (exact) and take 25 off the exponent.
         let isSubnormal = x .< splat(Float.leastNormalMagnitude)
-        let normal = x.replacing(with: x * splat(33_554_432), where: isSubnormal)
+        let normal = x.blending(x * splat(33_554_432), where: isSubnormal)
         let xBits = bits(normal)
         // x = m · 2^e with m in [0.5, 1): the exponent field read as a float by the 2²³ trick.
         let exponentField = float((xBits &>> 23) & 0xff | 0x4b00_0000) - splat(8_388_608)
-        var e = exponentField - Vector(repeating: 126).replacing(with: 151, where: isSubnormal)
+        var e = exponentField - Vector(repeating: 126).blending(151, where: isSubnormal)
         var m = float(xBits & 0x007f_ffff | 0x3f00_0000)
         // Keep m in [√½, √2) so that log(m) is small: m − 1 in [−0.29, 0.41).
         let small = m .< splat(0.707_106_781_186_547_524)
-        e = e.replacing(with: e - 1, where: small)
-        m = m.replacing(with: m + m, where: small) - 1
+        e = e.blending(e - 1, where: small)
+        m = m.blending(m + m, where: small) - 1
         let z = m * m
         var p = splat(7.037_683_629_2e-2)
         p = splat(-1.151_461_031_0e-1).addingProduct(p, m)
@@ -79,9 +79,9 @@ enum FloatVectorMath {
         y = y.addingProduct(z, splat(-0.5))
         let result = (m + y).addingProduct(e, splat(0.693_359_375))
         return result
-            .replacing(with: -.infinity, where: x .== 0)
-            .replacing(with: .nan, where: x .< 0)
-            .replacing(with: x, where: x .== splat(.infinity) .| x .!= x)
+            .blending(-.infinity, where: x .== 0)
+            .blending(.nan, where: x .< 0)
+            .blending(x, where: x .== splat(.infinity) .| x .!= x)
     }
 
     /// tanh x: an odd polynomial near 0 (no cancellation), 1 − 2 / (e^{2|x|} + 1) elsewhere.
@@ -98,7 +98,7 @@ enum FloatVectorMath {
         p = splat(-3.333_328_194_22e-1).addingProduct(p, s)
         let near = x.addingProduct(p * s, x)
         let signedFar = float(bits(far) | bits(x) & signBit)
-        return near.replacing(with: signedFar, where: magnitude .> splat(0.625))
+        return near.blending(signedFar, where: magnitude .> splat(0.625))
     }
 
     /// sin x, or cos x when `cosine`: x reduced by the nearest multiple q of π/2 (π/2 in three
@@ -127,7 +127,7 @@ enum FloatVectorMath {
         let cosR = (1 - splat(0.5) * z).addingProduct(c * z, z)
         // sin(r + kπ/2) is sin r, cos r, −sin r, −cos r for k = 0, 1, 2, 3; cos is sin one quadrant on.
         let k = cosine ? quadrant &+ 1 : quadrant
-        let result = sinR.replacing(with: cosR, where: k & 1 .== 1)
+        let result = sinR.blending(cosR, where: k & 1 .== 1)
         var flip = (k & 2) &<< 30
         if !cosine { flip ^= bits(x) & signBit }
         return float(bits(result) ^ flip)
@@ -153,6 +153,22 @@ enum FloatVectorMath {
         let square = z * z
         let squareError = (-square).addingProduct(z, z)
         let tail = t * exponential(-square) * exponential(splat(-1.265_512_23).addingProduct(t, p) - squareError)
-        return tail.replacing(with: 2 - tail, where: x .< 0)
+        return tail.blending(2 - tail, where: x .< 0)
     }
+}
+
+extension SIMD16 where Scalar == Float {
+    /// This vector with `other` in the lanes where `mask` is set, as a bitwise blend of the two
+    /// (`self ^ ((other ^ self) & mask)`). The standard library's `replacing(with:where:)` is a
+    /// loop over lanes that the compiler must re-vectorise: it did in small functions, but in the
+    /// element-wise kernels' large switch it computed 512-bit formulas in 128-bit quarters.
+    @_transparent
+    func blending(_ other: Self, where mask: SIMDMask<SIMD16<Int32>>) -> Self {
+        let (mine, theirs) = (unsafeBitCast(self, to: SIMD16<UInt32>.self), unsafeBitCast(other, to: SIMD16<UInt32>.self))
+        return unsafeBitCast(mine ^ ((theirs ^ mine) & unsafeBitCast(mask, to: SIMD16<UInt32>.self)), to: Self.self)
+    }
+
+    /// This vector with `value` in the lanes where `mask` is set (``blending(_:where:)``).
+    @_transparent
+    func blending(_ value: Float, where mask: SIMDMask<SIMD16<Int32>>) -> Self { blending(Self(repeating: value), where: mask) }
 }

@@ -53,15 +53,15 @@ extension SIMD16: MathLanes where Scalar == Float {
     }
     @inline(__always)
     static func choosing(_ yes: Self, where a: Self, isGreaterThan b: Self, otherwise: Self) -> Self {
-        otherwise.replacing(with: yes, where: a .> b)
+        otherwise.blending(yes, where: a .> b)
     }
     @inline(__always)
     static func choosing(_ yes: Self, where a: Self, isAtLeast b: Self, otherwise: Self) -> Self {
-        otherwise.replacing(with: yes, where: a .>= b)
+        otherwise.blending(yes, where: a .>= b)
     }
     @inline(__always)
     static func choosing(_ yes: Self, where a: Self, equals b: Self, otherwise: Self) -> Self {
-        otherwise.replacing(with: yes, where: a .== b)
+        otherwise.blending(yes, where: a .== b)
     }
 }
 

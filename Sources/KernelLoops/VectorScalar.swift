@@ -68,7 +68,7 @@ extension SIMD16: ElementwiseLanes where Scalar == Float {
     @inline(__always) static func tanh(_ x: Self) -> Self { FloatVectorMath.hyperbolicTangent(x) }
     @inline(__always)
     static func choosing(_ positive: Self, whereAboveZero x: Self, otherwise: Self) -> Self {
-        otherwise.replacing(with: positive, where: x .> 0)
+        otherwise.blending(positive, where: x .> 0)
     }
 }
 
