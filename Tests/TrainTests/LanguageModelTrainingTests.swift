@@ -171,4 +171,30 @@ struct LanguageModelTrainingTests {
         #expect(empty.shape == [0, 6, corpus.vocabulary.count])
         #expect(Loss<Float>.nextTokenCrossEntropy(empty, .labels(Tensor<Int32>([], shape: [0, 6]))).scalar == 0)
     }
+
+    @Test("Training.md's language-model example, smaller, on a file in Shakespeare's place: fit, validation loss, generated text")
+    func trainingDocExample() throws {
+        let folder = try scratchDirectory()
+        defer { removeScratch(folder) }
+        let play = String(repeating: "O Romeo, Romeo! wherefore art thou Romeo?\n", count: 12)
+        try Data(play.utf8).write(to: URL(fileURLWithPath: folder + "/shakespeare.txt"))
+
+        let corpus = try Datasets.shakespeare(file: folder + "/shakespeare.txt")
+        let (training, validation) = corpus.split(heldOutFraction: 0.1)
+        var generator = SeededGenerator(seed: 1)
+        let model = Sequential<Float>.gpt(vocabularySize: corpus.vocabulary.count, contextLength: 8, width: 8,
+                                          headCount: 2, blockCount: 1, using: &generator)
+        var trainer = Trainer(model: model, optimizer: Adam<Float>.adamW(learningRate: 3e-3, weightDecay: 0.1, epsilon: 1e-8),
+                              loss: .nextTokenCrossEntropy, seed: 1)
+        trainer.progress = ProgressReporter(style: .silent)
+        let history = try trainer.fit(training: TokenWindows<Float>.random(from: training, length: 8, count: 4 * 4, seed: 1),
+                                      validation: TokenWindows<Float>.evenlySpaced(from: validation, length: 8, count: 4),
+                                      epochs: 2, batchSize: 4)
+        let text = try trainer.model.generatedText(after: "ROMEO:", in: corpus, count: 20, contextLength: 8,
+                                                   sampling: .temperature(0.8), using: &generator)
+
+        let loss = try #require(history.epochs.last?.validationLoss)
+        #expect(loss > 0 && loss < log(96) + 1, "an untrained model is near ln 96 ≈ 4.56 nats: \(loss)")
+        #expect(text.utf8.count == 20 && text.utf8.allSatisfy { TextCorpus.printableASCII.contains($0) })
+    }
 }
