@@ -23,10 +23,13 @@ public enum GPTTrainer {
         .flag("quick", help: "a tiny model on a built-in sonnet (unless --data), 2 epochs of 4 steps of 4 windows: a check"),
     ] + commonRunOptionSpecs(files: "history.csv, loss.svg")
 
-    /// Runs the `gpt` command line.
-    public static func main() -> Never {
+    /// Runs the `gpt` command line; with `launch`, as one process of a data-parallel run (only
+    /// rank 0 prints, generates text and writes files).
+    public static func main(launch: DataParallelLaunch? = nil) -> Never {
         runTrainer(program: "gpt", summary: "Trains a character-level GPT (the peers' transformer.py model) on Shakespeare and samples text from it.",
-                   specs: optionSpecs) { arguments in
+                   specs: optionSpecs, launch: launch) { arguments in
+            let isPrimary = launch?.group.isPrimary ?? true
+            let say: (String) -> Void = isPrimary ? { Trainers.say($0) } : { _ in }
             let start = Date()
             let options = try RunOptions(arguments)
             let quick = arguments.flag("quick")
@@ -57,20 +60,24 @@ public enum GPTTrainer {
                 trainer.settings = ["--quick": String(quick), "--steps": String(steps), "--batch": String(batchSize),
                                     "--seed": String(options.seed), "--lr": String(learningRate), "--weight-decay": String(weightDecay),
                                     "--validation-windows": String(validationWindows)]
+                trainer.dataParallel = launch.flatMap { $0.group.size > 1 ? $0.group : nil }  // one process trains as the plain trainer does
                 if let resumePath = options.resumePath {
-                    try trainer.resumeForCommand(from: resumePath, allowsChangedSettings: options.allowsChangedSettings, processCount: 1)
+                    try trainer.resumeForCommand(from: resumePath, allowsChangedSettings: options.allowsChangedSettings,
+                                                 processCount: launch?.group.size ?? 1)
                     say("resumed from \(resumePath) after epoch \(trainer.epochsCompleted) (step \(trainer.stepsCompleted))")
                 }
                 let training = TokenWindows<Float>.random(from: trainingIds, length: shape.context, count: steps * batchSize, seed: options.seed)
                 let validation = TokenWindows<Float>.evenlySpaced(from: validationIds, length: shape.context, count: validationWindows)
                 let checkpointPath = options.outputDirectory.map { $0 + "/checkpoint.safetensors" }
                 let remaining = max(0, epochs - trainer.epochsCompleted)
+                let processes = launch.map { "\($0.group.size) processes × " } ?? ""
                 say("gpt: \(trainingIds.count) training and \(validationIds.count) validation characters (\(validation.count) windows); "
                     + "\(trainer.model.parameterCount) parameters; \(remaining) epochs of \(steps) steps of \(batchSize) × \(shape.context) "
-                    + "characters on \(ComputeThreads.current) thread(s), \(KernelDispatch.level.summary) kernels")
+                    + "characters on \(processes)\(ComputeThreads.current) thread(s), \(KernelDispatch.level.summary) kernels")
                 let (history, seconds) = try trainer.fitForCommand(
                     training: training, validation: validation, epochs: remaining, batchSize: batchSize,
                     callbacks: checkpointPath.map { [CheckpointEveryEpoch(path: $0)] } ?? [], checkpointPath: checkpointPath, log: say)
+                guard isPrimary else { return }  // rank 0 reports, generates and writes
                 let last = history.epochs.last
                 say("")
                 say("loss in nats per character: training \(formatted(last?.trainingLoss)), validation \(formatted(last?.validationLoss))")
