@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "MPI", targets: ["MPI"]),
         .executable(name: "mlp-mpi", targets: ["mlp-mpi"]),
         .executable(name: "cnn-mpi", targets: ["cnn-mpi"]),
+        .executable(name: "gpt-mpi", targets: ["gpt-mpi"]),
         .executable(name: "distributed-checks", targets: ["distributed-checks"]),
     ],
     dependencies: [.package(name: "SwiftAutograd", path: "..")],
@@ -22,6 +23,7 @@ let package = Package(
         .target(name: "MPITrainers", dependencies: ["MPI", .product(name: "Trainers", package: "SwiftAutograd")]),
         .executableTarget(name: "mlp-mpi", dependencies: ["MPITrainers", .product(name: "Trainers", package: "SwiftAutograd")]),
         .executableTarget(name: "cnn-mpi", dependencies: ["MPITrainers", .product(name: "Trainers", package: "SwiftAutograd")]),
+        .executableTarget(name: "gpt-mpi", dependencies: ["MPITrainers", .product(name: "Trainers", package: "SwiftAutograd")]),
         // The package's tests: run under `mpirun -np 2` (scripts/test-distributed.sh), every rank checks.
         .executableTarget(name: "distributed-checks", dependencies: [
             "MPI", .product(name: "Train", package: "SwiftAutograd"), .product(name: "Layers", package: "SwiftAutograd"),

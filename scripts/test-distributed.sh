@@ -7,7 +7,7 @@
 # Installs Open MPI (Debian's libopenmpi-dev and openmpi-bin) when missing, builds Distributed/
 # (debug), then runs: distributed-checks (collectives, gradient buckets, 2 ranks against 1
 # process, mismatched models, a NaN on one rank, resuming), a rank killed mid-training (the job
-# must end, not hang), and mlp-mpi / cnn-mpi from the command line (training, checkpoint, resume
+# must end, not hang), and mlp-mpi / cnn-mpi / gpt-mpi from the command line (training, checkpoint, resume
 # with the same and with another number of processes). Ends with "distributed: N passed, M failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -86,6 +86,13 @@ status=0
 tail -n 2 "$work/resume2.log"
 ((status == 0)) && grep -q "resumed from" "$work/resume2.log" && grep -q "Epoch 2/2" "$work/resume2.log"
 result "--resume with the same number of processes continues" $?
+
+status=0
+"${mpirun[@]}" -np 2 "$bin/gpt-mpi" --quick --threads 1 --generate 20 --out "$work/gpt" --json > "$work/gpt.log" 2>&1 || status=$?
+tail -n 3 "$work/gpt.log"
+((status == 0)) && grep -q '"trainer":"gpt"' "$work/gpt.log" && grep -q "2 processes" "$work/gpt.log" \
+    && (($(grep -c "greedy continuation" "$work/gpt.log") == 1)) && [[ -s "$work/gpt/checkpoint.safetensors" ]]
+result "gpt-mpi trains with 2 processes; rank 0 alone generates text and writes" $?
 
 mkdir -p "$work/cifar"
 python3 scripts/synthetic-cifar10.py "$work/cifar" --per-batch 20 > /dev/null

@@ -43,14 +43,7 @@ struct ImageClassifierRun {
         trainer.settings = recordedFlags
         trainer.dataParallel = dataParallel.flatMap { $0.size > 1 ? $0 : nil }  // one process trains as the plain trainer does
         if let resumePath {
-            try trainer.restoreCheckpoint(from: resumePath, allowingChangedSettings: allowsChangedSettings)
-            let processes = (saved: Int(trainer.runSettings[Trainer<Model, Opt>.processesKey] ?? "1") ?? 1, now: dataParallel?.size ?? 1)
-            if processes.saved != processes.now, !allowsChangedSettings {
-                throw CommandLineError(description: "--resume \(resumePath): the checkpoint was written by a run of \(processes.saved) process(es) "
-                                           + "and this run has \(processes.now); each process trains on its part of every batch, so resume with "
-                                           + (processes.saved == 1 ? "one process (without mpirun)" : "mpirun -np \(processes.saved)")
-                                           + ", or add --allow-changed-settings to go on with \(processes.now) (the result then differs from a run that was never interrupted)")
-            }
+            try trainer.resumeForCommand(from: resumePath, allowsChangedSettings: allowsChangedSettings, processCount: dataParallel?.size ?? 1)
             log("resumed from \(resumePath) after epoch \(trainer.epochsCompleted) (step \(trainer.stepsCompleted))")
         }
         let checkpointPath = outputDirectory.map { $0 + "/checkpoint.safetensors" }
@@ -60,24 +53,9 @@ struct ImageClassifierRun {
         let remaining = max(0, epochs - trainer.epochsCompleted)
         let processes = dataParallel.map { "\($0.size) processes × " } ?? ""
         log("\(name): \(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test images; \(trainer.model.parameterCount) parameters; \(remaining) epochs of batches of \(batchSize) on \(processes)\(ComputeThreads.current) thread(s), \(KernelDispatch.level.summary) kernels")
-        let start = Date()
-        let history: History
-        do {
-            history = try trainer.fit(training: data.training.prefetching(), validation: data.validation.prefetching(), epochs: remaining,
-                                      batchSize: batchSize, callbacks: callbacks)
-        } catch let error as CheckpointError where error.kind == .settingsMismatch {
-            throw CommandLineError(description: "\(error)\nresume with the checkpoint's settings, or add --allow-changed-settings to go on "
-                                       + "with these (the result then differs from a run that was never interrupted)")
-        }
-        let seconds = Date().timeIntervalSince(start)
-        switch history.stopReason {
-        case .nonFinite?, .diverged?:
-            throw TrainingStopped(reason: history.stopReason!, checkpointPath: checkpointPath)
-        case let reason?:
-            log("stopped early: \(reason)")
-        case nil:
-            break
-        }
+        let (history, seconds) = try trainer.fitForCommand(
+            training: data.training.prefetching(), validation: data.validation.prefetching(), epochs: remaining, batchSize: batchSize,
+            callbacks: callbacks, checkpointPath: checkpointPath, log: log)
         let trained = history.epochs.count
         guard isPrimary else {  // rank 0 evaluates and writes
             return Result(testAccuracy: .nan, topFiveError: nil, trainingSeconds: seconds,

@@ -54,6 +54,18 @@ public struct TextCorpus: Sendable {
         return ids
     }
 
+    /// The ids of `text`; throws ``DataError`` `badValue` naming the first character outside the
+    /// vocabulary and its offset, and `empty` for an empty text (`name` stands for the file).
+    public func encoded(_ text: String, name: String = "text") throws -> [Int32] {
+        guard !text.isEmpty else { throw DataError(.empty, file: name, "holds no characters") }
+        guard let ids = ids(of: text) else {
+            let bytes = Array(text.utf8)
+            let offset = bytes.firstIndex { !vocabulary.contains($0) }!
+            throw DataError(.badValue, file: name, "byte \(bytes[offset]) at offset \(offset) of \"\(text)\" is not in the vocabulary of \(vocabulary.count) characters")
+        }
+        return ids
+    }
+
     /// The first part of the text for training and the last `heldOutFraction` of it (rounded
     /// down) for validation, as the GPT recipes hold out the end of the corpus.
     public func split(heldOutFraction: Double = 0.1) -> (training: ArraySlice<Int32>, validation: ArraySlice<Int32>) {

@@ -46,6 +46,9 @@ struct RunningMetrics {
         lossSum += loss * Double(count)
         examples += count
         let labels = targets.classLabels
+        // A language model's [B, T, V] with a label per position: each position is an example.
+        let outputs = outputs.rank == 3 && outputs.shape[0] * outputs.shape[1] == count
+            ? outputs.reshaped(to: [count, outputs.shape[2]]) : outputs
         if outputs.rank == 2, outputs.shape[1] > 1 {
             let ranks = labelRanks(scores: outputs, labels: labels)
             correct += ranks.count(where: { $0 == 0 })

@@ -41,6 +41,25 @@ public struct Loss<Scalar: TensorScalar>: Sendable {
         })
     }
 
+    /// Softmax cross-entropy of a language model's logits [B, T, V] against the next tokens'
+    /// labels [B, T], averaged over all B·T positions: nats per token. Each position counts as an
+    /// example (a batch's ``Targets/count`` is B·T), so the loop's accuracy is per token. Other
+    /// shapes, or target values instead of labels, stop with both shapes.
+    public static var nextTokenCrossEntropy: Loss {
+        Loss(name: "next-token cross-entropy", decisionThreshold: 0, located: { outputs, targets, file, line in
+            guard case .labels(let labels) = targets else {
+                fatalError("nextTokenCrossEntropy: needs labels [B, T] of the next tokens, not target values", file: file, line: line)
+            }
+            guard outputs.rank == 3, labels.shape == [outputs.shape[0], outputs.shape[1]] else {
+                fatalError("nextTokenCrossEntropy: logits of shape \(outputs.shape) and labels of shape \(labels.shape) differ "
+                           + "(logits must be B × T × V with labels B × T)", file: file, line: line)
+            }
+            let positions = outputs.shape[0] * outputs.shape[1]
+            return Autograd.softmaxCrossEntropy(logits: outputs.reshaped(to: [positions, outputs.shape[2]]),
+                                                labels: Tensor(labels.scalars, shape: [positions]), file: file, line: line)
+        })
+    }
+
     /// The quadratic cost (1/N) Σ ½‖y − a‖² (seed 004 (3.3)); labels become one-hot targets.
     public static var meanQuadraticCost: Loss {
         Loss(name: "quadratic cost", decisionThreshold: 0.5, located: { outputs, targets, file, line in
