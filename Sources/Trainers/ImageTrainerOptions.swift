@@ -3,10 +3,11 @@ import Foundation
 import Kernels
 import Train
 
-/// The options the `mlp` and `cnn` trainers share.
+/// The options the `mlp`, `cnn` and `resnet` trainers share.
 let commonImageOptionSpecs: [OptionSpec] = [
     .value("data", default: "", placeholder: "DIR", help: "dataset folder or file (default: where scripts/fetch-datasets.sh puts it)"),
     .value("epochs", default: "", placeholder: "N", help: "epochs (default: the recipe's)"),
+    .value("stop-after", default: "", placeholder: "N", help: "stop after epoch N of the --epochs (same schedule); --resume continues"),
     .value("batch", default: "", placeholder: "N", help: "mini-batch size (default: the recipe's)"),
     .value("seed", default: "1", placeholder: "N", help: "seed of weights, order, split and dropout"),
     .value("threads", default: "2", placeholder: "N", help: "CPU threads for the kernels"),
@@ -18,11 +19,21 @@ let commonImageOptionSpecs: [OptionSpec] = [
     .flag("json", help: "end with one JSON line of results"),
 ]
 
+/// The `--augment` and `--no-augment` flags of the convolutional trainers; `augments` is what
+/// applies when neither is given.
+func augmentationOptionSpecs(byDefault augments: Bool) -> [OptionSpec] {
+    [.flag("augment", help: "augment training images: random crop with 4 pixels of padding, horizontal flips (not for MNIST)"
+               + (augments ? " (default)" : "")),
+     .flag("no-augment", help: "train on the images as they are" + (augments ? "" : " (default)"))]
+}
+
 /// The parsed common options.
 struct ImageTrainerSettings {
     var dataset: ImageDatasetChoice
     var location: String?
     var epochs: Int?
+    /// The epoch after which this process stops (`--stop-after`), nil for all `epochs`.
+    var stopAfter: Int?
     var batchSize: Int?
     var seed: UInt64
     var threads: Int
@@ -32,11 +43,14 @@ struct ImageTrainerSettings {
     var resumePath: String?
     var allowsChangedSettings: Bool
     var json: Bool
+    /// Whether training images are augmented: `--augment` or `--no-augment`, nil when neither is given.
+    var augments: Bool?
 
     init(_ arguments: CommandLineOptions, datasets: [ImageDatasetChoice]) throws {
         dataset = ImageDatasetChoice(rawValue: try arguments.choice("dataset", among: datasets.map(\.rawValue)))!
         location = arguments.string("data").isEmpty ? nil : arguments.string("data")
         epochs = arguments.string("epochs").isEmpty ? nil : try arguments.integer("epochs", in: 1...10_000)
+        stopAfter = arguments.string("stop-after").isEmpty ? nil : try arguments.integer("stop-after", in: 1...10_000)
         batchSize = arguments.string("batch").isEmpty ? nil : try arguments.integer("batch", in: 1...100_000)
         seed = UInt64(try arguments.integer("seed", in: 0...Int.max))
         threads = try arguments.integer("threads", in: 1...256)
@@ -47,6 +61,12 @@ struct ImageTrainerSettings {
         resumePath = arguments.string("resume").isEmpty ? nil : arguments.string("resume")
         allowsChangedSettings = arguments.flag("allow-changed-settings")
         json = arguments.flag("json")
+        switch (arguments.flag("augment"), arguments.flag("no-augment")) {
+        case (true, true): throw CommandLineError(description: "'--augment' and '--no-augment' contradict each other: give one")
+        case (true, false): augments = true
+        case (false, true): augments = false
+        case (false, false): augments = nil
+        }
     }
 
     /// Creates the `--out` folder (and its parents) and checks that files can be created in it,
