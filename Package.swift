@@ -54,6 +54,7 @@ let package = Package(
         .executable(name: "netbp", targets: ["netbp"]),
         .executable(name: "mlp", targets: ["mlp"]),
         .executable(name: "cnn", targets: ["cnn"]),
+        .executable(name: "resnet", targets: ["resnet"]),
     ],
     targets: levelTargets + [
         // CPUID and XGETBV, which Swift cannot issue.
@@ -73,7 +74,8 @@ let package = Package(
         .executableTarget(name: "netbp", dependencies: ["Trainers"], swiftSettings: portable),
         .executableTarget(name: "mlp", dependencies: ["Trainers"], swiftSettings: portable),
         .executableTarget(name: "cnn", dependencies: ["Trainers"], swiftSettings: portable),
-        .testTarget(name: "TrainersTests", dependencies: ["netbp", "mlp", "cnn"]),
+        .executableTarget(name: "resnet", dependencies: ["Trainers"], swiftSettings: portable),
+        .testTarget(name: "TrainersTests", dependencies: ["netbp", "mlp", "cnn", "resnet", "Trainers", "Train"]),
         .executableTarget(name: "Bench", dependencies: ["Autograd", "Layers", "Train", "Kernels", "KernelSupport"],
                           swiftSettings: portable),
     ],
