@@ -16,8 +16,8 @@ extension ImageTrainerSettings {
     ) throws {
         let start = Date()
         let augments = self.augments ?? augmentsByDefault
-        var recordedFlags = recordedFlags(batchSize: batchSize).merging(flags) { $1 }
-        if augments { recordedFlags["--augment"] = "true" }  // absent when off, as in checkpoints written before the flag
+        var flagsToRecord = recordedFlags(batchSize: batchSize).merging(flags) { $1 }
+        if augments { flagsToRecord["--augment"] = "true" }  // absent when off, as in checkpoints written before the flag
         try prepareOutputFolder()
         try withThreadCount(threads) {
             let data = try dataset.prepare(location: location, limit: limit, side: side, validationCount: validationCount, seed: seed,
@@ -25,7 +25,7 @@ extension ImageTrainerSettings {
             var generator = SeededGenerator(seed: seed)
             let run = ImageClassifierRun(name: "\(title) on \(dataset.rawValue)", data: data, epochs: epochs, stopAfter: stopAfter,
                                          batchSize: batchSize, seed: seed, outputDirectory: outputDirectory, resumePath: resumePath,
-                                         recordedFlags: recordedFlags, allowsChangedSettings: allowsChangedSettings, log: { say($0) },
+                                         recordedFlags: flagsToRecord, allowsChangedSettings: allowsChangedSettings, log: { say($0) },
                                          dataParallel: launch?.group)
             let result = try train(run, &generator)
             try report(trainer, result, isPrimary: launch?.group.isPrimary ?? true, recipe: recipe, epochs: epochs, batchSize: batchSize,
