@@ -54,6 +54,7 @@ let package = Package(
         .executable(name: "netbp", targets: ["netbp"]),
         .executable(name: "mlp", targets: ["mlp"]),
         .executable(name: "cnn", targets: ["cnn"]),
+        .executable(name: "resnet", targets: ["resnet"]),
         .executable(name: "gpt", targets: ["gpt"]),
     ],
     targets: levelTargets + [
@@ -74,8 +75,9 @@ let package = Package(
         .executableTarget(name: "netbp", dependencies: ["Trainers"], swiftSettings: portable),
         .executableTarget(name: "mlp", dependencies: ["Trainers"], swiftSettings: portable),
         .executableTarget(name: "cnn", dependencies: ["Trainers"], swiftSettings: portable),
+        .executableTarget(name: "resnet", dependencies: ["Trainers"], swiftSettings: portable),
         .executableTarget(name: "gpt", dependencies: ["Trainers"], swiftSettings: portable),
-        .testTarget(name: "TrainersTests", dependencies: ["netbp", "mlp", "cnn", "gpt"]),
+        .testTarget(name: "TrainersTests", dependencies: ["netbp", "mlp", "cnn", "resnet", "gpt", "Trainers", "Train"]),
         .executableTarget(name: "Bench", dependencies: ["Autograd", "Layers", "Train", "Kernels", "KernelSupport"],
                           swiftSettings: portable),
     ],

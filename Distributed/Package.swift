@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "mlp-mpi", targets: ["mlp-mpi"]),
         .executable(name: "cnn-mpi", targets: ["cnn-mpi"]),
         .executable(name: "gpt-mpi", targets: ["gpt-mpi"]),
+        .executable(name: "resnet-mpi", targets: ["resnet-mpi"]),
         .executable(name: "distributed-checks", targets: ["distributed-checks"]),
     ],
     dependencies: [.package(name: "SwiftAutograd", path: "..")],
@@ -19,11 +20,12 @@ let package = Package(
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .target(name: "MPI", dependencies: ["CMPI", .product(name: "Train", package: "SwiftAutograd"),
                                             .product(name: "Autograd", package: "SwiftAutograd")]),
-        // The example trainers on MPI: what mlp-mpi and cnn-mpi share.
+        // The example trainers on MPI: what mlp-mpi, cnn-mpi and resnet-mpi share.
         .target(name: "MPITrainers", dependencies: ["MPI", .product(name: "Trainers", package: "SwiftAutograd")]),
         .executableTarget(name: "mlp-mpi", dependencies: ["MPITrainers", .product(name: "Trainers", package: "SwiftAutograd")]),
         .executableTarget(name: "cnn-mpi", dependencies: ["MPITrainers", .product(name: "Trainers", package: "SwiftAutograd")]),
         .executableTarget(name: "gpt-mpi", dependencies: ["MPITrainers", .product(name: "Trainers", package: "SwiftAutograd")]),
+        .executableTarget(name: "resnet-mpi", dependencies: ["MPITrainers", .product(name: "Trainers", package: "SwiftAutograd")]),
         // The package's tests: run under `mpirun -np 2` (scripts/test-distributed.sh), every rank checks.
         .executableTarget(name: "distributed-checks", dependencies: [
             "MPI", .product(name: "Train", package: "SwiftAutograd"), .product(name: "Layers", package: "SwiftAutograd"),

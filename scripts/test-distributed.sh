@@ -103,5 +103,15 @@ tail -n 3 "$work/cnn.log"
 ((status == 0)) && grep -q "cnn: " "$work/cnn.log"
 result "cnn-mpi trains with 2 processes" $?
 
+# resnet-mpi: a narrow ResNet-20 (BatchNorm on each process's part of the batch), stopped after
+# epoch 1 of 2 and resumed with the same number of processes.
+resnet=("$bin/resnet-mpi" --dataset mnist --data "$work/data" --width 2 --batch 8 --validation 8 --epochs 2 --threads 1 --out "$work/resnet")
+status=0
+"${mpirun[@]}" -np 2 "${resnet[@]}" --stop-after 1 > "$work/resnet1.log" 2>&1 || status=$?
+"${mpirun[@]}" -np 2 "${resnet[@]}" --resume "$work/resnet/checkpoint.safetensors" > "$work/resnet2.log" 2>&1 || status=$?
+tail -n 2 "$work/resnet2.log"
+((status == 0)) && grep -q "resumed from" "$work/resnet2.log" && grep -q "resnet: " "$work/resnet2.log"
+result "resnet-mpi trains with 2 processes and resumes" $?
+
 echo "distributed: $passed passed, $failed failed"
 ((failed == 0))

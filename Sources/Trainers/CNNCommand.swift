@@ -15,40 +15,25 @@ public enum CNNTrainer {
         .value("recipe", default: "adam", placeholder: "NAME",
                help: "adam: Adam 1e-3, batch 32, 10 epochs; sgd-momentum: SGD momentum 0.9, batch 100, 45 epochs, η 0.05/0.005/0.0005"),
         .flag("dropout", help: "seed 004's dropout: 0.15, 0.15, 0.15, 0.35, 0 in blocks 1–5"),
-    ] + commonImageOptionSpecs
+    ] + augmentationOptionSpecs(byDefault: false) + commonImageOptionSpecs
 
     /// Runs the `cnn` command line; with `launch`, as one process of a data-parallel run.
     public static func main(launch: DataParallelLaunch? = nil) -> Never {
         runTrainer(program: "cnn", summary: "Trains the seeds' CIFAR-10 CNN on CIFAR-10, Fashion-MNIST or MNIST.",
                    specs: optionSpecs, launch: launch) { arguments in
-            let start = Date()
             let settings = try ImageTrainerSettings(arguments, datasets: [.fashionMNIST, .mnist, .cifar10])
             let recipe = try arguments.choice("recipe", among: ["adam", "sgd-momentum"])
             let usesMomentum = recipe == "sgd-momentum"
-            let epochs = settings.epochs ?? (usesMomentum ? 45 : 10)
-            let batchSize = settings.batchSize ?? (usesMomentum ? 100 : 32)
-            try settings.prepareOutputFolder()
-            try withThreadCount(settings.threads) {
-                let data = try settings.dataset.prepare(location: settings.location, limit: settings.limit, side: 32,
-                                                        validationCount: settings.validationCount, seed: settings.seed)
-                var generator = SeededGenerator(seed: settings.seed)
-                let model = Sequential<Float>.cifarCNN(inputChannels: data.training.imageShape[2],
-                                                       dropoutRates: arguments.flag("dropout") ? [0.15, 0.15, 0.15, 0.35, 0] : [0, 0, 0, 0, 0],
-                                                       using: &generator)
-                let run = ImageClassifierRun(name: "CIFAR CNN (\(recipe)) on \(settings.dataset.rawValue)", data: data,
-                                             epochs: epochs, batchSize: batchSize, seed: settings.seed,
-                                             outputDirectory: settings.outputDirectory, resumePath: settings.resumePath,
-                                             recordedFlags: settings.recordedFlags(batchSize: batchSize).merging([
-                                                 "--recipe": recipe, "--dropout": String(arguments.flag("dropout")),
-                                             ]) { $1 },
-                                             allowsChangedSettings: settings.allowsChangedSettings, log: { say($0) },
-                                             dataParallel: launch?.group)
-                let result = usesMomentum
+            let dropout = arguments.flag("dropout")
+            try settings.trainImageClassifier("cnn", title: "CIFAR CNN (\(recipe))", recipe: recipe, epochs: settings.epochs ?? (usesMomentum ? 45 : 10),
+                                              batchSize: settings.batchSize ?? (usesMomentum ? 100 : 32), side: 32, augmentsByDefault: false,
+                                              flags: ["--recipe": recipe, "--dropout": String(dropout)], launch: launch) { run, generator in
+                let model = Sequential<Float>.cifarCNN(inputChannels: run.data.training.imageShape[2],
+                                                       dropoutRates: dropout ? [0.15, 0.15, 0.15, 0.35, 0] : [0, 0, 0, 0, 0], using: &generator)
+                return usesMomentum
                     ? try run.train(model, optimizer: Momentum<Float>(learningRate: 0.05, momentum: 0.9),
                                     schedule: PiecewiseConstantLearningRate.highamCIFAR10)
                     : try run.train(model, optimizer: Adam<Float>(learningRate: 1e-3), schedule: nil)
-                try settings.report("cnn", result, isPrimary: launch?.group.isPrimary ?? true, recipe: recipe, epochs: epochs, batchSize: batchSize,
-                                    trainingImages: data.training.count, seconds: Date().timeIntervalSince(start))
             }
         }
     }

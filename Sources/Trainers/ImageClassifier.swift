@@ -4,11 +4,14 @@ import Kernels
 import Layers
 import Train
 
-/// A training run of an image classifier: the part the `mlp` and `cnn` trainers share.
+/// A training run of an image classifier: the part the `mlp`, `cnn` and `resnet` trainers share.
 struct ImageClassifierRun {
     var name: String
     var data: PreparedData
     var epochs: Int
+    /// The epoch after which this process stops although the run has `epochs` (the schedule is
+    /// the one of `epochs`), to be continued by `--resume`; nil to train them all.
+    var stopAfter: Int?
     var batchSize: Int
     var seed: UInt64
     var outputDirectory: String?
@@ -50,7 +53,7 @@ struct ImageClassifierRun {
         var callbacks: [any TrainingCallback] = []
         if let checkpointPath { callbacks.append(CheckpointEveryEpoch(path: checkpointPath)) }
 
-        let remaining = max(0, epochs - trainer.epochsCompleted)
+        let remaining = max(0, min(epochs, stopAfter ?? epochs) - trainer.epochsCompleted)
         let processes = dataParallel.map { "\($0.size) processes × " } ?? ""
         log("\(name): \(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test images; \(trainer.model.parameterCount) parameters; \(remaining) epochs of batches of \(batchSize) on \(processes)\(ComputeThreads.current) thread(s), \(KernelDispatch.level.summary) kernels")
         let (history, seconds) = try trainer.fitForCommand(

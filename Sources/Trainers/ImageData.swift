@@ -32,6 +32,14 @@ public enum ImageDatasetChoice: String, CaseIterable, Sendable {
         }
     }
 
+    /// The augmentation of `--augment`, its choices drawn from `seed`: a random crop with 4
+    /// pixels of padding (on 28 × 28 and 32 × 32 images alike, as the usual Fashion-MNIST and
+    /// CIFAR-10 recipes) and horizontal flips, except for digits, which a mirror turns into
+    /// other shapes.
+    func augmentation(seed: UInt64) -> ImageAugmentation {
+        ImageAugmentation(cropPadding: 4, flipsHorizontally: self == .fashionMNIST || self == .cifar10, seed: seed ^ 0xA0_6A7E)
+    }
+
     /// The class names, by label.
     var classNames: [String] {
         switch self {
@@ -62,8 +70,10 @@ extension ImageDatasetChoice {
     /// training images, pads images to `side` × `side` when given, fits per-channel
     /// normalisation on the (padded) training part and holds out `validationCount` training
     /// images (seeded). Padding and normalisation happen per batch, with the values the same
-    /// transforms of the whole dataset in `Float` give.
-    func prepare(location: String?, limit: Int?, side: Int?, validationCount: Int, seed: UInt64) throws -> PreparedData {
+    /// transforms of the whole dataset in `Float` give; `augmentation`, if any, changes the
+    /// training batches (after the padding, before the normalisation).
+    func prepare(location: String?, limit: Int?, side: Int?, validationCount: Int, seed: UInt64,
+                 augmentation: ImageAugmentation? = nil) throws -> PreparedData {
         guard let location = location ?? defaultLocation else { throw RunError(description: "no CIFAR-10 folder given: \(fetchHint)") }
         var training: ByteImageDataset, test: ByteImageDataset
         var generator = SeededGenerator(seed: seed ^ 0x5EED_DA7A)
@@ -88,9 +98,9 @@ extension ImageDatasetChoice {
         let normalisation = ChannelNormalization(fitting: training, padding: padding)
         let validationCount = min(validationCount, training.count / 5)
         let (kept, validation) = training.split(validationCount: validationCount, using: &generator)
-        func batches(_ images: ByteImageDataset) -> ImageBatches {
-            ImageBatches(images, padding: padding, normalization: normalisation)
+        func batches(_ images: ByteImageDataset, augmentation: ImageAugmentation? = nil) -> ImageBatches {
+            ImageBatches(images, padding: padding, normalization: normalisation, augmentation: augmentation)
         }
-        return PreparedData(training: batches(kept), validation: batches(validation), test: batches(test), classNames: classNames)
+        return PreparedData(training: batches(kept, augmentation: augmentation), validation: batches(validation), test: batches(test), classNames: classNames)
     }
 }

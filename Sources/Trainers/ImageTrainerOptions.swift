@@ -3,12 +3,21 @@ import Foundation
 import Kernels
 import Train
 
-/// The options the `mlp` and `cnn` trainers share.
+/// The options the `mlp`, `cnn` and `resnet` trainers share.
 let commonImageOptionSpecs: [OptionSpec] = [
     .value("data", default: "", placeholder: "DIR", help: "dataset folder or file (default: where scripts/fetch-datasets.sh puts it)"),
+    .value("stop-after", default: "", placeholder: "N", help: "stop after epoch N of the --epochs (same schedule); --resume continues"),
     .value("validation", default: "5000", placeholder: "N", help: "training images held out for validation (at most a fifth)"),
     .value("limit", default: "0", placeholder: "N", help: "use only the first N training images (0: all)"),
 ] + commonRunOptionSpecs(files: "history.csv, loss.svg, error.svg, confusion.svg")
+
+/// The `--augment` and `--no-augment` flags of the convolutional trainers; `augments` is what
+/// applies when neither is given.
+func augmentationOptionSpecs(byDefault augments: Bool) -> [OptionSpec] {
+    [.flag("augment", help: "augment training images: random crop with 4 pixels of padding, horizontal flips (not for MNIST)"
+               + (augments ? " (default)" : "")),
+     .flag("no-augment", help: "train on the images as they are" + (augments ? "" : " (default)"))]
+}
 
 /// The parsed common options: the image data's and those of every trainer (``RunOptions``,
 /// whose fields read as this struct's own).
@@ -18,6 +27,10 @@ struct ImageTrainerSettings {
     var location: String?
     var validationCount: Int
     var limit: Int?
+    /// The epoch after which this process stops (`--stop-after`), nil for all `epochs`.
+    var stopAfter: Int?
+    /// Whether training images are augmented: `--augment` or `--no-augment`, nil when neither is given.
+    var augments: Bool?
     var run: RunOptions
 
     init(_ arguments: CommandLineOptions, datasets: [ImageDatasetChoice]) throws {
@@ -27,6 +40,13 @@ struct ImageTrainerSettings {
         validationCount = try arguments.integer("validation", in: 0...1_000_000)
         let limit = try arguments.integer("limit", in: 0...Int.max)
         self.limit = limit == 0 ? nil : limit
+        stopAfter = arguments.string("stop-after").isEmpty ? nil : try arguments.integer("stop-after", in: 1...10_000)
+        switch (arguments.flag("augment"), arguments.flag("no-augment")) {
+        case (true, true): throw CommandLineError(description: "'--augment' and '--no-augment' contradict each other: give one")
+        case (true, false): augments = true
+        case (false, true): augments = false
+        case (false, false): augments = nil
+        }
     }
 
     /// The shared option `member`.

@@ -38,7 +38,7 @@ public enum MLPTrainer {
                     Sequential<Float>.multilayerPerceptron(widths: [features] + hidden + [data.classNames.count], using: &generator)
                 }
                 let run = ImageClassifierRun(name: "mlp \([features] + hidden + [data.classNames.count]) on \(settings.dataset.rawValue)",
-                                             data: data, epochs: epochs, batchSize: batchSize, seed: settings.seed,
+                                             data: data, epochs: epochs, stopAfter: settings.stopAfter, batchSize: batchSize, seed: settings.seed,
                                              outputDirectory: settings.outputDirectory, resumePath: settings.resumePath,
                                              recordedFlags: settings.recordedFlags(batchSize: batchSize).merging([
                                                  "--hidden": hidden.map(String.init).joined(separator: ","),

@@ -16,6 +16,14 @@ struct ResNetTests {
         #expect(model.checkedOutputShape(forInputShape: [1, 32, 32, 3]) == [1, 10])
     }
 
+    @Test("other widths, input channels and classes: 1054·w² + (9c + 4k + 98)·w + k parameters", arguments: [(1, 10, 4), (3, 10, 8), (2, 5, 1)])
+    func parameterCountFormula(_ channels: Int, _ classes: Int, _ width: Int) {
+        var generator = SeededGenerator(seed: 1)
+        let model = Sequential<Float>.resNet20(inputChannels: channels, classCount: classes, width: width, using: &generator)
+        #expect(model.parameterCount == 1054 * width * width + (9 * channels + 4 * classes + 98) * width + classes)
+        #expect(model.checkedOutputShape(forInputShape: [2, 28, 28, channels]) == [2, classes])
+    }
+
     @Test("a training step on a tiny batch: gradients for every parameter, running statistics moved; inference after")
     func forwardBackward() {
         var generator = SeededGenerator(seed: 2)

@@ -31,6 +31,7 @@ struct TrainerCommandTests {
         ("mlp", ["--hidden", "64,,32"], "expected positive widths"),
         ("cnn", ["--recipe", "fast"], "expected one of adam, sgd-momentum"),
         ("cnn", ["--epochs"], "needs a value"),
+        ("cnn", ["--augment", "--no-augment"], "contradict each other"),
     ])
     func badFlags(_ program: String, _ arguments: [String], _ message: String) throws {
         let run = try runTrainer(program, arguments)

@@ -38,14 +38,17 @@ func temporaryFolder() throws -> String {
     return path
 }
 
-/// Writes a tiny MNIST-layout dataset into `folder`: 28×28 images of two easily told apart
-/// patterns (image i has pattern i mod 2), labelled by `label(i)` (by default the pattern).
-func writeTinyIDXDataset(to folder: String, training: Int, test: Int, label: (Int) -> Int = { $0 % 2 }) throws {
+/// Writes a tiny MNIST-layout dataset into `folder`: `side`×`side` images (28×28 as MNIST's by
+/// default) of two easily told apart patterns (image i has pattern i mod 2: the top or the left
+/// half bright), labelled by `label(i)` (by default the pattern).
+func writeTinyIDXDataset(to folder: String, training: Int, test: Int, side: Int = 28, label: (Int) -> Int = { $0 % 2 }) throws {
     func images(_ count: Int) -> Data {
         var data = Data([0, 0, 8, 3])
-        for value in [count, 28, 28] { data.append(contentsOf: withUnsafeBytes(of: UInt32(value).bigEndian, Array.init)) }
+        for value in [count, side, side] { data.append(contentsOf: withUnsafeBytes(of: UInt32(value).bigEndian, Array.init)) }
         for index in 0..<count {
-            for row in 0..<28 { for column in 0..<28 { data.append(index % 2 == 0 ? (row < 14 ? 220 : 10) : (column < 14 ? 220 : 10)) } }
+            for row in 0..<side {
+                for column in 0..<side { data.append(index % 2 == 0 ? (row < side / 2 ? 220 : 10) : (column < side / 2 ? 220 : 10)) }
+            }
         }
         return data
     }
@@ -62,10 +65,20 @@ func writeTinyIDXDataset(to folder: String, training: Int, test: Int, label: (In
 }
 
 /// The bytes after the header of the safetensors file at `path`: every tensor of a checkpoint
-/// (parameters, optimiser state, generator, progress), without the metadata, which holds timings.
+/// (parameters, state, optimiser state, generator, progress), without the metadata, which holds timings.
 func checkpointTensorBytes(_ path: String) throws -> [UInt8] {
+    try checkpointParts(path).tensors
+}
+
+/// The JSON header of the safetensors file at `path` (the tensors' names, shapes and metadata).
+func checkpointHeader(_ path: String) throws -> String {
+    String(decoding: try checkpointParts(path).header, as: UTF8.self)
+}
+
+/// The safetensors file at `path` split into its header and the tensors' bytes after it.
+private func checkpointParts(_ path: String) throws -> (header: [UInt8], tensors: [UInt8]) {
     let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-    guard bytes.count >= 8 else { return bytes }
-    let length = bytes[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
-    return Array(bytes.dropFirst(8 + length))
+    guard bytes.count >= 8 else { return ([], bytes) }
+    let length = min(bytes[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }, bytes.count - 8)
+    return (Array(bytes[8..<8 + length]), Array(bytes[(8 + length)...]))
 }

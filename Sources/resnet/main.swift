@@ -1,0 +1,3 @@
+import Trainers
+
+ResNetTrainer.main()
