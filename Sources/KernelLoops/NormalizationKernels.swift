@@ -26,23 +26,11 @@ enum NormalizationKernels<T: VectorKernelScalar> {
             groupStatistics(x, statistics, layout, threads)
         }
         let pointers = Unchecked((x, scale, shift, y, UnsafePointer(statistics)))
-        forEachRowChunk(layout, threads, coefficients: 2) { rows, coefficients in
+        WorkerPool.shared.runChunks(of: layout.rows, threads: threads) { rows in
             let (x, scale, shift, y, statistics) = pointers.value
-            let (mean, factor) = (coefficients, coefficients + layout.channels)
-            var sample = -1
-            for row in rows {
-                if row / layout.positions != sample {
-                    sample = row / layout.positions
-                    fillChannels(sample, statistics, layout, epsilon) { channel, groupMean, rstd in
-                        mean[channel] = groupMean
-                        factor[channel] = rstd * scale[channel]
-                    }
-                }
-                let offset = row * layout.channels
-                mapRow(layout.channels, y + offset) { c, count in
-                    (load(x + offset + c, count) - load(mean + c, count))
-                        * load(factor + c, count) + load(shift + c, count)
-                }
+            forEachRowVector(rows, layout, { meanAndRstd(statistics, $0, layout, epsilon) }) { offset, c, count, terms in
+                store((load(x + offset + c, count) - terms.0) * (terms.1 * load(scale + c, count)) + load(shift + c, count),
+                      y + offset + c, count)
             }
         }
     }
@@ -58,24 +46,9 @@ enum NormalizationKernels<T: VectorKernelScalar> {
         let pointers = Unchecked((gy, x, scale, statistics))
         columnSums(layout, threads, into: channelSums) { rows, sums in
             let (gy, x, _, statistics) = pointers.value
-            withCoefficients(2 * channels) { coefficients in
-                let (mean, rstd) = (coefficients, coefficients + channels)
-                var sample = -1
-                for row in rows {
-                    if row / layout.positions != sample {
-                        sample = row / layout.positions
-                        fillChannels(sample, statistics, layout, epsilon) { channel, groupMean, groupRstd in
-                            (mean[channel], rstd[channel]) = (groupMean, groupRstd)
-                        }
-                    }
-                    let offset = row * channels
-                    accumulateRow(channels, sums) { c, count in
-                        let g = load(gy + offset + c, count)
-                        let normalized = (load(x + offset + c, count) - load(mean + c, count))
-                            * load(rstd + c, count)
-                        return (g, g * normalized)
-                    }
-                }
+            forEachRowVector(rows, layout, { meanAndRstd(statistics, $0, layout, epsilon) }) { offset, c, count, terms in
+                let g = load(gy + offset + c, count)
+                accumulate(sums, channels, c, count, g, g * ((load(x + offset + c, count) - terms.0) * terms.1))
             }
         }
         for channel in 0..<channels {
@@ -95,7 +68,7 @@ enum NormalizationKernels<T: VectorKernelScalar> {
             let output = Unchecked(groupSums)
             forEachGroup(layout, threads) { group, base in
                 let (gy, x, scale, statistics) = pointers.value
-                let (mean, rstd) = (statistics[group], reciprocalDeviation(statistics[layout.groupCount + group], epsilon))
+                let (mean, rstd, _, _) = meanAndRstd(statistics, group, layout, epsilon)
                 let (first, second) = sumRuns(layout) { run, c, count in
                     let h = load(gy + base + run + c, count) * load(scale + base % channels + c, count)
                     return (h, h * ((load(x + base + run + c, count) - Vector(repeating: mean)) * Vector(repeating: rstd)))
@@ -104,36 +77,22 @@ enum NormalizationKernels<T: VectorKernelScalar> {
             }
         }
 
-        // x̄ = ḡ · (s γ) + (x − μ) · (−s² mean(h x̂)) − s mean(h), coefficients per channel.
+        // x̄ = ḡ (s γ) + (x − μ) (−s² mean(h x̂)) − s mean(h).
         let sums = Unchecked(UnsafePointer(groupSums))
         let target = Unchecked(gx)
-        let size = T(layout.groupSize)
-        forEachRowChunk(layout, threads, coefficients: 4) { rows, coefficients in
+        let size = Double(layout.groupSize)
+        WorkerPool.shared.runChunks(of: layout.rows, threads: threads) { rows in
             let (gy, x, scale, statistics) = pointers.value
             let (gx, groupSums) = (target.value, sums.value)
-            let (mean, factor, slope, offsetTerm) = (coefficients, coefficients + channels,
-                                                     coefficients + 2 * channels, coefficients + 3 * channels)
-            var sample = -1
-            for row in rows {
-                if row / layout.positions != sample {
-                    sample = row / layout.positions
-                    fillChannels(sample, statistics, layout, epsilon) { channel, groupMean, rstd in
-                        let group = sample * layout.groups + channel / layout.groupWidth
-                        let meanH = T(groupSums[group]) / size
-                        let meanHNormalized = T(groupSums[layout.groupCount + group]) / size
-                        mean[channel] = groupMean
-                        factor[channel] = rstd * scale[channel]
-                        slope[channel] = -rstd * rstd * meanHNormalized
-                        offsetTerm[channel] = -rstd * meanH
-                    }
-                }
-                let offset = row * channels
-                mapRow(channels, gx + offset) { c, count in
-                    let g = load(gy + offset + c, count)
-                    let centered = load(x + offset + c, count) - load(mean + c, count)
-                    return g * load(factor + c, count) + centered * load(slope + c, count)
-                        + load(offsetTerm + c, count)
-                }
+            let groupTerms = { (group: Int) -> (T, T, T, T) in
+                let (mean, rstd, _, _) = meanAndRstd(statistics, group, layout, epsilon)
+                let (meanH, meanHNormalized) = (T(groupSums[group] / size), T(groupSums[layout.groupCount + group] / size))
+                return (mean, rstd, -rstd * rstd * meanHNormalized, -rstd * meanH)
+            }
+            forEachRowVector(rows, layout, groupTerms) { offset, c, count, terms in
+                let g = load(gy + offset + c, count)
+                let centered = load(x + offset + c, count) - terms.0
+                store(g * (terms.1 * load(scale + c, count)) + centered * terms.2 + terms.3, gx + offset + c, count)
             }
         }
     }
@@ -150,9 +109,11 @@ enum NormalizationKernels<T: VectorKernelScalar> {
         let input = Unchecked(x)
         columnSums(layout, threads, into: sums) { rows, sums in
             let x = input.value
-            accumulateRows(rows, channels, sums) { row, c, count in
-                let d = load(x + row * channels + c, count) - load(x + c, count)
-                return (d, d * d)
+            for row in rows {
+                forEachVector(channels) { c, count in
+                    let d = load(x + row * channels + c, count) - load(x + c, count)
+                    accumulate(sums, channels, c, count, d, d * d)
+                }
             }
         }
         for channel in 0..<channels {
@@ -189,15 +150,12 @@ enum NormalizationKernels<T: VectorKernelScalar> {
     @inline(__always)
     static func reciprocalDeviation(_ variance: T, _ epsilon: T) -> T { 1 / (variance + epsilon).squareRoot() }
 
-    /// Calls `body(channel, μ, s)` for every channel of `sample`, with its group's mean and 1/√(σ² + ε).
+    /// The mean and 1/√(σ² + ε) of `group`, and two zeros: the terms of a row pass that needs
+    /// nothing else.
     @inline(__always)
-    static func fillChannels(_ sample: Int, _ statistics: UnsafePointer<T>, _ layout: NormalizationLayout, _ epsilon: T,
-                             _ body: (_ channel: Int, _ mean: T, _ rstd: T) -> Void) {
-        for group in 0..<layout.groups {
-            let index = sample * layout.groups + group
-            let (mean, rstd) = (statistics[index], reciprocalDeviation(statistics[layout.groupCount + index], epsilon))
-            for channel in group * layout.groupWidth..<(group + 1) * layout.groupWidth { body(channel, mean, rstd) }
-        }
+    static func meanAndRstd(_ statistics: UnsafePointer<T>, _ group: Int, _ layout: NormalizationLayout,
+                            _ epsilon: T) -> (T, T, T, T) {
+        (statistics[group], reciprocalDeviation(statistics[layout.groupCount + group], epsilon), 0, 0)
     }
 
     // MARK: Loops
@@ -220,28 +178,52 @@ enum NormalizationKernels<T: VectorKernelScalar> {
         return (first, second)
     }
 
-    /// Adds `terms(row, c, lanes)` to the per-channel sums (`T`, two rows of `channels`) for each row.
+    /// Adds `u` and `v` to the per-channel sums at c (`T`, two rows of `channels`).
     @inline(__always)
-    static func accumulateRows(_ rows: Range<Int>, _ channels: Int, _ sums: UnsafeMutablePointer<T>,
-                               _ terms: (_ row: Int, _ c: Int, _ count: Int) -> (Vector, Vector)) {
-        for row in rows { accumulateRow(channels, sums) { c, count in terms(row, c, count) } }
+    static func accumulate(_ sums: UnsafeMutablePointer<T>, _ channels: Int, _ c: Int, _ count: Int, _ u: Vector, _ v: Vector) {
+        store(load(sums + c, count) + u, sums + c, count)
+        store(load(sums + channels + c, count) + v, sums + channels + c, count)
     }
 
-    /// Adds `terms(c, lanes)` to the per-channel sums (`T`, two rows of `channels`).
+    /// Calls `body(offset of the row, c, lanes, terms)` for each vector of channels c of each of
+    /// `rows`, with the four `groupTerms(group)` of each lane's group. Groups as wide as a vector
+    /// take their terms as scalars (layer normalisation: nothing per channel to fill); narrower
+    /// groups (batch normalisation) read them from per-channel arrays filled once per sample.
     @inline(__always)
-    static func accumulateRow(_ channels: Int, _ sums: UnsafeMutablePointer<T>,
-                              _ terms: (_ c: Int, _ count: Int) -> (Vector, Vector)) {
-        forEachVector(channels) { c, count in
-            let (u, v) = terms(c, count)
-            store(load(sums + c, count) + u, sums + c, count)
-            store(load(sums + channels + c, count) + v, sums + channels + c, count)
+    static func forEachRowVector(_ rows: Range<Int>, _ layout: NormalizationLayout, _ groupTerms: (_ group: Int) -> (T, T, T, T),
+                                 _ body: (_ offset: Int, _ c: Int, _ count: Int, _ terms: (Vector, Vector, Vector, Vector)) -> Void) {
+        let (channels, width) = (layout.channels, layout.groupWidth)
+        if width >= Vector.scalarCount {
+            for row in rows {
+                let (sample, offset) = (row / layout.positions, row * channels)
+                for group in 0..<layout.groups {
+                    let t = groupTerms(sample * layout.groups + group)
+                    let terms = (Vector(repeating: t.0), Vector(repeating: t.1), Vector(repeating: t.2), Vector(repeating: t.3))
+                    forEachVector(width) { c, count in body(offset, group * width + c, count, terms) }
+                }
+            }
+            return
         }
-    }
-
-    /// Writes `value(c, lanes)` to the `channels` elements at `y`, a vector at a time.
-    @inline(__always)
-    static func mapRow(_ channels: Int, _ y: UnsafeMutablePointer<T>, _ value: (_ c: Int, _ count: Int) -> Vector) {
-        forEachVector(channels) { c, count in store(value(c, count), y + c, count) }
+        withUnsafeTemporaryAllocation(of: T.self, capacity: Swift.max(4 * channels, 1)) { buffer in
+            let terms = buffer.baseAddress!
+            var sample = -1
+            for row in rows {
+                if row / layout.positions != sample {
+                    sample = row / layout.positions
+                    for group in 0..<layout.groups {
+                        let t = groupTerms(sample * layout.groups + group)
+                        for channel in group * width..<(group + 1) * width {
+                            (terms[channel], terms[channels + channel]) = (t.0, t.1)
+                            (terms[2 * channels + channel], terms[3 * channels + channel]) = (t.2, t.3)
+                        }
+                    }
+                }
+                forEachVector(channels) { c, count in
+                    body(row * channels, c, count, (load(terms + c, count), load(terms + channels + c, count),
+                                                    load(terms + 2 * channels + c, count), load(terms + 3 * channels + c, count)))
+                }
+            }
+        }
     }
 
     /// The `count` lanes at `p` (a whole vector, or fewer with `padding` above).
@@ -282,15 +264,6 @@ enum NormalizationKernels<T: VectorKernelScalar> {
     /// Rows per chunk of the sums over rows: about 16 Ki elements, whatever the thread count.
     static func chunkRows(_ layout: NormalizationLayout) -> Int { Swift.max(1, (1 << 14) / Swift.max(layout.channels, 1)) }
 
-    /// Runs `body(rows, scratch)` on chunks covering the rows, with `coefficients` rows of
-    /// `channels` scalars of scratch per call.
-    static func forEachRowChunk(_ layout: NormalizationLayout, _ threads: Int, coefficients: Int,
-                                _ body: @escaping @Sendable (Range<Int>, UnsafeMutablePointer<T>) -> Void) {
-        WorkerPool.shared.runChunks(of: layout.rows, threads: threads) { rows in
-            withCoefficients(coefficients * layout.channels) { body(rows, $0) }
-        }
-    }
-
     /// Runs `body(group, offset of its first element)` for every group.
     static func forEachGroup(_ layout: NormalizationLayout, _ threads: Int,
                              _ body: @escaping @Sendable (_ group: Int, _ base: Int) -> Void) {
@@ -320,11 +293,5 @@ enum NormalizationKernels<T: VectorKernelScalar> {
         for part in 0..<chunks {
             for index in 0..<width { result[index] += Double(partials[part * width + index]) }
         }
-    }
-
-    /// Runs `body` with `count` scalars of scratch.
-    @inline(__always)
-    static func withCoefficients(_ count: Int, _ body: (UnsafeMutablePointer<T>) -> Void) {
-        withUnsafeTemporaryAllocation(of: T.self, capacity: Swift.max(count, 1)) { body($0.baseAddress!) }
     }
 }
