@@ -143,4 +143,43 @@ struct NormalizationTests {
         }
         expectMessage(result, contains: ["normalize: 4 groups must divide the 6 channels of shape [2, 3, 6]"])
     }
+
+    @Test("a Hessian-vector product (the recorded pullback) matches differences of the fused first-order gradients",
+          arguments: cases)
+    func hessianVectorProduct(_ row: NormalizationCase) {
+        let channels: Shape = [row.shape[row.shape.rank - 1]]
+        let (x, scale, shift) = (randomTensor(row.shape, seed: 31), randomTensor(channels, seed: 32), randomTensor(channels, seed: 33))
+        let (weights, direction) = (randomTensor(row.shape, seed: 34), randomTensor(row.shape, seed: 35))
+        /// The gradient in x of a loss that is not linear in y (so that the Hessian has a y part).
+        func inputGradient(_ x: Tensor<Double>) -> Tensor<Double> {
+            gradient(at: x) { x in (x.normalized(over: row.groups, scale: scale, shift: shift) * weights).square().sum() }
+        }
+        let hv = gradient(at: x) { x in (inputGradient(x) * direction).sum() }
+        let h = 1e-5
+        let reference = (inputGradient(x + direction * h) - inputGradient(x - direction * h)) / (2 * h)
+        #expect(hv.isApproximatelyEqual(to: reference, absoluteTolerance: 1e-6, relativeTolerance: 1e-5))
+        #expect(hv.scalars.contains { abs($0) > 1e-2 }, "the product must not vanish")
+    }
+
+    @Test("a compiled gradient step (traced with the recorded pullback) replays the fused gradients on new data")
+    func compiledStep() {
+        func step(_ p: [Tensor<Double>], _ data: [Tensor<Double>]) -> (state: [Tensor<Double>], outputs: [Tensor<Double>]) {
+            let g = gradient(at: p) { p in
+                (data[0].normalized(over: .channelGroups(2), scale: p[0], shift: p[1]) * data[1]).square().sum()
+            }
+            return (zip(p, g).map { $0 - $1 * 0.1 }, [g[0]])
+        }
+        var state = [randomTensor([6], seed: 41), randomTensor([6], seed: 42)]
+        let batches = (0..<3).map { [randomTensor([2, 3, 6], seed: 50 + UInt64($0)), randomTensor([2, 3, 6], seed: 60 + UInt64($0))] }
+        let compiled = CompiledFunction(state: state, inputs: batches[0], step)
+        for batch in batches.reversed() {
+            let (expected, outputs) = step(state, batch)
+            compiled.run(batch)
+            #expect(compiled.outputs[0].isApproximatelyEqual(to: outputs[0], absoluteTolerance: 1e-12, relativeTolerance: 1e-10))
+            #expect(zip(compiled.currentState, expected).allSatisfy {
+                $0.isApproximatelyEqual(to: $1, absoluteTolerance: 1e-12, relativeTolerance: 1e-10)
+            })
+            state = expected
+        }
+    }
 }
