@@ -40,7 +40,9 @@ package enum LevelKernels {
             slice: IndexingKernels<T>.slice,
             embed: IndexingKernels<T>.embed,
             concatenate: IndexingKernels<T>.concatenate,
-            batchedGemm: Gemm<T>.multiplyBatch)
+            batchedGemm: Gemm<T>.multiplyBatch,
+            normalize: NormalizationKernels<T>.normalize,
+            normalizeGradient: NormalizationKernels<T>.normalizeGradient)
     }
 
     /// The FP32 fused multiply-add throughput probe of `bench peak`: `iterations` steps of 12

@@ -94,6 +94,21 @@ package final class KernelTable<Scalar>: Sendable {
     /// middle axis into `output` (outer, Σ sizes, inner).
     package typealias Concatenate = @Sendable (_ inputs: UnsafePointer<UnsafeRawPointer>, _ sizes: [Int], _ outer: Int,
                                                _ inner: Int, _ output: UnsafeMutablePointer<Scalar>) -> Void
+    /// y = γ (x − μ) / √(σ² + ε) + β for the groups and channels of `layout`, with each group's
+    /// mean μ and biased variance σ² written to `statistics` (the means, then the variances).
+    package typealias Normalize = @Sendable (_ input: UnsafePointer<Scalar>, _ scale: UnsafePointer<Scalar>,
+                                             _ shift: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>,
+                                             _ statistics: UnsafeMutablePointer<Scalar>, _ layout: NormalizationLayout,
+                                             _ epsilon: Scalar) -> Void
+    /// The pullback of `normalize` at the output's cotangent, from the input, the scale and the
+    /// statistics `normalize` wrote: the input's cotangent (when `inputGradient` is given) and
+    /// the scale's and the shift's, Σ ḡ x̂ and Σ ḡ per channel.
+    package typealias NormalizeGradient = @Sendable (_ outputGradient: UnsafePointer<Scalar>, _ input: UnsafePointer<Scalar>,
+                                                     _ scale: UnsafePointer<Scalar>, _ statistics: UnsafePointer<Scalar>,
+                                                     _ layout: NormalizationLayout, _ epsilon: Scalar,
+                                                     _ inputGradient: UnsafeMutablePointer<Scalar>?,
+                                                     _ scaleGradient: UnsafeMutablePointer<Scalar>,
+                                                     _ shiftGradient: UnsafeMutablePointer<Scalar>) -> Void
     /// One matrix product per slice of `batch`, each as `gemm` computes it (see ``GemmBatch``).
     package typealias BatchedGemm = @Sendable (_ operands: GemmOperands<Scalar>, _ batch: GemmBatch) -> Void
 
@@ -131,6 +146,8 @@ package final class KernelTable<Scalar>: Sendable {
     package let embed: Embed
     package let concatenate: Concatenate
     package let batchedGemm: BatchedGemm
+    package let normalize: Normalize
+    package let normalizeGradient: NormalizeGradient
 
     package init(unary: @escaping Unary, binary: @escaping Binary, addBias: @escaping AddBias, gemm: @escaping Gemm,
                  broadcast: @escaping Reshaping, reduceSum: @escaping Reshaping, transpose: @escaping Transpose,
@@ -142,7 +159,8 @@ package final class KernelTable<Scalar>: Sendable {
                  allFinite: @escaping AllFinite, rank: @escaping Rank, select: @escaping Select,
                  extremum: @escaping Extremum, gather: @escaping Gather, scatterAdd: @escaping ScatterAdd,
                  slice: @escaping Slice, embed: @escaping Embed, concatenate: @escaping Concatenate,
-                 batchedGemm: @escaping BatchedGemm) {
+                 batchedGemm: @escaping BatchedGemm, normalize: @escaping Normalize,
+                 normalizeGradient: @escaping NormalizeGradient) {
         (self.unary, self.binary, self.addBias, self.gemm) = (unary, binary, addBias, gemm)
         (self.broadcast, self.reduceSum, self.transpose, self.softmax) = (broadcast, reduceSum, transpose, softmax)
         (self.crossEntropy, self.squaredDistance) = (crossEntropy, squaredDistance)
@@ -152,5 +170,6 @@ package final class KernelTable<Scalar>: Sendable {
         (self.update, self.sumOfSquares, self.allFinite, self.rank) = (update, sumOfSquares, allFinite, rank)
         (self.select, self.extremum, self.gather, self.scatterAdd) = (select, extremum, gather, scatterAdd)
         (self.slice, self.embed, self.concatenate, self.batchedGemm) = (slice, embed, concatenate, batchedGemm)
+        (self.normalize, self.normalizeGradient) = (normalize, normalizeGradient)
     }
 }

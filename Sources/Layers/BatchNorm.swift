@@ -61,16 +61,17 @@ public struct BatchNorm<Scalar: TensorScalar>: Module {
         guard context.isTraining else {
             let (mean, variance) = statistics.current
             let factor = scale * (variance + Scalar(epsilon)).rsqrt()
-            return input * factor + (shift - mean * factor)
+            return (input * factor).addingBias(shift - mean * factor)
         }
-        let (normalized, mean, variance) = input.standardized(alongAxes: Array(0..<input.rank - 1), epsilon: epsilon)
+        let (normalized, mean, variance) = input.normalizedWithStatistics(over: .channels, scale: scale, shift: shift,
+                                                                          epsilon: epsilon)
         let count = input.elementCount / featureCount
         if count > 1 {
             let correction = Scalar(count) / Scalar(count - 1)
             statistics.update(batchMean: mean.scalars, batchVariance: variance.scalars.map { $0 * correction },
                               momentum: Scalar(momentum))
         }
-        return normalized * scale + shift
+        return normalized
     }
 
     /// `scale`, then `shift`.

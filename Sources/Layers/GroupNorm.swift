@@ -32,9 +32,7 @@ public struct GroupNorm<Scalar: TensorScalar>: Module {
     /// Each example's groups normalised, then scaled and shifted per channel.
     public func callAsFunction(_ input: Tensor<Scalar>, context: inout ForwardContext) -> Tensor<Scalar> {
         _ = checkedOutputShape(forInputShape: input.shape)
-        let grouped = input.reshaped(to: input.shape.dropLast() + [groupCount, channelCount / groupCount])
-        let axes = Array(1..<input.rank - 1) + [input.rank]
-        return grouped.standardized(alongAxes: axes, epsilon: epsilon).value.reshaped(to: input.shape) * scale + shift
+        return input.normalized(over: .channelGroups(groupCount), scale: scale, shift: shift, epsilon: epsilon)
     }
 
     /// `scale`, then `shift`.

@@ -34,7 +34,7 @@ public struct LayerNorm<Scalar: TensorScalar>: Module {
     /// Each vector along the last axis normalised, then scaled and shifted.
     public func callAsFunction(_ input: Tensor<Scalar>, context: inout ForwardContext) -> Tensor<Scalar> {
         _ = checkedOutputShape(forInputShape: input.shape)
-        return input.standardized(alongAxes: [input.rank - 1], epsilon: epsilon).value * scale + shift
+        return input.normalized(over: .lastAxis, scale: scale, shift: shift, epsilon: epsilon)
     }
 
     /// `scale`, then `shift`.

@@ -65,6 +65,21 @@ struct OperationExamplesTests {
         }
     }
 
+    @Test("the fused normalisation with scale and shift is the one-line composition, and gives the batch statistics")
+    func fusedNormalization() {
+        let x = Tensor<Double>([1, 2, 3, 4, 10, 20, 40, 50], shape: [2, 4])
+        let (gamma, beta) = (Tensor<Double>([1, 2, 0.5, -1]), Tensor<Double>([0, 1, 2, 3]))
+        let y = x.normalized(over: .lastAxis, scale: gamma, shift: beta)
+        let normalized = (x - x.mean(alongAxes: [-1], keepingDimensions: true))
+            * (x.variance(alongAxes: [-1], keepingDimensions: true) + 1e-5).rsqrt()
+        #expect(y.isApproximatelyEqual(to: normalized * gamma + beta, absoluteTolerance: 1e-12, relativeTolerance: 1e-12))
+        let images = x.reshaped(to: [2, 1, 1, 4])
+        let (batch, mean, variance) = images.normalizedWithStatistics(over: .channels, scale: gamma, shift: beta)
+        #expect(batch.shape == [2, 1, 1, 4])
+        #expect(mean.scalars == [5.5, 11, 21.5, 27])
+        #expect(variance.isApproximatelyEqual(to: Tensor([20.25, 81, 342.25, 529]), absoluteTolerance: 1e-12))
+    }
+
     @Test("[f1, f2] is a stack, and its Jacobian has the scalars' gradients as rows")
     func stackOfScalars() {
         let w = Tensor<Double>(0.5)

@@ -100,7 +100,7 @@ let primitiveTable: [PrimitiveCase] = [
     row(.custom, "a user's primitive on raw buffers, two inputs", [[2, 3], [2, 3]], awayFromZero: 0.2) {
         hypotenuse($0[0], $0[1])
     },
-] + convolutionRows + poolingRows + elementwiseMathRows + indexingRows
+] + convolutionRows + poolingRows + elementwiseMathRows + indexingRows + normalizationRows
 
 /// The pullback of `f` at `inputs` applied to `cotangent`, computed inside a recording scope so
 /// that an enclosing scope records it: the rows of the backward primitives differentiate it.

@@ -55,6 +55,9 @@ public enum Primitive: String, CaseIterable, Sendable {
     case slice, pad
     /// Tensors side by side along an axis.
     case concatenate
+    /// y = γ (x − μ) / √(σ² + ε) + β over groups of elements (layer, batch and group
+    /// normalisation), from (x, γ, β) in one primitive.
+    case normalize
     /// A primitive defined outside the library, with its own rules
     /// (``Tensor/primitive(_:inputs:file:line:forward:pullback:pushforward:)``).
     case custom

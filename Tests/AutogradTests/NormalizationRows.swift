@@ -1,0 +1,28 @@
+@testable import Autograd
+
+/// Rows of the primitive table for normalisation: each layout (layer, batch, group), with
+/// partial vectors (widths not a multiple of the vector), and the recorded pullbacks, which
+/// differentiate the pullback's composed form (second order).
+let normalizationRows: [PrimitiveCase] =
+    normalizationFamily("layer: last axis of [3, 5]", .lastAxis, input: [3, 5])
+    + normalizationFamily("layer: last axis of [2, 2, 11]", .lastAxis, input: [2, 2, 11])
+    + normalizationFamily("batch: channels of [6, 3]", .channels, input: [6, 3])
+    + normalizationFamily("batch: channels of NHWC [2, 3, 2, 11]", .channels, input: [2, 3, 2, 11])
+    + normalizationFamily("group: 3 groups of NHWC [2, 2, 3, 6]", .channelGroups(3), input: [2, 2, 3, 6])
+    + normalizationFamily("group: 2 groups of 9 channels, [2, 3, 18]", .channelGroups(2), input: [2, 3, 18])
+
+/// Rows for the normalisation of `input` over `groups` (scale and shift one per channel), and of
+/// its recorded pullback's input and scale cotangents.
+func normalizationFamily(_ label: String, _ groups: NormalizationGroups, input: Shape) -> [PrimitiveCase] {
+    let channels: Shape = [input[input.rank - 1]]
+    @Sendable func normalize(_ v: [Tensor<Double>]) -> Tensor<Double> { v[0].normalized(over: groups, scale: v[1], shift: v[2]) }
+    return [
+        row(.normalize, label, [input, channels, channels]) { normalize($0) },
+        row(.normalize, label + ", input cotangent of the recorded pullback", [input, channels, channels, input]) { v in
+            recordedPullback(of: normalize, at: Array(v[0..<3]), cotangent: v[3])[0]
+        },
+        row(.normalize, label + ", scale cotangent of the recorded pullback", [input, channels, channels, input]) { v in
+            recordedPullback(of: normalize, at: Array(v[0..<3]), cotangent: v[3])[1]
+        },
+    ]
+}
