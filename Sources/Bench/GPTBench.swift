@@ -7,7 +7,9 @@ import Train
 /// vocabulary 96, context 128, width 128, 4 heads, 4 pre-LayerNorm blocks, perceptron 512 with
 /// GELU's tanh form, no dropout; 834,400 parameters) trained on random token ids to predict the
 /// next one, softmax cross-entropy over every position, with AdamW (η = 3e-4, β 0.9/0.999,
-/// ε = 1e-8, decoupled weight decay 0.1 on every parameter, as PyTorch's `AdamW`). Tape only.
+/// ε = 1e-8, decoupled weight decay 0.1 on the weight matrices: the optimisers' default roles
+/// leave biases, LayerNorm scales and shifts and embeddings undecayed, where transformer.py decays
+/// every parameter; the arithmetic per step is the same). Tape only.
 enum GPTBench {
     static let (vocabulary, context, width, heads, blocks, hidden) = (96, 128, 128, 4, 4, 512)
     /// FLOP per trained token, as transformer.py counts them: 6 per matrix parameter and 6 · T · D
