@@ -146,9 +146,14 @@ enum NormalizationKernels<T: VectorKernelScalar> {
         return (shift + T(meanShift), T(Swift.max(second / Double(count) - meanShift * meanShift, 0)))
     }
 
-    /// 1/√(σ² + ε).
+    /// 1/√(σ² + ε), from lane 0 of a vector square root: a scalar `squareRoot()` here was left
+    /// as a call to the standard library's C shim, a local copy of which each level module then
+    /// compiled for its own instruction set, which `scripts/check-kernel-levels.py` cannot tell
+    /// apart from one shared copy.
     @inline(__always)
-    static func reciprocalDeviation(_ variance: T, _ epsilon: T) -> T { 1 / (variance + epsilon).squareRoot() }
+    static func reciprocalDeviation(_ variance: T, _ epsilon: T) -> T {
+        1 / T.Vector.squareRoot(T.Vector(repeating: variance + epsilon))[0]
+    }
 
     /// The mean and 1/√(σ² + ε) of `group`, and two zeros: the terms of a row pass that needs
     /// nothing else.
