@@ -20,7 +20,7 @@ package enum LevelKernels {
             gemm: Gemm<T>.multiply,
             broadcast: BroadcastKernels<T>.broadcast,
             reduceSum: BroadcastKernels<T>.reduceSum,
-            transpose: ReferenceKernels<T>.transpose,
+            transpose: StridedKernels<T>.transpose,
             softmax: SoftmaxKernels<T>.softmax,
             crossEntropy: ReferenceKernels<T>.crossEntropy,
             squaredDistance: ReferenceKernels<T>.squaredDistance,
