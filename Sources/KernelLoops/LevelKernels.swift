@@ -22,6 +22,7 @@ package enum LevelKernels {
             reduceSum: BroadcastKernels<T>.reduceSum,
             transpose: StridedKernels<T>.transpose,
             softmax: SoftmaxKernels<T>.softmax,
+            causalSoftmax: SoftmaxKernels<T>.causalSoftmax,
             crossEntropy: ReferenceKernels<T>.crossEntropy,
             squaredDistance: ReferenceKernels<T>.squaredDistance,
             convolution: ConvolutionKernels<T>.convolution,

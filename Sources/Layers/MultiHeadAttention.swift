@@ -62,7 +62,8 @@ public struct MultiHeadAttention<Scalar: TensorScalar>: Module {
             $0.reshaped(to: [batch, time, headCount, headWidth]).transposed(permutation: [0, 2, 1, 3])
         }
         let queries = heads[0] * Scalar(1 / Double(headWidth).squareRoot())
-        let weights = matmul(queries, heads[1], transposeB: true).softmax(alongAxis: -1, mask: isCausal ? .causalMask(time) : nil)
+        let scores = matmul(queries, heads[1], transposeB: true)
+        let weights = isCausal ? scores.causalSoftmax() : scores.softmax(alongAxis: -1)
         let joined = matmul(weights, heads[2]).transposed(permutation: [0, 2, 1, 3]).reshaped(to: shape)
         return output(joined, context: &context)
     }

@@ -57,6 +57,23 @@ struct KernelBroadcastTests {
         #expect(Pattern(small: [3, 1, 5], large: [3, 4, 5]) == nil)
     }
 
+    @Test("causal softmax matches the reference within a few ulp, with exact zeros after each row's own position",
+          arguments: runnableLevels, [1, 7, 16, 33])
+    func causalSoftmax(_ level: KernelLevel, _ size: Int) {
+        let input: [Float] = seededValues(2 * size * size, in: -40..<40, seed: UInt64(size + 50))
+        func run(_ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Int) -> Void) -> [Float] {
+            var output = [Float](repeating: .nan, count: input.count)
+            input.withUnsafeBufferPointer { x in output.withUnsafeMutableBufferPointer { kernel(x.baseAddress!, $0.baseAddress!, 2 * size, size) } }
+            return output
+        }
+        let fast = run(level.table(Float.self).causalSoftmax), reference = run(ReferenceKernels.causalSoftmax)
+        #expect(zip(fast, reference).allSatisfy { abs($0 - $1) <= 4 * max($1.ulp, Float.leastNormalMagnitude) + 2e-6 * abs($1) })
+        for row in 0..<(2 * size) {
+            let entries = fast[(row * size)..<((row + 1) * size)], kept = row % size + 1
+            #expect(entries.dropFirst(kept).allSatisfy { $0 == 0 } && abs(entries.reduce(0, +) - 1) < 1e-5, "row \(row): \(entries)")
+        }
+    }
+
     @Test("softmax and log-softmax rows match the reference within a few ulp", arguments: runnableLevels, [1, 7, 16, 33])
     func softmaxRows(_ level: KernelLevel, _ size: Int) {
         var input: [Float] = seededValues(3 * size, in: -40..<40, seed: UInt64(size))
