@@ -1,7 +1,8 @@
 import KernelSupport
 
 /// Fast paths of `broadcast` and its adjoint `reduceSum` for the two common patterns; other
-/// shape pairs use the reference kernels.
+/// shape pairs (a middle axis broadcast, such as [B, 1, T] → [B, H, T]) walk rows with
+/// ``StridedKernels``.
 ///
 /// - repeat: the small shape is 1 on leading axes and full on trailing ones, e.g. a bias row
 ///   [n] → [B, n]. Broadcast copies the block B times; the sum adds the B blocks in order (the
@@ -53,7 +54,7 @@ enum BroadcastKernels<T: VectorKernelScalar> {
         case .spread(let count, let run)?:
             for i in 0..<count { (y + i * run).update(repeating: x[i], count: run) }
         case nil:
-            ReferenceKernels<T>.broadcast(x, source, y, target)
+            StridedKernels<T>.broadcast(x, source, y, target)
         }
     }
 
@@ -68,7 +69,7 @@ enum BroadcastKernels<T: VectorKernelScalar> {
         case .spread(let count, let run)?:
             for i in 0..<count { y[i] = sum(x + i * run, run) }
         case nil:
-            ReferenceKernels<T>.reduceSum(x, source, y, target)
+            StridedKernels<T>.reduceSum(x, source, y, target)
         }
     }
 

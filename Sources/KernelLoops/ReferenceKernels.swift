@@ -170,6 +170,15 @@ package enum ReferenceKernels<T: KernelScalar> {
         }
     }
 
+    /// The causal softmax (``KernelTable/CausalSoftmax``) row by row with ``softmax(_:_:_:_:)``.
+    static func causalSoftmax(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ rows: Int, _ size: Int) {
+        for row in 0..<rows {
+            let (kept, start) = (row % size + 1, row * size)
+            softmax(x + start, y + start, AxisLayout(outer: 1, size: kept, inner: 1), false)
+            for i in kept..<size { y[start + i] = 0 }
+        }
+    }
+
     static func crossEntropy(_ logits: UnsafePointer<T>, _ targets: UnsafePointer<T>, _ rows: Int, _ classes: Int) -> T {
         var total: T = 0
         for row in 0..<rows {

@@ -14,6 +14,16 @@ enum SoftmaxKernels<T: VectorKernelScalar> {
         }
     }
 
+    /// The causal softmax (``KernelTable/CausalSoftmax``): row i of each block of `size` rows by
+    /// ``softmaxRow(_:_:_:_:)`` over its first i + 1 entries, then zeros.
+    static func causalSoftmax(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ rows: Int, _ size: Int) {
+        for row in 0..<rows {
+            let (kept, start) = (row % size + 1, row * size)
+            softmaxRow(x + start, y + start, kept, false)
+            (y + start + kept).update(repeating: 0, count: size - kept)
+        }
+    }
+
     static func softmaxRow(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ count: Int, _ logarithmic: Bool) {
         let width = Vector.scalarCount
         let tail = count % width, whole = count - tail

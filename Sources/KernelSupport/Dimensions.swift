@@ -19,10 +19,22 @@ extension Array where Element == Int {
     /// (nothing for an empty array; once, with `start`, for a scalar).
     @inline(__always)
     package func forEachOffset(strides: [Int], from start: Int = 0, _ body: (Int) -> Void) {
-        guard elementCount > 0 else { return }
+        forEachOffset(strides: strides, from: start, positions: 0..<elementCount, body)
+    }
+
+    /// As ``forEachOffset(strides:from:_:)``, for the multi-indices at `positions` (numbered in
+    /// row-major order, within `0..<elementCount`) only: a thread's share of the walk.
+    @inline(__always)
+    package func forEachOffset(strides: [Int], from start: Int = 0, positions: Range<Int>, _ body: (Int) -> Void) {
+        guard !positions.isEmpty else { return }
         var index = [Int](repeating: 0, count: count)
-        var offset = start
-        for _ in 0..<elementCount {
+        var offset = start, remainder = positions.lowerBound
+        for axis in indices.reversed() {
+            index[axis] = remainder % self[axis]
+            remainder /= self[axis]
+            offset += index[axis] * strides[axis]
+        }
+        for _ in positions {
             body(offset)
             var axis = count - 1
             while axis >= 0 {

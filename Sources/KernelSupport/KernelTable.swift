@@ -31,6 +31,11 @@ package final class KernelTable<Scalar>: Sendable {
     /// Softmax (or log-softmax when `logarithmic`) along the middle axis of an (outer, size, inner) layout.
     package typealias Softmax = @Sendable (_ input: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>,
                                            _ layout: AxisLayout, _ logarithmic: Bool) -> Void
+    /// Softmax of `rows` contiguous rows of `size` entries, in blocks of `size` rows (a [..., T, T]
+    /// array of attention scores, T = `size`): row i of each block over its entries 0...i, the
+    /// others 0 (softmax with the causal mask, without the mask).
+    package typealias CausalSoftmax = @Sendable (_ input: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>,
+                                                 _ rows: Int, _ size: Int) -> Void
     /// −Σᵢ Σₖ targets[i, k] · log softmax(logits[i, :])ₖ over `rows` rows of `classes` entries.
     package typealias CrossEntropy = @Sendable (_ logits: UnsafePointer<Scalar>, _ targets: UnsafePointer<Scalar>,
                                                 _ rows: Int, _ classes: Int) -> Scalar
@@ -123,6 +128,7 @@ package final class KernelTable<Scalar>: Sendable {
     package let reduceSum: Reshaping
     package let transpose: Transpose
     package let softmax: Softmax
+    package let causalSoftmax: CausalSoftmax
     package let crossEntropy: CrossEntropy
     package let squaredDistance: SquaredDistance
     package let convolution: Convolution
@@ -151,7 +157,7 @@ package final class KernelTable<Scalar>: Sendable {
 
     package init(unary: @escaping Unary, binary: @escaping Binary, addBias: @escaping AddBias, gemm: @escaping Gemm,
                  broadcast: @escaping Reshaping, reduceSum: @escaping Reshaping, transpose: @escaping Transpose,
-                 softmax: @escaping Softmax, crossEntropy: @escaping CrossEntropy,
+                 softmax: @escaping Softmax, causalSoftmax: @escaping CausalSoftmax, crossEntropy: @escaping CrossEntropy,
                  squaredDistance: @escaping SquaredDistance, convolution: @escaping Convolution,
                  convolutionInputGradient: @escaping ConvolutionAdjoint,
                  convolutionFilterGradient: @escaping ConvolutionAdjoint, pool: @escaping Pool,
@@ -163,7 +169,7 @@ package final class KernelTable<Scalar>: Sendable {
                  normalizeGradient: @escaping NormalizeGradient) {
         (self.unary, self.binary, self.addBias, self.gemm) = (unary, binary, addBias, gemm)
         (self.broadcast, self.reduceSum, self.transpose, self.softmax) = (broadcast, reduceSum, transpose, softmax)
-        (self.crossEntropy, self.squaredDistance) = (crossEntropy, squaredDistance)
+        (self.causalSoftmax, self.crossEntropy, self.squaredDistance) = (causalSoftmax, crossEntropy, squaredDistance)
         (self.convolution, self.convolutionInputGradient, self.convolutionFilterGradient) =
             (convolution, convolutionInputGradient, convolutionFilterGradient)
         (self.pool, self.poolGradient) = (pool, poolGradient)

@@ -8,7 +8,8 @@ import Autograd
 /// order along its outputs; each is split into `headCount` heads of `width / headCount` by a
 /// reshape to [B, T, heads, headWidth] and a transpose to [B, heads, T, headWidth]. Each head
 /// computes softmax(Q Kᵀ / √headWidth + M) V, with M the causal mask (−∞ above the diagonal:
-/// position t attends to positions up to t) when `isCausal`, else 0. The heads are joined back
+/// position t attends to positions up to t; applied inside the softmax, by
+/// ``Autograd/Tensor/causalSoftmax(file:line:)``) when `isCausal`, else 0. The heads are joined back
 /// to [B, T, width] and pass through the `output` projection (width → width).
 public struct MultiHeadAttention<Scalar: TensorScalar>: Module {
     /// The fused query, key and value projection, width → 3·width (rows 0..<width of its
@@ -62,7 +63,8 @@ public struct MultiHeadAttention<Scalar: TensorScalar>: Module {
             $0.reshaped(to: [batch, time, headCount, headWidth]).transposed(permutation: [0, 2, 1, 3])
         }
         let queries = heads[0] * Scalar(1 / Double(headWidth).squareRoot())
-        let weights = matmul(queries, heads[1], transposeB: true).softmax(alongAxis: -1, mask: isCausal ? .causalMask(time) : nil)
+        let scores = matmul(queries, heads[1], transposeB: true)
+        let weights = isCausal ? scores.causalSoftmax() : scores.softmax(alongAxis: -1)
         let joined = matmul(weights, heads[2]).transposed(permutation: [0, 2, 1, 3]).reshaped(to: shape)
         return output(joined, context: &context)
     }

@@ -130,6 +130,8 @@ struct EmptyTensorTests {
         #expect(empty.logSumExp(alongAxes: [1]).shape == [0])
         #expect(empty.variance(alongAxes: [1]).shape == [0])
         #expect(empty.softmax(mask: Tensor.causalMask(3)[0..<1, .all]).shape == [0, 3])
+        #expect(Tensor<Float>.zeros([0, 3, 3]).causalSoftmax().shape == [0, 3, 3])
+        #expect(Tensor<Float>.zeros([2, 0, 0]).causalSoftmax().shape == [2, 0, 0])
         #expect(empty[.all, 1..<3].shape == [0, 2])
         #expect(empty.slice(alongAxis: 0, from: 0, to: 0).shape == [0, 3])
         #expect(empty.padded([(1, 0), (0, 0)], value: 2).scalars == [2, 2, 2])

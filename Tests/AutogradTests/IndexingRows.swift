@@ -43,6 +43,7 @@ let indexingRows: [PrimitiveCase] = [
         matmul($0[0], $0[1], transposeA: true, transposeB: true)
     },
     row(.softmax, "causal mask, last axis", [[2, 4, 4]], in: -3..<3) { $0[0].softmax(mask: Tensor.causalMask(4)) },
+    row(.causalSoftmax, "[B, H, T, T] scores", [[2, 1, 3, 3]], in: -3..<3) { $0[0].causalSoftmax() },
     // A finite mask: log-softmax is −∞ where masked by −∞, which finite differences cannot compare.
     row(.logSoftmax, "finite additive mask, last axis", [[4, 4]], in: -3..<3) { $0[0].logSoftmax(mask: Tensor.causalMask(4).clamp(min: -50)) },
 ]

@@ -108,6 +108,8 @@ struct OperationExamplesTests {
             }
         }
         #expect(attended[0, 1, 0, 1] == v[0, 1, 0, 1], "the first query sees only the first value")
+        let fused = matmul(scores.causalSoftmax(), v)
+        #expect(zip(fused.scalars, attended.scalars).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) }, "\(fused) vs \(attended)")
     }
 
     @Test("a line masked whole gives zeros, not NaN")

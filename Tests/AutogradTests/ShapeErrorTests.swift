@@ -83,6 +83,14 @@ struct ShapeErrorTests {
         expectMessage(result, contains: [thisFile, "broadcast: shapes [2, 3] and [3, 3]"])
     }
 
+    @Test("causalSoftmax: the last two axes must be of one size")
+    func causalSoftmaxSquare() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Tensor<Double>.zeros([2, 3, 4]).causalSoftmax()
+        }
+        expectMessage(result, contains: [thisFile, "causalSoftmax: shape [2, 3, 4] must end in two axes of one size"])
+    }
+
     @Test("softmaxCrossEntropy: one label per row")
     func crossEntropyLabels() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {

@@ -21,10 +21,31 @@ extension Tensor where Scalar: TensorScalar {
         if let mask { return masked(mask, "softmax", file, line).softmax(alongAxis: axis, file: file, line: line) }
         let axis = shape.normalizedAxis(axis, operation: "softmax", file: file, line: line)
         return .applying(.softmax, softmaxForward(axis: axis, logarithmic: false), to: self, shape: shape) {
-            // The Jacobian diag(p) − p pᵀ is symmetric: the same map serves both modes.
-            let product: (Tensor, Tensor) -> Tensor = { v, p in p * (v - (v * p).sum(alongAxes: [axis], keepingDimensions: true)) }
-            return DerivativeRules(pullback: { cotangent, p in Tangents(product(cotangent, p)) },
-                                   pushforward: { t, p in product(t.first!, p) })
+            Tensor.softmaxRules(axis: axis)
+        }
+    }
+
+    /// Softmax's rules along `axis` from its output p: the Jacobian diag(p) − p pᵀ is symmetric,
+    /// so the same map v ↦ p ∘ (v − Σ(v ∘ p)) serves both modes.
+    static func softmaxRules(axis: Int) -> DerivativeRules<Scalar> {
+        let product: (Tensor, Tensor) -> Tensor = { v, p in p * (v - (v * p).sum(alongAxes: [axis], keepingDimensions: true)) }
+        return DerivativeRules(pullback: { cotangent, p in Tangents(product(cotangent, p)) },
+                               pushforward: { t, p in product(t.first!, p) })
+    }
+
+    /// Softmax along the last axis of attention scores [..., T, T] under the causal mask: row i
+    /// (query position i) over its entries 0...i (the keys up to it), the others 0. Equals
+    /// `softmax(mask: .causalMask(T))` up to rounding, without forming the mask or the masked sum.
+    /// Pullback and pushforward: softmax's (masked entries have p = 0 and receive nothing).
+    @_specialize(where Scalar == Float)
+    public func causalSoftmax(file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        guard rank >= 2, shape[rank - 1] == shape[rank - 2] else {
+            fatalError("causalSoftmax: shape \(shape) must end in two axes of one size, [..., T, T]", file: file, line: line)
+        }
+        let size = shape[rank - 1], rows = elementCount / Swift.max(size, 1)
+        return .applying(.causalSoftmax, { inputs, output in Scalar.kernels.causalSoftmax(inputs.first, output, rows, size) },
+                         to: self, shape: shape) {
+            Tensor.softmaxRules(axis: rank - 1)
         }
     }
 

@@ -20,6 +20,8 @@ public enum Primitive: String, CaseIterable, Sendable {
     /// primitives of (ḡ, output): one pass instead of three and two.
     case sigmoidBackward, tanhBackward
     case softmax, logSoftmax
+    /// Softmax along the last axis of [..., T, T] scores under the causal mask, without the mask.
+    case causalSoftmax
     case softmaxCrossEntropy, quadraticCost
     case maskMultiply
     /// y = conv(x, w) and its two adjoints x̄ = convT(ȳ, w), w̄ = convF(x, ȳ).
