@@ -4,8 +4,8 @@ import Foundation
 /// The error of the `Float` element-wise kernels against the `Double` C library, over sweeps
 /// of inputs: the largest error in units in the last place (of the correctly rounded Float),
 /// the largest relative and absolute errors, and the same figures for the C library's Float
-/// functions for comparison. Then the error of `Float` convolutions (the CIFAR network's
-/// Winograd layers) against the same computation in `Double`.
+/// functions for comparison. Then the error of `Float` convolutions (the CIFAR network's and
+/// ResNet-20's, Winograd where it applies) against the same computation in `Double`.
 enum AccuracyBench {
     struct Function {
         let name: String
@@ -54,18 +54,21 @@ enum AccuracyBench {
     }
 
     /// conv2d and its two gradients in `Float` against `Double` on the CIFAR network's second and
-    /// third layers (5×5, padding 2: the Winograd kernel), batch 8, inputs and cotangents
-    /// uniform in [−1, 1): the largest difference relative to the largest `Double` value.
+    /// third layers (5×5, padding 2: F(4×4, 5×5)) and ResNet-20's three stages (3×3, padding 1:
+    /// F(6×6, 3×3) where the channels are whole vectors and it pays), batch 8, inputs and
+    /// cotangents uniform in [−1, 1): the largest difference relative to the largest `Double`
+    /// value.
     static func convolutionErrors(_ report: Report) {
         var generator = SeededGenerator(seed: 5)
-        for (size, inputs, outputs) in [(16, 32, 32), (8, 32, 64)] {
+        let layers = [(5, 16, 32, 32), (5, 8, 32, 64), (3, 32, 16, 16), (3, 16, 32, 32), (3, 8, 64, 64)]
+        for (window, size, inputs, outputs) in layers {
             let x = Tensor<Double>(randomUniform: [8, size, size, inputs], in: -1..<1, using: &generator)
-            let w = Tensor<Double>(randomUniform: [5, 5, inputs, outputs], in: -1..<1, using: &generator)
+            let w = Tensor<Double>(randomUniform: [window, window, inputs, outputs], in: -1..<1, using: &generator)
             let cotangent = Tensor<Double>(randomUniform: [8, size, size, outputs], in: -1..<1, using: &generator)
             func results<T: TensorScalar>(_: T.Type) -> [[Double]] {
                 withGradientTape(of: T.self) { tape in
                     let (input, filter) = (tape.watch(Tensor<T>(x)), tape.watch(Tensor<T>(w)))
-                    let y = conv2d(input, filter: filter, strides: (1, 1), padding: .symmetric(2))
+                    let y = conv2d(input, filter: filter, strides: (1, 1), padding: .symmetric(window / 2))
                     let gradients = tape.pullback(of: y, cotangent: Tensor<T>(cotangent), withRespectTo: [input, filter])
                     return [y, gradients[0], gradients[1]].map { Tensor<Double>($0).scalars }
                 }
@@ -77,9 +80,10 @@ enum AccuracyBench {
                 let layer = "\(size)×\(size)×\(inputs) → \(outputs)"
                 report.emit([
                     ("bench", .string("convolution_accuracy")), ("framework", .string("swift")),
-                    ("layer", .string(layer)), ("pass", .string(name)), ("max_error_over_max_value", .number(error / scale)),
+                    ("layer", .string(layer)), ("window", .string("\(window)×\(window)")),
+                    ("pass", .string(name)), ("max_error_over_max_value", .number(error / scale)),
                 ], threads: ComputeThreads.current, load: nil,
-                summary: "conv2d \(layer), 5×5, \(name): largest Float error \(error / scale) of the largest value")
+                summary: "conv2d \(layer), \(window)×\(window), \(name): largest Float error \(error / scale) of the largest value")
             }
         }
     }

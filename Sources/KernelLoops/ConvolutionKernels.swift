@@ -6,8 +6,8 @@ import KernelSupport
 /// Three paths, chosen by shape only:
 /// - a convolution that is a plain matrix product (the window covers the whole unpadded image,
 ///   or a 1×1 window with unit strides) goes to ``Gemm``;
-/// - a 5×5 window with unit strides over whole vectors of channels goes to
-///   ``WinogradConvolution``;
+/// - a 5×5 window, or a 3×3 one where it pays, with unit strides over whole vectors of channels
+///   goes to ``WinogradConvolution``;
 /// - every other one runs the direct kernels of ``DirectConvolution``. The forward pass reads
 ///   the images in place. The input gradient is the direct convolution of the output gradient
 ///   with the flipped filter, the window moved back by the padding; with strides above 1 the
@@ -85,7 +85,7 @@ enum ConvolutionKernels<T: VectorKernelScalar> {
         if WinogradConvolution<T>.applies(to: g) {
             return WinogradConvolution(source: ImageFrames(images: gy, g.outputShape), top: kh - 1 - s.padding.top,
                                        left: kw - 1 - s.padding.left, outputHeight: s.inputHeight, outputWidth: s.inputWidth,
-                                       outputs: cin)
+                                       outputs: cin, filterSize: kh)
                 .forward(filter: flipped, strides: flippedStrides, bias: nil, rectify: false, y: gx, threads: threads)
         }
         // x̄[r, c] = Σ_{i, j} ȳ[(r + top − i) / sh, (c + left − j) / sw] · w(i, j) over the

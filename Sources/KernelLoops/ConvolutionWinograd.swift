@@ -1,12 +1,14 @@
 import KernelSupport
 
-// Winograd's minimal filtering F(4×4, 5×5) for 5×5 convolutions with unit strides (Lavin and
-// Gray, "Fast Algorithms for Convolutional Neural Networks", 2016), with the interpolation
-// points 0, ±1, ±2, ±1/2 and ∞. A 4×4 tile of output pixels is Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A for the
-// 8×8 input patch d under it and the 5×5 filter g of each channel pair. Summed over the input
-// channels, the 64 element-wise products become 64 matrix products (tiles × C)·(C × K): 64
-// multiply-adds per tile and channel pair where the direct kernel does 16·25 = 400 (6.25 times
-// fewer), for transforms costing O(C + K) per tile.
+// Winograd's minimal filtering F(m×m, r×r) for r×r convolutions with unit strides (Lavin and
+// Gray, "Fast Algorithms for Convolutional Neural Networks", 2016): F(4×4, 5×5) for 5×5 filters
+// and F(6×6, 3×3) for 3×3 ones, both with the interpolation points 0, ±1, ±2, ±1/2 and ∞, so
+// both on 8×8 patches (m + r − 1 = 8) with the same input transform Bᵀ. An m×m tile of output
+// pixels is Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A for the 8×8 input patch d under it and the r×r filter g
+// of each channel pair. Summed over the input channels, the 64 element-wise products become 64
+// matrix products (tiles × C)·(C × K): 64 multiply-adds per tile and channel pair where the
+// direct kernel does m²r² (400 for 5×5, 6.25 times more; 324 for 3×3, 5.06 times more), for
+// transforms costing O(C + K) per tile.
 //
 // One kernel serves the three passes. The input gradient is the forward pass run on the output
 // gradient with the flipped filter, as for the direct kernels. The filter gradient is the
@@ -15,31 +17,39 @@ import KernelSupport
 // Tiles are taken in blocks whose transformed patches and products stay in L2 while the
 // products run, with the micro-kernel of ``Gemm`` reading the blocks in place.
 
-/// The 8 × 5 filter transform G: row a evaluates the filter polynomial at the point a
-/// (0, 1, −1, 2, −2, 1/2, −1/2, then ∞, the leading coefficient), divided by the product of
-/// the point's distances to the other finite points (the Lagrange denominators; row 0's sign,
-/// −1, moved into Bᵀ), so that the output transform Aᵀ holds the points' powers.
-let winogradFilterTransform: [[Double]] = [
-    [1, 0, 0, 0, 0],
-    [-2.0 / 9, -2.0 / 9, -2.0 / 9, -2.0 / 9, -2.0 / 9],
-    [-2.0 / 9, 2.0 / 9, -2.0 / 9, 2.0 / 9, -2.0 / 9],
-    [1.0 / 90, 1.0 / 45, 2.0 / 45, 4.0 / 45, 8.0 / 45],
-    [1.0 / 90, -1.0 / 45, 2.0 / 45, -4.0 / 45, 8.0 / 45],
-    [32.0 / 45, 16.0 / 45, 8.0 / 45, 4.0 / 45, 2.0 / 45],
-    [32.0 / 45, -16.0 / 45, 8.0 / 45, -4.0 / 45, 2.0 / 45],
-    [0, 0, 0, 0, 1],
-]
+/// The finite interpolation points, in the order of the transforms' rows (∞ comes last).
+let winogradPoints: [Double] = [0, 1, -1, 2, -2, 0.5, -0.5]
 
-/// Gᵀ, for the filter gradient's adjoint transform.
-let winogradFilterAdjoint: [[Double]] = (0..<5).map { column in winogradFilterTransform.map { $0[column] } }
+/// The 8 × r filter transform G: row a evaluates the filter polynomial g₀ + g₁x + … at the
+/// point a, divided by the product of the point's distances to the other finite points (the
+/// Lagrange denominators −1, −9/2, −9/2, 90, 90, 45/32, 45/32; row 0's sign, −1, moved into
+/// Bᵀ); the last row, for ∞, is the leading coefficient. The output transform Aᵀ then holds
+/// the points' powers (row i: 0ⁱ, 1, (−1)ⁱ, 2ⁱ, (−2)ⁱ, 2⁻ⁱ, (−2)⁻ⁱ, and 1 under ∞ in the last
+/// row), and Bᵀ depends on the points only. For r = 5 the rows are (1, 0, 0, 0, 0),
+/// −2/9·(1, ±1, 1, ±1, 1), (1/90, ±1/45, 2/45, ±4/45, 8/45), (32/45, ±16/45, 8/45, ±4/45, 2/45)
+/// and (0, 0, 0, 0, 1); for r = 3 they are the same rows' first three entries, (1, 0, 0),
+/// −2/9·(1, ±1, 1), (1/90, ±1/45, 2/45), (32/45, ±16/45, 8/45), then (0, 0, 1) for ∞. Each
+/// entry is one division of exact binary numbers, so it is the correctly rounded fraction.
+func winogradFilterTransform(size r: Int) -> [[Double]] {
+    let finite = winogradPoints.indices.map { a in
+        let point = winogradPoints[a]
+        let others = winogradPoints.indices.filter { $0 != a }.map { point - winogradPoints[$0] }
+        let denominator = others.reduce(1, *) * (a == 0 ? -1 : 1)
+        return (0..<r).map { power in (0..<power).reduce(1) { product, _ in product * point } / denominator }
+    }
+    return finite + [(0..<r).map { $0 == r - 1 ? 1 : 0 }]
+}
 
-/// One F(4×4, 5×5) convolution: output pixel (r, c) has its 5×5 window's top-left cell on
-/// source pixel (r − `top`, c − `left`), zeros outside the source images.
+/// One F(m×m, r×r) convolution (r = `filterSize`, 3 or 5, and m = 9 − r): output pixel (r, c)
+/// has its window's top-left cell on source pixel (r − `top`, c − `left`), zeros outside the
+/// source images.
 struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
     typealias Panel = T.Panel
     /// One column or row of an 8×8 patch, a vector of channels per cell.
     typealias Eight = (Panel, Panel, Panel, Panel, Panel, Panel, Panel, Panel)
-    /// One column or row of a 4×4 output tile.
+    /// One column or row of an output tile (of six or four pixels; zeros past the tile).
+    typealias Six = (Panel, Panel, Panel, Panel, Panel, Panel)
+    /// Four panels.
     typealias Four = (Panel, Panel, Panel, Panel)
 
     /// The images read (C channels): the input, or ȳ for the input gradient.
@@ -49,45 +59,71 @@ struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
     let outputHeight: Int, outputWidth: Int
     /// Output channels (K).
     let outputs: Int
+    /// The filter's side r: 3 or 5.
+    let filterSize: Int
 
     static var mr: Int { Gemm<T>.mr }
     static var nr: Int { Gemm<T>.nr }
-    /// Output pixels along a tile's side.
-    static var tile: Int { 4 }
-    /// Input pixels along a patch's side: a tile's windows, 5 wide, span tile + 4.
-    static var patch: Int { tile + 4 }
+    /// Input pixels along a patch's side.
+    static var patch: Int { 8 }
     /// The 8 × 8 transformed values of a patch.
     static var points: Int { patch * patch }
+    /// Output pixels along a tile's side: the windows, r wide, of a tile span the patch.
+    var tile: Int { Self.patch + 1 - filterSize }
 
     /// The convolution `g` itself, over `images` (its input): the forward pass and the filter
     /// gradient. (The input gradient is a forward pass over ȳ with other offsets.)
     init(images: UnsafePointer<T>, _ g: ConvolutionGeometry) {
         let s = g.window
         self.init(source: ImageFrames(images: images, g.inputShape), top: s.padding.top, left: s.padding.left,
-                  outputHeight: s.outputHeight, outputWidth: s.outputWidth, outputs: g.outputChannels)
+                  outputHeight: s.outputHeight, outputWidth: s.outputWidth, outputs: g.outputChannels,
+                  filterSize: s.windowHeight)
     }
 
-    /// The convolution of `source` whose output pixel (r, c) has its window's top-left cell on
-    /// source pixel (r − `top`, c − `left`), `outputs` channels out.
-    init(source: ImageFrames<T>, top: Int, left: Int, outputHeight: Int, outputWidth: Int, outputs: Int) {
+    /// The convolution of `source` with an r×r filter (r = `filterSize`) whose output pixel
+    /// (r, c) has its window's top-left cell on source pixel (r − `top`, c − `left`),
+    /// `outputs` channels out.
+    init(source: ImageFrames<T>, top: Int, left: Int, outputHeight: Int, outputWidth: Int, outputs: Int,
+         filterSize: Int) {
         (self.source, self.top, self.left) = (source, top, left)
-        (self.outputHeight, self.outputWidth, self.outputs) = (outputHeight, outputWidth, outputs)
+        (self.outputHeight, self.outputWidth, self.outputs, self.filterSize) = (outputHeight, outputWidth, outputs, filterSize)
     }
 
-    /// Whether `g` is a convolution this kernel computes: a 5×5 window, unit strides, and
-    /// channel counts that are whole vectors.
+    /// Whether `g` is a convolution this kernel computes: unit strides, channel counts that are
+    /// whole vectors, and a 5×5 window, or a 3×3 one where ``pays(for3x3:)``.
     static func applies(to g: ConvolutionGeometry) -> Bool {
         let s = g.window
-        return s.windowHeight == 5 && s.windowWidth == 5 && s.strideHeight == 1 && s.strideWidth == 1
-            && g.inputChannels % nr == 0 && g.outputChannels % nr == 0 && s.outputHeight > 0 && s.outputWidth > 0
+        guard s.windowHeight == s.windowWidth, s.strideHeight == 1, s.strideWidth == 1,
+              g.inputChannels % nr == 0, g.outputChannels % nr == 0, s.outputHeight > 0, s.outputWidth > 0
+        else { return false }
+        return s.windowHeight == 5 || s.windowHeight == 3 && pays(for3x3: g)
+    }
+
+    /// Whether F(6×6, 3×3) beats the direct kernel on the 3×3 convolution `g` (unit strides,
+    /// whole vectors of channels): always, except with AVX-512 when fewer than half the pixels
+    /// of its 6×6 tiles lie on the output (an 8×8 output fills 64 of 4 · 36), where the direct
+    /// kernel's wide tiles are as fast or faster. Measured (7 Dec 2026, Zen 4 on a loaded
+    /// machine, one thread, batch 32, C = K, padding 1, the best of 8 alternated runs of a
+    /// training step, forward and both gradients), Winograd's speed-up over the direct kernel:
+    /// with AVX-512, 1.2–3.8 on 12×12 to 32×32 images with 32 and 64 channels, 0.57–0.88 on 8×8
+    /// (inference alone 0.9–1.1); with AVX2, 3.2–7.4 on 12×12 to 32×32 and 1.6–2.6 on 8×8,
+    /// 16 to 64 channels.
+    static func pays(for3x3 g: ConvolutionGeometry) -> Bool {
+        #if KERNELS_AVX512
+        let s = g.window
+        let tiles = (s.outputHeight + 5) / 6 * ((s.outputWidth + 5) / 6)
+        return 2 * s.outputHeight * s.outputWidth >= 36 * tiles
+        #else
+        return true
+        #endif
     }
 
     /// Input channels (C).
     var channels: Int { source.channels }
-    /// 4×4 output tiles down and across an image (the last ones partial unless the size is a
-    /// multiple of four), and per image.
-    var tileRows: Int { (outputHeight + Self.tile - 1) / Self.tile }
-    var tileColumns: Int { (outputWidth + Self.tile - 1) / Self.tile }
+    /// Output tiles down and across an image (the last ones partial unless the size is a
+    /// multiple of the tile), and per image.
+    var tileRows: Int { (outputHeight + tile - 1) / tile }
+    var tileColumns: Int { (outputWidth + tile - 1) / tile }
     var imageTiles: Int { tileRows * tileColumns }
     /// Tiles per block: a whole number of micro-tile rows whose transformed patches and products
     /// (64 · tiles · (C + K) scalars) take about 512 KiB.
@@ -148,7 +184,9 @@ struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
         for group in 1..<groups {
             ElementwiseKernels<T>.binary(.add, sums, sums + group * length, sums, length)
         }
-        Self.transform2D(winogradFilterAdjoint, sums, gw, pairs: channels * outputs)
+        let transform = winogradFilterTransform(size: filterSize)
+        let adjoint = (0..<filterSize).map { column in transform.map { $0[column] } }
+        Self.transform2D(adjoint, sums, gw, pairs: channels * outputs)
     }
 
     // MARK: Transforms
@@ -156,12 +194,12 @@ struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
     /// U[ξ][c][k] = (G w(·, ·, c, k) Gᵀ)[ξ] for the 64 points ξ = 8a + b.
     func transformFilter(_ filter: UnsafePointer<T>, strides: (Int, Int, Int, Int),
                          into transformed: UnsafeMutablePointer<T>) {
-        let (c, k) = (channels, outputs)
-        let gathered = alignedBuffer(T.self, count: 25 * c * k)
+        let (c, k, r) = (channels, outputs, filterSize)
+        let gathered = alignedBuffer(T.self, count: r * r * c * k)
         defer { gathered.deallocate() }
         var target = gathered
-        for i in 0..<5 {
-            for j in 0..<5 {
+        for i in 0..<r {
+            for j in 0..<r {
                 for input in 0..<c {
                     let row = filter + i * strides.0 + j * strides.1 + input * strides.2
                     for output in 0..<k { target[output] = row[output * strides.3] }
@@ -169,7 +207,7 @@ struct WinogradConvolution<T: VectorKernelScalar>: @unchecked Sendable {
                 }
             }
         }
-        Self.transform2D(winogradFilterTransform, gathered, transformed, pairs: c * k)
+        Self.transform2D(winogradFilterTransform(size: r), gathered, transformed, pairs: c * k)
     }
 
     /// output[a][b][·] = Σ_{i, j} matrix[a][i] · matrix[b][j] · input[i][j][·] for `input` of
@@ -234,13 +272,12 @@ extension WinogradConvolution {
     }
 
     /// The output pixels of a tile: the first one's index in the batch, and how many of its
-    /// four rows and four columns lie on the output.
+    /// rows and columns lie on the output.
     @inline(__always)
-    func outputPixels(of tile: Int) -> (first: Int, rows: Int, columns: Int) {
-        let (image, row, column) = place(tile)
-        let (top, left) = (Self.tile * row, Self.tile * column)
-        return ((image * outputHeight + top) * outputWidth + left,
-                min(Self.tile, outputHeight - top), min(Self.tile, outputWidth - left))
+    func outputPixels(of index: Int) -> (first: Int, rows: Int, columns: Int) {
+        let (image, row, column) = place(index)
+        let (top, left) = (tile * row, tile * column)
+        return ((image * outputHeight + top) * outputWidth + left, min(tile, outputHeight - top), min(tile, outputWidth - left))
     }
 
     /// D[ξ][t][·] = (Bᵀ d B)[ξ] for the block's tiles `tiles` (t counted from the first), d the
@@ -249,9 +286,9 @@ extension WinogradConvolution {
     func transformPatches(_ tiles: Range<Int>, into scratch: Scratch) {
         let (c, tb, nr, work, side) = (channels, scratch.stride, Self.nr, scratch.work, Self.patch)
         let pitch = source.width * c
-        for (t, tile) in tiles.enumerated() {
-            let (image, tileRow, tileColumn) = place(tile)
-            let (firstRow, firstColumn) = (Self.tile * tileRow - top, Self.tile * tileColumn - left)
+        for (t, index) in tiles.enumerated() {
+            let (image, tileRow, tileColumn) = place(index)
+            let (firstRow, firstColumn) = (tile * tileRow - top, tile * tileColumn - left)
             let rows = max(0, -firstRow)..<max(0, min(side, source.height - firstRow))
             let columns = max(0, -firstColumn)..<max(0, min(side, source.width - firstColumn))
             let corner = (image * source.height + firstRow) * pitch + firstColumn * c
@@ -303,15 +340,15 @@ extension WinogradConvolution {
     /// pixels past the output's last row or column dropped.
     func transformProducts(_ tiles: Range<Int>, _ scratch: Scratch, bias: UnsafePointer<T>?, rectify: Bool,
                            y: UnsafeMutablePointer<T>) {
-        let (k, tb, nr, work, side) = (outputs, scratch.stride, Self.nr, scratch.work, Self.patch)
-        for (t, tile) in tiles.enumerated() {
-            let (first, rows, columns) = outputPixels(of: tile)
+        let (k, tb, nr, work, side, size) = (outputs, scratch.stride, Self.nr, scratch.work, Self.patch, filterSize)
+        for (t, index) in tiles.enumerated() {
+            let (first, rows, columns) = outputPixels(of: index)
             let out = y + first * k
             for channel in stride(from: 0, to: k, by: nr) {
                 let m = UnsafePointer(scratch.products) + t * k + channel
                 for q in 0..<side {
-                    Self.store(Self.outputTransform(Self.load(m + q * tb * k, stride: side * tb * k)), work + q * nr,
-                               stride: side * nr)
+                    Self.store(Self.outputTransform(Self.load(m + q * tb * k, stride: side * tb * k), filterSize: size),
+                               work + q * nr, stride: side * nr, count: tile)
                 }
                 let biasVector = bias.map { Self.load($0 + channel) }
                 @inline(__always) func write(_ value: Panel, _ r: Int, _ s: Int) {
@@ -319,33 +356,37 @@ extension WinogradConvolution {
                     (out + (r * outputWidth + s) * k + channel).storeVector(value)
                 }
                 for r in 0..<rows {
-                    let (v0, v1, v2, v3) = Self.outputTransform(Self.load(work + side * r * nr, stride: nr))
+                    let (v0, v1, v2, v3, v4, v5) = Self.outputTransform(Self.load(work + side * r * nr, stride: nr),
+                                                                        filterSize: size)
                     write(v0, r, 0)
                     if columns > 1 { write(v1, r, 1) }
                     if columns > 2 { write(v2, r, 2) }
                     if columns > 3 { write(v3, r, 3) }
+                    if columns > 4 { write(v4, r, 4) }
+                    if columns > 5 { write(v5, r, 5) }
                 }
             }
         }
     }
 
-    /// M̄[ξ][t][·] = (A ȳ Aᵀ)[ξ] for each tile of the block, ȳ its 4×4 output gradient (NHWC
-    /// at `gy`, zeros past the output's last row or column).
+    /// M̄[ξ][t][·] = (A ȳ Aᵀ)[ξ] for each tile of the block, ȳ its output gradient (NHWC at
+    /// `gy`, zeros past the output's last row or column).
     func transformGradients(_ tiles: Range<Int>, _ gy: UnsafePointer<T>, into scratch: Scratch) {
-        let (k, tb, nr, work, side) = (outputs, scratch.stride, Self.nr, scratch.work, Self.patch)
-        for (t, tile) in tiles.enumerated() {
-            let (first, rows, columns) = outputPixels(of: tile)
+        let (k, tb, nr, work, side, size) = (outputs, scratch.stride, Self.nr, scratch.work, Self.patch, filterSize)
+        for (t, index) in tiles.enumerated() {
+            let (first, rows, columns) = outputPixels(of: index)
             let g = gy + first * k
             for channel in stride(from: 0, to: k, by: nr) {
                 @inline(__always) func value(_ r: Int, _ s: Int) -> Panel {
                     r < rows && s < columns ? Self.load(g + (r * outputWidth + s) * k + channel) : .zero
                 }
-                for s in 0..<Self.tile {
-                    Self.store(Self.gradientTransform((value(0, s), value(1, s), value(2, s), value(3, s))),
-                               work + side * s * nr, stride: nr)
+                for s in 0..<tile {
+                    let column = (value(0, s), value(1, s), value(2, s), value(3, s), value(4, s), value(5, s))
+                    Self.store(Self.gradientTransform(column, filterSize: size), work + side * s * nr, stride: nr)
                 }
                 for p in 0..<side {
-                    Self.store(Self.gradientTransform(Self.load(UnsafePointer(work + p * nr), stride: side * nr)),
+                    let row: Six = Self.load(UnsafePointer(work + p * nr), stride: side * nr, count: tile)
+                    Self.store(Self.gradientTransform(row, filterSize: size),
                                scratch.products + (side * p * tb + t) * k + channel, stride: tb * k)
                 }
             }
@@ -386,27 +427,39 @@ extension WinogradConvolution {
                 even3 + odd3, even3 - odd3, d7 - d1 + c525 * (d3 - d5))
     }
 
-    /// Aᵀ·(m₀ … m₇): the four output values.
+    /// Aᵀ·(m₀ … m₇): the 9 − r output values (row i of Aᵀ holds the points' i-th powers, and
+    /// m₇, the product at ∞, goes to the last), zeros past them.
     @inline(__always)
-    static func outputTransform(_ m: Eight) -> Four {
+    static func outputTransform(_ m: Eight, filterSize: Int) -> Six {
         let (m0, m1, m2, m3, m4, m5, m6, m7) = m
         let (sum1, difference1) = (m1 + m2, m1 - m2)
         let (sum2, difference2) = (m3 + m4, m3 - m4)
         let (sum3, difference3) = (m5 + m6, m5 - m6)
-        return (m0 + sum1 + sum2 + sum3,
-                difference1 + constant(2) * difference2 + constant(0.5) * difference3,
-                sum1 + constant(4) * sum2 + constant(0.25) * sum3,
-                difference1 + constant(8) * difference2 + constant(0.125) * difference3 + m7)
+        let (y0, y1, y2) = (m0 + sum1 + sum2 + sum3,
+                            difference1 + constant(2) * difference2 + constant(0.5) * difference3,
+                            sum1 + constant(4) * sum2 + constant(0.25) * sum3)
+        let y3 = difference1 + constant(8) * difference2 + constant(0.125) * difference3
+        guard filterSize == 3 else { return (y0, y1, y2, y3 + m7, .zero, .zero) }
+        return (y0, y1, y2, y3, sum1 + constant(16) * sum2 + constant(0.0625) * sum3,
+                difference1 + constant(32) * difference2 + constant(0.03125) * difference3 + m7)
     }
 
-    /// A·(y₀ … y₃), the adjoint of ``outputTransform(_:)``.
+    /// A·(y₀ … y₅), the adjoint of ``outputTransform(_:filterSize:)`` (y₄ and y₅ unused for r = 5).
     @inline(__always)
-    static func gradientTransform(_ y: Four) -> Eight {
-        let (y0, y1, y2, y3) = y
-        let (even1, odd1) = (y0 + y2, y1 + y3)
-        let (even2, odd2) = (y0 + constant(4) * y2, constant(2) * y1 + constant(8) * y3)
-        let (even3, odd3) = (y0 + constant(0.25) * y2, constant(0.5) * y1 + constant(0.125) * y3)
-        return (y0, even1 + odd1, even1 - odd1, even2 + odd2, even2 - odd2, even3 + odd3, even3 - odd3, y3)
+    static func gradientTransform(_ y: Six, filterSize: Int) -> Eight {
+        let (y0, y1, y2, y3, y4, y5) = y
+        guard filterSize == 3 else {
+            let (even1, odd1) = (y0 + y2, y1 + y3)
+            let (even2, odd2) = (y0 + constant(4) * y2, constant(2) * y1 + constant(8) * y3)
+            let (even3, odd3) = (y0 + constant(0.25) * y2, constant(0.5) * y1 + constant(0.125) * y3)
+            return (y0, even1 + odd1, even1 - odd1, even2 + odd2, even2 - odd2, even3 + odd3, even3 - odd3, y3)
+        }
+        let (even1, odd1) = (y0 + y2 + y4, y1 + y3 + y5)
+        let (even2, odd2) = (y0 + constant(4) * y2 + constant(16) * y4,
+                             constant(2) * y1 + constant(8) * y3 + constant(32) * y5)
+        let (even3, odd3) = (y0 + constant(0.25) * y2 + constant(0.0625) * y4,
+                             constant(0.5) * y1 + constant(0.125) * y3 + constant(0.03125) * y5)
+        return (y0, even1 + odd1, even1 - odd1, even2 + odd2, even2 - odd2, even3 + odd3, even3 - odd3, y5)
     }
 
     /// The panel at `p`.
@@ -426,6 +479,14 @@ extension WinogradConvolution {
         return (low.0, low.1, low.2, low.3, high.0, high.1, high.2, high.3)
     }
 
+    /// The first `count` (4 or 6) panels at `p`, `p + stride`, …, zeros after them.
+    @inline(__always)
+    static func load(_ p: UnsafePointer<T>, stride: Int, count: Int) -> Six {
+        let low: Four = load(p, stride: stride)
+        guard count > 4 else { return (low.0, low.1, low.2, low.3, .zero, .zero) }
+        return (low.0, low.1, low.2, low.3, load(p + 4 * stride), load(p + 5 * stride))
+    }
+
     /// ``load(_:stride:)`` from a mutable pointer.
     @inline(__always)
     static func load(_ p: UnsafeMutablePointer<T>, stride: Int) -> Eight { load(UnsafePointer(p), stride: stride) }
@@ -437,6 +498,15 @@ extension WinogradConvolution {
         (p + stride).storeVector(v.1)
         (p + 2 * stride).storeVector(v.2)
         (p + 3 * stride).storeVector(v.3)
+    }
+
+    /// Writes the first `count` (4 or 6) panels of `v` to `p`, `p + stride`, ….
+    @inline(__always)
+    static func store(_ v: Six, _ p: UnsafeMutablePointer<T>, stride: Int, count: Int) {
+        store((v.0, v.1, v.2, v.3), p, stride: stride)
+        guard count > 4 else { return }
+        (p + 4 * stride).storeVector(v.4)
+        (p + 5 * stride).storeVector(v.5)
     }
 
     /// Writes eight panels to `p`, `p + stride`, … `p + 7·stride`.

@@ -53,10 +53,11 @@ struct ConvolutionKernelTests {
         ConvolutionCase(batch: 5, height: 16, width: 12, inputs: 2, outputs: 5, window: (3, 3), padding: .symmetric(1)),
     ] + winogradCases
 
-    /// Shapes the Winograd kernel computes (5×5 window, unit strides, whole panels of channels
-    /// for Float and Double at every level: multiples of 32 `Float`s): odd output sizes (partial
-    /// tiles), asymmetric and no padding, a batch of nine (five image groups for the filter
-    /// gradient, the last partial) and a batch whose tiles span several blocks.
+    /// Shapes the Winograd kernel computes (5×5 or 3×3 windows, unit strides, whole panels of
+    /// channels for Float and Double at every level: multiples of 32 `Float`s): odd output sizes
+    /// (partial tiles of 4 or 6 pixels), asymmetric and no padding, batches of 0 and 1, a batch
+    /// of nine (five image groups for the filter gradient, the last partial) and a batch whose
+    /// tiles span several blocks.
     static let lanes = 32
     static let winogradCases: [ConvolutionCase] = [
         ConvolutionCase(batch: 3, height: 7, width: 9, inputs: lanes, outputs: 2 * lanes, window: (5, 5), padding: .symmetric(2)),
@@ -65,6 +66,12 @@ struct ConvolutionKernelTests {
         ConvolutionCase(batch: 9, height: 8, width: 8, inputs: lanes, outputs: lanes, window: (5, 5), padding: .symmetric(2)),
         ConvolutionCase(batch: 1, height: 9, width: 10, inputs: lanes, outputs: lanes, window: (5, 5)),
         ConvolutionCase(batch: 5, height: 16, width: 16, inputs: lanes, outputs: lanes, window: (5, 5), padding: .symmetric(2)),
+        ConvolutionCase(batch: 2, height: 11, width: 7, inputs: lanes, outputs: 2 * lanes, window: (3, 3),
+                        padding: .symmetric(1)),
+        ConvolutionCase(batch: 1, height: 10, width: 9, inputs: 2 * lanes, outputs: lanes, window: (3, 3),
+                        padding: Margins(top: 0, bottom: 2, left: 1, right: 0)),
+        ConvolutionCase(batch: 1, height: 12, width: 13, inputs: lanes, outputs: lanes, window: (3, 3)),
+        ConvolutionCase(batch: 0, height: 12, width: 12, inputs: lanes, outputs: lanes, window: (3, 3), padding: .symmetric(1)),
     ]
 
     @Test("The Winograd cases take the Winograd kernel, spanning several blocks")
