@@ -56,8 +56,8 @@ public enum Primitive: String, CaseIterable, Sendable {
     /// Tensors side by side along an axis.
     case concatenate
     /// y = γ (x − μ) / √(σ² + ε) + β over groups of elements (layer, batch and group
-    /// normalisation), from (x, γ, β) in one primitive.
-    case normalize
+    /// normalisation), from (x, γ, β) in one primitive, and with the ReLU after it, max(0, y).
+    case normalize, normalizeRelu
     /// A primitive defined outside the library, with its own rules
     /// (``Tensor/primitive(_:inputs:file:line:forward:pullback:pushforward:)``).
     case custom
