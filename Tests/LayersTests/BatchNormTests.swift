@@ -182,6 +182,33 @@ struct NormalizationReferenceTests {
         #expect(throws: InputShapeError.self) { try Residual(shortcut: nil) { body }.outputShape(forInputShape: [1, 3]) }
     }
 
+    @Test("activation .relu: the bits of BatchNorm then Activation(.relu) in training (value, gradients, running statistics) and inference",
+          arguments: [[6, 5] as Shape, [2, 3, 3, 11]])
+    func fusedReLU(_ shape: Shape) {
+        let channels = shape[shape.rank - 1]
+        let fused = seededBatchNorm(channels, seed: 20, activation: .relu)
+        let separate = Sequential<Double> { seededBatchNorm(channels, seed: 20); Activation(.relu) }
+        let x = seededTensor(shape, seed: 21), weights = seededTensor(shape, seed: 22)
+        func step(_ model: any Module<Double>) -> (value: Tensor<Double>, gradients: [Tensor<Double>]) {
+            var context = ForwardContext.training(seed: 1)
+            let value = model(x, context: &context)
+            let gradients = valueWithGradient(at: [x] + model.parameters.map(\.value)) { arguments in
+                var copy = model
+                copy.replaceParameters(with: Array(arguments.dropFirst()))
+                var context = ForwardContext.training(seed: 1)
+                return (copy(arguments[0], context: &context) * weights).sum()
+            }.gradient
+            return (value, gradients)
+        }
+        let (a, b) = (step(fused), step(separate))
+        #expect(a.value.scalars == b.value.scalars && a.value.scalars.contains(0) && a.value.scalars.contains { $0 > 0 })
+        #expect(zip(a.gradients, b.gradients).allSatisfy { $0.scalars == $1.scalars } && a.gradients.count == 3)
+        #expect(fused.runningMean.scalars == separate.state[0].value.scalars
+                && fused.runningVariance.scalars == separate.state[1].value.scalars)
+        #expect(fused(x).scalars == separate(x).scalars, "inference")
+        #expect(fused.layerDescription == "BatchNorm(\(channels), ReLU)")
+    }
+
     @Test("summary: a row per normalisation layer, scales and shifts counted by role")
     func summary() {
         var generator = SeededGenerator(seed: 6)
