@@ -107,6 +107,12 @@ let layerTable: [LayerCase] = [
                    using: &generator)
         }
     },
+    LayerCase("Residual with its ReLU after the sum", input: [2, 3, 3, 2]) { generator in
+        Residual(activation: .relu) {
+            Conv2D(inputChannels: 2, filters: 2, kernelSize: (3, 3), padding: .same, biasInitializer: .gaussian(scale: 1),
+                   using: &generator)
+        }
+    },
     LayerCase("MaxPool2D 2×2, stride 2", input: [2, 4, 6, 3]) { _ in MaxPool2D(size: (2, 2)) },
     LayerCase("MaxPool2D 3×3, stride 2, same", input: [1, 5, 5, 2]) { _ in MaxPool2D(size: (3, 3), strides: (2, 2), padding: .same) },
     LayerCase("AvgPool2D 2×2, stride 2", input: [2, 4, 6, 3]) { _ in AvgPool2D(size: (2, 2)) },

@@ -5,6 +5,8 @@ public enum Primitive: String, CaseIterable, Sendable {
     /// A watched input: the start of differentiation (no rule of its own).
     case variable
     case add, subtract, negate, scale, multiply, divide
+    /// y = max(0, a + b): a sum and the ReLU after it in one pass (a residual block's output).
+    case addRelu
     /// y = a + c · b for a constant c in one pass (a gradient-descent update, for one).
     case addScaled
     case matmul
