@@ -204,48 +204,35 @@ enum NormalizationKernels<T: VectorKernelScalar> {
                                  _ body: (_ offset: Int, _ c: Int, _ count: Int, _ terms: (Vector, Vector, Vector, Vector)) -> Void) {
         let (channels, width) = (layout.channels, layout.groupWidth)
         if width >= Vector.scalarCount {
-            forEachSample(rows, layout) { sample, rows in
-                for row in rows {
-                    for group in 0..<layout.groups {
-                        let t = groupTerms(sample * layout.groups + group)
-                        let terms = (Vector(repeating: t.0), Vector(repeating: t.1), Vector(repeating: t.2), Vector(repeating: t.3))
-                        forEachVector(width) { c, count in body(row * channels, group * width + c, count, terms) }
-                    }
+            for row in rows {
+                let (sample, offset) = (row / layout.positions, row * channels)
+                for group in 0..<layout.groups {
+                    let t = groupTerms(sample * layout.groups + group)
+                    let terms = (Vector(repeating: t.0), Vector(repeating: t.1), Vector(repeating: t.2), Vector(repeating: t.3))
+                    forEachVector(width) { c, count in body(offset, group * width + c, count, terms) }
                 }
             }
             return
         }
         withUnsafeTemporaryAllocation(of: T.self, capacity: Swift.max(4 * channels, 1)) { buffer in
             let terms = buffer.baseAddress!
-            forEachSample(rows, layout) { sample, rows in
-                for group in 0..<layout.groups {
-                    let t = groupTerms(sample * layout.groups + group)
-                    for channel in group * width..<(group + 1) * width {
-                        (terms[channel], terms[channels + channel]) = (t.0, t.1)
-                        (terms[2 * channels + channel], terms[3 * channels + channel]) = (t.2, t.3)
+            var sample = -1
+            for row in rows {
+                if row / layout.positions != sample {
+                    sample = row / layout.positions
+                    for group in 0..<layout.groups {
+                        let t = groupTerms(sample * layout.groups + group)
+                        for channel in group * width..<(group + 1) * width {
+                            (terms[channel], terms[channels + channel]) = (t.0, t.1)
+                            (terms[2 * channels + channel], terms[3 * channels + channel]) = (t.2, t.3)
+                        }
                     }
                 }
-                for row in rows {
-                    forEachVector(channels) { c, count in
-                        body(row * channels, c, count, (load(terms + c, count), load(terms + channels + c, count),
-                                                        load(terms + 2 * channels + c, count), load(terms + 3 * channels + c, count)))
-                    }
+                forEachVector(channels) { c, count in
+                    body(row * channels, c, count, (load(terms + c, count), load(terms + channels + c, count),
+                                                    load(terms + 2 * channels + c, count), load(terms + 3 * channels + c, count)))
                 }
             }
-        }
-    }
-
-    /// Calls `body(sample, its rows among rows)` for each sample that `rows` meets, in order: one
-    /// division per sample rather than one per row (a batch normalisation's rows are one channel
-    /// vector each).
-    @inline(__always)
-    static func forEachSample(_ rows: Range<Int>, _ layout: NormalizationLayout, _ body: (_ sample: Int, _ rows: Range<Int>) -> Void) {
-        var row = rows.lowerBound
-        while row < rows.upperBound {
-            let sample = row / layout.positions
-            let end = Swift.min(rows.upperBound, (sample + 1) * layout.positions)
-            body(sample, row..<end)
-            row = end
         }
     }
 
