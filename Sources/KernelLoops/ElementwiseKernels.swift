@@ -107,6 +107,7 @@ enum ElementwiseKernels<T: VectorKernelScalar> {
         case .multiply: map(.multiply, a, b, y, count)
         case .divide: map(.divide, a, b, y, count)
         case .addScaled(let factor): map(.addScaled(factor), a, b, y, count)
+        case .addRelu: map(.addRelu, a, b, y, count)
         case .reluBackward: map(.reluBackward, a, b, y, count)
         case .sigmoidBackward: map(.sigmoidBackward, a, b, y, count)
         case .tanhBackward: map(.tanhBackward, a, b, y, count)
@@ -230,6 +231,7 @@ enum ElementwiseKernels<T: VectorKernelScalar> {
         case .multiply: return a * b
         case .divide: return a / b
         case .addScaled(let factor): return a + b * Lanes(repeating: factor)
+        case .addRelu: return Lanes.choosing(a + b, whereAboveZero: a + b, otherwise: zero)
         case .reluBackward: return Lanes.choosing(a, whereAboveZero: b, otherwise: zero)
         case .sigmoidBackward: return a * b * (one - b)
         case .tanhBackward: return a * (one - b * b)

@@ -2,7 +2,9 @@ import KernelSupport
 
 /// The `normalize` and `normalizeGradient` table entries: y = γ x̂ + β with x̂ = (x − μ) · s,
 /// s = 1/√(σ² + ε), μ and σ² (biased) per group of a ``NormalizationLayout``, and its pullback
-/// x̄ = s (h − mean(h) − x̂ mean(h x̂)) with h = ḡ γ, γ̄ = Σ ḡ x̂, β̄ = Σ ḡ.
+/// x̄ = s (h − mean(h) − x̂ mean(h x̂)) with h = ḡ γ, γ̄ = Σ ḡ x̂, β̄ = Σ ḡ. Rectified, y = max(0, ·)
+/// as it is stored, and the pullback reads ḡ ∘ 1[y > 0] for ḡ, so a ReLU after the
+/// normalisation costs no pass of its own.
 ///
 /// Forward: one read pass for the statistics, one pass writing y. Backward: one read pass for the
 /// per-channel sums (γ̄, β̄), one more for the groups' sums unless the groups are the channels
@@ -18,7 +20,7 @@ enum NormalizationKernels<T: VectorKernelScalar> {
 
     static func normalize(_ x: UnsafePointer<T>, _ scale: UnsafePointer<T>, _ shift: UnsafePointer<T>,
                           _ y: UnsafeMutablePointer<T>, _ statistics: UnsafeMutablePointer<T>,
-                          _ layout: NormalizationLayout, _ epsilon: T) {
+                          _ layout: NormalizationLayout, _ epsilon: T, _ rectified: Bool) {
         let threads = threadCount(layout)
         if layout.groupsAreColumns {
             columnStatistics(x, statistics, layout, threads)
@@ -29,25 +31,25 @@ enum NormalizationKernels<T: VectorKernelScalar> {
         WorkerPool.shared.runChunks(of: layout.rows, threads: threads) { rows in
             let (x, scale, shift, y, statistics) = pointers.value
             forEachRowVector(rows, layout, { meanAndRstd(statistics, $0, layout, epsilon) }) { offset, c, count, terms in
-                store((load(x + offset + c, count) - terms.0) * (terms.1 * load(scale + c, count)) + load(shift + c, count),
-                      y + offset + c, count)
+                let value = (load(x + offset + c, count) - terms.0) * (terms.1 * load(scale + c, count)) + load(shift + c, count)
+                store(rectified ? Vector.choosing(value, whereAboveZero: value, otherwise: Vector()) : value, y + offset + c, count)
             }
         }
     }
 
     static func normalizeGradient(_ gy: UnsafePointer<T>, _ x: UnsafePointer<T>, _ scale: UnsafePointer<T>,
                                   _ statistics: UnsafePointer<T>, _ layout: NormalizationLayout, _ epsilon: T,
-                                  _ gx: UnsafeMutablePointer<T>?, _ gScale: UnsafeMutablePointer<T>,
+                                  _ rectifiedOutput: UnsafePointer<T>?, _ gx: UnsafeMutablePointer<T>?, _ gScale: UnsafeMutablePointer<T>,
                                   _ gShift: UnsafeMutablePointer<T>) {
         let threads = threadCount(layout), channels = layout.channels
         // Per channel: Σ ḡ and Σ ḡ x̂ over every row.
         let channelSums = UnsafeMutablePointer<Double>.allocate(capacity: 2 * channels)
         defer { channelSums.deallocate() }
-        let pointers = Unchecked((gy, x, scale, statistics))
+        let pointers = Unchecked((gy, x, scale, statistics, rectifiedOutput))
         columnSums(layout, threads, into: channelSums) { rows, sums in
-            let (gy, x, _, statistics) = pointers.value
+            let (gy, x, _, statistics, y) = pointers.value
             forEachRowVector(rows, layout, { meanAndRstd(statistics, $0, layout, epsilon) }) { offset, c, count, terms in
-                let g = load(gy + offset + c, count)
+                let g = cotangent(gy, y, offset + c, count)
                 accumulate(sums, channels, c, count, g, g * ((load(x + offset + c, count) - terms.0) * terms.1))
             }
         }
@@ -67,10 +69,10 @@ enum NormalizationKernels<T: VectorKernelScalar> {
         } else {
             let output = Unchecked(groupSums)
             forEachGroup(layout, threads) { group, base in
-                let (gy, x, scale, statistics) = pointers.value
+                let (gy, x, scale, statistics, y) = pointers.value
                 let (mean, rstd, _, _) = meanAndRstd(statistics, group, layout, epsilon)
                 let (first, second) = sumRuns(layout) { run, c, count in
-                    let h = load(gy + base + run + c, count) * load(scale + base % channels + c, count)
+                    let h = cotangent(gy, y, base + run + c, count) * load(scale + base % channels + c, count)
                     return (h, h * ((load(x + base + run + c, count) - Vector(repeating: mean)) * Vector(repeating: rstd)))
                 }
                 (output.value[group], output.value[layout.groupCount + group]) = (first, second)
@@ -82,7 +84,7 @@ enum NormalizationKernels<T: VectorKernelScalar> {
         let target = Unchecked(gx)
         let size = Double(layout.groupSize)
         WorkerPool.shared.runChunks(of: layout.rows, threads: threads) { rows in
-            let (gy, x, scale, statistics) = pointers.value
+            let (gy, x, scale, statistics, y) = pointers.value
             let (gx, groupSums) = (target.value, sums.value)
             let groupTerms = { (group: Int) -> (T, T, T, T) in
                 let (mean, rstd, _, _) = meanAndRstd(statistics, group, layout, epsilon)
@@ -90,7 +92,7 @@ enum NormalizationKernels<T: VectorKernelScalar> {
                 return (mean, rstd, -rstd * rstd * meanHNormalized, -rstd * meanH)
             }
             forEachRowVector(rows, layout, groupTerms) { offset, c, count, terms in
-                let g = load(gy + offset + c, count)
+                let g = cotangent(gy, y, offset + c, count)
                 let centered = load(x + offset + c, count) - terms.0
                 store(g * (terms.1 * load(scale + c, count)) + centered * terms.2 + terms.3, gx + offset + c, count)
             }
@@ -164,6 +166,14 @@ enum NormalizationKernels<T: VectorKernelScalar> {
     }
 
     // MARK: Loops
+
+    /// The `count` lanes of ḡ at `index`, zero where the rectified output `y` (if given) is not positive.
+    @inline(__always)
+    static func cotangent(_ gy: UnsafePointer<T>, _ y: UnsafePointer<T>?, _ index: Int, _ count: Int) -> Vector {
+        let g = load(gy + index, count)
+        guard let y else { return g }
+        return Vector.choosing(g, whereAboveZero: load(y + index, count), otherwise: Vector())
+    }
 
     /// Sums over the runs of the group at `base` (one run of `groupWidth` elements per position)
     /// of the two values `terms(run offset, c, lanes)` gives for the lanes at c, in `T` per run and

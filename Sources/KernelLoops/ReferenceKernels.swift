@@ -67,6 +67,7 @@ package enum ReferenceKernels<T: KernelScalar> {
         case .multiply: for i in 0..<count { y[i] = a[i] * b[i] }
         case .divide: for i in 0..<count { y[i] = a[i] / b[i] }
         case .addScaled(let factor): for i in 0..<count { y[i] = a[i] + factor * b[i] }
+        case .addRelu: for i in 0..<count { y[i] = a[i] + b[i] > 0 ? a[i] + b[i] : 0 }
         case .reluBackward: for i in 0..<count { y[i] = b[i] > 0 ? a[i] : 0 }
         case .sigmoidBackward: for i in 0..<count { y[i] = a[i] * b[i] * (1 - b[i]) }
         case .tanhBackward: for i in 0..<count { y[i] = a[i] * (1 - b[i] * b[i]) }

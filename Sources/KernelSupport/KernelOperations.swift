@@ -35,6 +35,8 @@ package enum BinaryKernel<Scalar: Sendable>: Sendable {
     case add, subtract, multiply, divide
     /// lhs + factor · rhs (two roundings: the product, then the sum).
     case addScaled(Scalar)
+    /// max(0, lhs + rhs): a sum and the ReLU after it (a residual block's output).
+    case addRelu
     /// lhs where rhs > 0, zero elsewhere: ReLU's pullback ḡ ∘ 1[x > 0] (ReLU′(0) = 0).
     case reluBackward
     /// (lhs · rhs) · (1 − rhs): the sigmoid's pullback ḡ ∘ σ(1 − σ) from its output σ.

@@ -99,18 +99,21 @@ package final class KernelTable<Scalar>: Sendable {
     /// middle axis into `output` (outer, Σ sizes, inner).
     package typealias Concatenate = @Sendable (_ inputs: UnsafePointer<UnsafeRawPointer>, _ sizes: [Int], _ outer: Int,
                                                _ inner: Int, _ output: UnsafeMutablePointer<Scalar>) -> Void
-    /// y = γ (x − μ) / √(σ² + ε) + β for the groups and channels of `layout`, with each group's
-    /// mean μ and biased variance σ² written to `statistics` (the means, then the variances).
+    /// y = γ (x − μ) / √(σ² + ε) + β for the groups and channels of `layout` (then max(0, y) when
+    /// `rectified`), with each group's mean μ and biased variance σ² written to `statistics`
+    /// (the means, then the variances).
     package typealias Normalize = @Sendable (_ input: UnsafePointer<Scalar>, _ scale: UnsafePointer<Scalar>,
                                              _ shift: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>,
                                              _ statistics: UnsafeMutablePointer<Scalar>, _ layout: NormalizationLayout,
-                                             _ epsilon: Scalar) -> Void
+                                             _ epsilon: Scalar, _ rectified: Bool) -> Void
     /// The pullback of `normalize` at the output's cotangent, from the input, the scale and the
     /// statistics `normalize` wrote: the input's cotangent (when `inputGradient` is given) and
-    /// the scale's and the shift's, Σ ḡ x̂ and Σ ḡ per channel.
+    /// the scale's and the shift's, Σ ḡ x̂ and Σ ḡ per channel. With `rectifiedOutput` (the output
+    /// of a rectified `normalize`), ḡ counts only where that output is positive.
     package typealias NormalizeGradient = @Sendable (_ outputGradient: UnsafePointer<Scalar>, _ input: UnsafePointer<Scalar>,
                                                      _ scale: UnsafePointer<Scalar>, _ statistics: UnsafePointer<Scalar>,
                                                      _ layout: NormalizationLayout, _ epsilon: Scalar,
+                                                     _ rectifiedOutput: UnsafePointer<Scalar>?,
                                                      _ inputGradient: UnsafeMutablePointer<Scalar>?,
                                                      _ scaleGradient: UnsafeMutablePointer<Scalar>,
                                                      _ shiftGradient: UnsafeMutablePointer<Scalar>) -> Void

@@ -23,6 +23,10 @@ import Autograd
 /// reaches other copies. But a training-mode call on one copy updates every copy that still
 /// shares the box; ``Module/isolateState()`` gives a copy its own (the ``Trainer`` does so for
 /// its model before each step, so a copy of `trainer.model` taken earlier keeps its statistics).
+///
+/// An optional `activation` follows the normalisation; `.relu` (a ResNet's conv → BN → ReLU) is
+/// applied by the normalisation's own kernels as they write the output, and read back by its
+/// pullback: the values of a separate `Activation(.relu)` layer, bit for bit, without its passes.
 public struct BatchNorm<Scalar: TensorScalar>: Module {
     /// γ, one per channel.
     public var scale: Tensor<Scalar>
@@ -33,6 +37,8 @@ public struct BatchNorm<Scalar: TensorScalar>: Module {
     public var momentum: Double
     /// ε, added to the variance before the square root.
     public var epsilon: Double
+    /// The function applied after the normalisation, if any.
+    public var activation: Activation<Scalar>.Function?
     private var statistics: RunningStatistics<Scalar>
 
     /// The number of channels (features).
@@ -42,29 +48,36 @@ public struct BatchNorm<Scalar: TensorScalar>: Module {
     /// The running (unbiased) variance, one per channel.
     public var runningVariance: Tensor<Scalar> { statistics.current.variance }
 
-    /// A layer over `featureCount` channels with γ = 1, β = 0, running mean 0 and variance 1.
+    /// A layer over `featureCount` channels with γ = 1, β = 0, running mean 0 and variance 1,
+    /// then `activation` (none by default).
     public init(featureCount: Int, momentum: Double = 0.1, epsilon: Double = 1e-5,
-                file: StaticString = #fileID, line: UInt = #line) {
+                activation: Activation<Scalar>.Function? = nil, file: StaticString = #fileID, line: UInt = #line) {
         guard featureCount > 0, (0...1).contains(momentum), epsilon > 0 else {
             fatalError("BatchNorm: featureCount \(featureCount) must be positive, momentum \(momentum) in [0, 1] and epsilon \(epsilon) positive",
                        file: file, line: line)
         }
         (scale, shift) = (Tensor.ones([featureCount]), Tensor.zeros([featureCount]))
-        (self.momentum, self.epsilon) = (momentum, epsilon)
+        (self.momentum, self.epsilon, self.activation) = (momentum, epsilon, activation)
         statistics = RunningStatistics(mean: Tensor.zeros([featureCount]), variance: Tensor.ones([featureCount]))
     }
 
     /// The normalised input, scaled and shifted; batch statistics (and an update of the running
-    /// ones) while training, the running statistics otherwise.
+    /// ones) while training, the running statistics otherwise; then the activation.
     public func callAsFunction(_ input: Tensor<Scalar>, context: inout ForwardContext) -> Tensor<Scalar> {
         _ = checkedOutputShape(forInputShape: input.shape)
-        guard context.isTraining else {
+        let isTraining = context.isTraining
+        return activated(activation) { normalized(input, isTraining: isTraining, rectified: $0) }
+    }
+
+    /// The normalised input, scaled, shifted and rectified when `rectified`.
+    private func normalized(_ input: Tensor<Scalar>, isTraining: Bool, rectified: Bool) -> Tensor<Scalar> {
+        guard isTraining else {
             let (mean, variance) = statistics.current
             let factor = scale * (variance + Scalar(epsilon)).rsqrt()
-            return (input * factor).addingBias(shift - mean * factor)
+            return (input * factor).addingBias(shift - mean * factor, rectified: rectified)
         }
         let (normalized, mean, variance) = input.normalizedWithStatistics(over: .channels, scale: scale, shift: shift,
-                                                                          epsilon: epsilon)
+                                                                          epsilon: epsilon, rectified: rectified)
         let count = input.elementCount / featureCount
         if count > 1 {
             let correction = Scalar(count) / Scalar(count - 1)
@@ -101,6 +114,6 @@ public struct BatchNorm<Scalar: TensorScalar>: Module {
         return shape
     }
 
-    /// "BatchNorm(16)".
-    public var layerDescription: String { "BatchNorm(\(featureCount))" }
+    /// "BatchNorm(16)", or "BatchNorm(16, ReLU)" with an activation.
+    public var layerDescription: String { "BatchNorm(\(featureCount)\(activation.map { ", \($0.name)" } ?? ""))" }
 }

@@ -13,9 +13,11 @@ extension Sequential {
     /// faster with the same depth, for quick runs and tests.
     ///
     /// A basic block is `Residual` { conv 3×3 (stride s) → BN → ReLU → conv 3×3 → BN } then a
-    /// ReLU; its shortcut is the identity, or a 1×1 convolution of stride 2 then BN where the
+    /// ReLU after the sum; its shortcut is the identity, or a 1×1 convolution of stride 2 then BN where the
     /// shape changes (the paper's option B). Convolutions have no bias (BatchNorm follows each)
-    /// and pad 1 as PyTorch's; weights are He normal, the dense layer Glorot uniform.
+    /// and pad 1 as PyTorch's; weights are He normal, the dense layer Glorot uniform. Each ReLU is
+    /// the `activation: .relu` of the BatchNorm or the Residual before it: the values of separate
+    /// ReLU layers in fewer passes over the activations.
     /// Names: `stem.conv.weight`, `stage2.block1.residual.body.conv1.weight`,
     /// `stage2.block1.residual.shortcut.norm.runningMean`, …, `output.weight`.
     public static func resNet20(inputChannels: Int = 3, classCount: Int = 10, width: Int = 16,
@@ -30,14 +32,12 @@ extension Sequential {
                 ? Sequential { conv(cin, cout, size: 1, stride: stride).named("conv"); BatchNorm(featureCount: cout).named("norm") }
                 : nil
             return Sequential {
-                Residual(shortcut: projection) {
+                Residual(shortcut: projection, activation: .relu) {
                     conv(cin, cout, size: 3, stride: stride).named("conv1")
-                    BatchNorm(featureCount: cout).named("norm1")
-                    Activation(.relu).named("relu")
+                    BatchNorm(featureCount: cout, activation: .relu).named("norm1")
                     conv(cout, cout, size: 3, stride: 1).named("conv2")
                     BatchNorm(featureCount: cout).named("norm2")
                 }.named("residual")
-                Activation(.relu).named("relu")
             }
         }
         let stages = [(width, width, 1), (width, 2 * width, 2), (2 * width, 4 * width, 2)].enumerated().map { index, stage in
@@ -48,8 +48,7 @@ extension Sequential {
         }
         let stem = Sequential {
             conv(inputChannels, width, size: 3, stride: 1).named("conv")
-            BatchNorm(featureCount: width).named("norm")
-            Activation(.relu).named("relu")
+            BatchNorm(featureCount: width, activation: .relu).named("norm")
         }.named("stem")
         let head = [GlobalAvgPool2D<Scalar>().named("pool"), Dense(inputSize: 4 * width, outputSize: classCount, using: &generator).named("output")]
         return Sequential([stem] + stages + head)

@@ -12,26 +12,31 @@ import Autograd
 ///     Conv2D(inputChannels: 32, filters: 32, kernelSize: (3, 3), padding: .same, using: &generator)
 /// }
 /// ```
-/// Parameters and state are named `body.<layer>.<name>` and `shortcut.<name>`. An activation
-/// after the sum (ResNet's final ReLU) follows the block in the enclosing ``Sequential``.
+/// Parameters and state are named `body.<layer>.<name>` and `shortcut.<name>`. An optional
+/// `activation` follows the sum (ResNet's final ReLU); `.relu` is applied as the sum is written
+/// (one pass, `adding(_:rectified:)`), with the values of a separate `Activation(.relu)` layer.
 public struct Residual<Scalar: TensorScalar>: Module {
     /// The layers whose output is added to the shortcut's.
     public var body: Sequential<Scalar>
     /// The projection applied to the input before the sum; nil for the identity.
     public var shortcut: (any Module<Scalar>)?
+    /// The function applied after the sum, if any.
+    public var activation: Activation<Scalar>.Function?
 
-    /// A block of the layers `body` lists, with `shortcut` (nil: the identity) on the input.
-    public init(shortcut: (any Module<Scalar>)? = nil, file: StaticString = #fileID, line: UInt = #line,
-                @ModuleBuilder<Scalar> _ body: () -> [Sequential<Scalar>.Entry]) {
+    /// A block of the layers `body` lists, with `shortcut` (nil: the identity) on the input and
+    /// `activation` (none by default) after the sum.
+    public init(shortcut: (any Module<Scalar>)? = nil, activation: Activation<Scalar>.Function? = nil,
+                file: StaticString = #fileID, line: UInt = #line, @ModuleBuilder<Scalar> _ body: () -> [Sequential<Scalar>.Entry]) {
         self.body = Sequential(body(), file: file, line: line)
-        self.shortcut = shortcut
+        (self.shortcut, self.activation) = (shortcut, activation)
     }
 
-    /// body(x) + shortcut(x); the shapes are checked first.
+    /// body(x) + shortcut(x), then the activation; the shapes are checked first.
     public func callAsFunction(_ input: Tensor<Scalar>, context: inout ForwardContext) -> Tensor<Scalar> {
         _ = checkedOutputShape(forInputShape: input.shape)
         let main = body(input, context: &context)
-        return main + (shortcut.map { $0(input, context: &context) } ?? input)
+        let side = shortcut.map { $0(input, context: &context) } ?? input
+        return activated(activation) { main.adding(side, rectified: $0) }
     }
 
     /// The body's parameters under `body.`, then the shortcut's under `shortcut.`.
@@ -59,6 +64,10 @@ public struct Residual<Scalar: TensorScalar>: Module {
         return main
     }
 
-    /// "Residual" or "Residual(projection)".
-    public var layerDescription: String { shortcut == nil ? "Residual" : "Residual(projection)" }
+    /// "Residual" or "Residual(projection)", with the activation's name: "Residual(ReLU)",
+    /// "Residual(projection, ReLU)".
+    public var layerDescription: String {
+        let details = [shortcut == nil ? nil : "projection", activation?.name].compactMap { $0 }
+        return details.isEmpty ? "Residual" : "Residual(\(details.joined(separator: ", ")))"
+    }
 }

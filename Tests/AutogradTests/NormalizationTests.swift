@@ -80,6 +80,26 @@ struct NormalizationTests {
         expectComposition(row, Float.self, tolerance: 2e-5)
     }
 
+    /// Checks that the rectified primitive gives the bits of the primitive followed by `relu()`.
+    func expectRectifiedEqualsReLU<Scalar: TensorScalar>(_ row: NormalizationCase, _: Scalar.Type) {
+        let channels: Shape = [row.shape[row.shape.rank - 1]]
+        let (x, scale, shift): (Tensor<Scalar>, Tensor<Scalar>, Tensor<Scalar>) =
+            (seededTensor(row.shape, seed: 11), seededTensor(channels, seed: 12), seededTensor(channels, seed: 13))
+        let fused = weightedGradients(x, scale, shift) { $0[0].normalized(over: row.groups, scale: $0[1], shift: $0[2], rectified: true) }
+        let separate = weightedGradients(x, scale, shift) { $0[0].normalized(over: row.groups, scale: $0[1], shift: $0[2]).relu() }
+        #expect(fused.value.scalars == separate.value.scalars, "\(Scalar.self) value")
+        #expect(fused.value.scalars.contains(0) && fused.value.scalars.contains { $0 > 0 }, "both sides of the kink")
+        for (index, name) in ["x̄", "γ̄", "β̄"].enumerated() {
+            #expect(fused.gradients[index].scalars == separate.gradients[index].scalars, "\(Scalar.self) \(name)")
+        }
+    }
+
+    @Test("rectified: the bits of normalized(…).relu() in value and gradients, Float and Double", arguments: cases)
+    func rectifiedEqualsReLU(_ row: NormalizationCase) {
+        expectRectifiedEqualsReLU(row, Double.self)
+        expectRectifiedEqualsReLU(row, Float.self)
+    }
+
     @Test("a large mean does not cancel the variance in Float (shifted sums)")
     func largeMean() {
         let x: Tensor<Float> = seededTensor([4, 75, 4], seed: 5, in: 999..<1001)
@@ -120,8 +140,12 @@ struct NormalizationTests {
         let (x, scale, shift): (Tensor<Float>, Tensor<Float>, Tensor<Float>) =
             (seededTensor(row.shape, seed: 7), seededTensor(channels, seed: 8), seededTensor(channels, seed: 9))
         func run() -> [Tensor<Float>] {
-            let result = weightedGradients(x, scale, shift) { $0[0].normalized(over: row.groups, scale: $0[1], shift: $0[2]) }
-            return [result.value] + result.gradients
+            [false, true].flatMap { rectified in
+                let result = weightedGradients(x, scale, shift) {
+                    $0[0].normalized(over: row.groups, scale: $0[1], shift: $0[2], rectified: rectified)
+                }
+                return [result.value] + result.gradients
+            }
         }
         let one = withThreadCount(1, run)
         let two = withThreadCount(2, run)

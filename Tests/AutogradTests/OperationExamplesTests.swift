@@ -78,6 +78,10 @@ struct OperationExamplesTests {
         #expect(batch.shape == [2, 1, 1, 4])
         #expect(mean.scalars == [5.5, 11, 21.5, 27])
         #expect(variance.isApproximatelyEqual(to: Tensor([20.25, 81, 342.25, 529]), absoluteTolerance: 1e-12))
+        let rectified = images.normalized(over: .channels, scale: gamma, shift: beta, rectified: true)
+        #expect(rectified == batch.relu() && rectified.scalars.contains(0) && rectified.scalars.contains { $0 > 0 })
+        let blockOutput = batch.adding(images, rectified: true)
+        #expect(blockOutput == (batch + images).relu())
     }
 
     @Test("[f1, f2] is a stack, and its Jacobian has the scalars' gradients as rows")

@@ -26,6 +26,11 @@ let primitiveTable: [PrimitiveCase] = [
     row(.add, "matrices", [[3, 4], [3, 4]]) { $0[0] + $0[1] },
     row(.add, "bias row broadcast", [[3, 4], [4]]) { $0[0] + $0[1] },
     row(.add, "column broadcast both ways", [[3, 1], [1, 4]]) { $0[0] + $0[1] },
+    // |x| > 0.3 and |0.1·y| < 0.1 keep x + 0.1·y away from ReLU's kink.
+    row(.addRelu, "away from the kink", [[3, 11], [3, 11]], awayFromZero: 0.3) { $0[0].adding($0[1] * 0.1, rectified: true) },
+    row(.addRelu, "broadcast row, away from the kink", [[2, 3, 4], [4]], awayFromZero: 0.3) {
+        $0[0].adding($0[1] * 0.1, rectified: true)
+    },
     row(.subtract, "matrices", [[2, 5], [2, 5]]) { $0[0] - $0[1] },
     row(.subtract, "scalar broadcast", [[2, 3, 2], []]) { $0[0] - $0[1] },
     row(.addScaled, "matrices, factor −0.3", [[3, 4], [3, 4]]) { $0[0].adding($0[1], scaledBy: -0.3) },

@@ -72,7 +72,7 @@ struct KernelElementwiseTests {
     func binary(_ level: KernelLevel, _ count: Int) {
         func check<Scalar: VectorKernelScalar>(_: Scalar.Type) {
             let a: [Scalar] = seededValues(count, in: -3..<3, seed: 1), b: [Scalar] = seededValues(count, in: 0.5..<3, seed: 2)
-            let operations: [BinaryKernel<Scalar>] = [.add, .subtract, .multiply, .divide, .addScaled(-0.3), .reluBackward,
+            let operations: [BinaryKernel<Scalar>] = [.add, .subtract, .multiply, .divide, .addScaled(-0.3), .addRelu, .reluBackward,
                                                        .sigmoidBackward, .tanhBackward]
             for operation in operations {
                 func run(_ kernel: (BinaryKernel<Scalar>, UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafeMutablePointer<Scalar>, Int) -> Void) -> [Scalar] {
@@ -163,7 +163,7 @@ struct KernelElementwiseTests {
             let alone = input.map { applying(unaryKernel, operation, to: [$0])[0] }
             #expect(whole == alone && Array(whole[3...]) == shifted, "\(operation)")
         }
-        let binary: [BinaryKernel<Float>] = [.add, .subtract, .multiply, .divide, .addScaled(-0.7), .reluBackward,
+        let binary: [BinaryKernel<Float>] = [.add, .subtract, .multiply, .divide, .addScaled(-0.7), .addRelu, .reluBackward,
                                              .sigmoidBackward, .tanhBackward]
         for operation in binary {
             func run(_ a: [Float], _ b: [Float]) -> [Float] {

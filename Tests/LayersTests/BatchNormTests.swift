@@ -182,6 +182,58 @@ struct NormalizationReferenceTests {
         #expect(throws: InputShapeError.self) { try Residual(shortcut: nil) { body }.outputShape(forInputShape: [1, 3]) }
     }
 
+    /// A training-mode call of `model` on `x` and the gradients (x, then the parameters) of ⟨w, model(x)⟩
+    /// for a seeded w.
+    static func trainingStep(_ model: any Module<Double>, _ x: Tensor<Double>) -> (value: Tensor<Double>, gradients: [Tensor<Double>]) {
+        var context = ForwardContext.training(seed: 1)
+        let value = model(x, context: &context)
+        let weights = seededTensor(value.shape, seed: 22)
+        let gradients = valueWithGradient(at: [x] + model.parameters.map(\.value)) { arguments in
+            var copy = model
+            copy.replaceParameters(with: Array(arguments.dropFirst()))
+            var context = ForwardContext.training(seed: 1)
+            return (copy(arguments[0], context: &context) * weights).sum()
+        }.gradient
+        return (value, gradients)
+    }
+
+    /// Checks that `fused` and `separate` give the same bits in a training step (value and
+    /// gradients), that the ReLU cut some outputs and passed others, and that there are `count` gradients.
+    static func expectSameBits(_ fused: any Module<Double>, _ separate: any Module<Double>, on x: Tensor<Double>, gradients count: Int) {
+        let (a, b) = (trainingStep(fused, x), trainingStep(separate, x))
+        #expect(a.value.scalars == b.value.scalars && a.value.scalars.contains(0) && a.value.scalars.contains { $0 > 0 })
+        #expect(zip(a.gradients, b.gradients).allSatisfy { $0.scalars == $1.scalars } && a.gradients.count == count)
+    }
+
+    @Test("activation .relu: the bits of BatchNorm then Activation(.relu) in training (value, gradients, running statistics) and inference",
+          arguments: [[6, 5] as Shape, [2, 3, 3, 11]])
+    func fusedReLU(_ shape: Shape) {
+        let channels = shape[shape.rank - 1]
+        let fused = seededBatchNorm(channels, seed: 20, activation: .relu)
+        let separate = Sequential<Double> { seededBatchNorm(channels, seed: 20); Activation(.relu) }
+        let x = seededTensor(shape, seed: 21)
+        Self.expectSameBits(fused, separate, on: x, gradients: 3)
+        #expect(fused.runningMean.scalars == separate.state[0].value.scalars
+                && fused.runningVariance.scalars == separate.state[1].value.scalars)
+        #expect(fused(x).scalars == separate(x).scalars, "inference")
+        #expect(fused.layerDescription == "BatchNorm(\(channels), ReLU)")
+    }
+
+    @Test("Residual with activation .relu: the bits of the block then Activation(.relu), identity and projection shortcuts")
+    func residualReLU() {
+        var generator = SeededGenerator(seed: 23)
+        let conv = Conv2D<Double>(inputChannels: 3, filters: 3, kernelSize: (3, 3), padding: .same, biasInitializer: .gaussian(scale: 1),
+                                  using: &generator)
+        let projection = Conv2D<Double>(inputChannels: 3, filters: 3, kernelSize: (1, 1), using: &generator)
+        let x = seededTensor([2, 3, 3, 3], seed: 24)
+        for shortcut in [nil, projection] as [Conv2D<Double>?] {
+            let fused = Residual(shortcut: shortcut, activation: .relu) { conv }
+            let separate = Sequential<Double> { Residual(shortcut: shortcut) { conv }; Activation(.relu) }
+            Self.expectSameBits(fused, separate, on: x, gradients: shortcut == nil ? 3 : 5)
+            #expect(fused.layerDescription == (shortcut == nil ? "Residual(ReLU)" : "Residual(projection, ReLU)"))
+        }
+    }
+
     @Test("summary: a row per normalisation layer, scales and shifts counted by role")
     func summary() {
         var generator = SeededGenerator(seed: 6)

@@ -70,14 +70,12 @@ struct DocExamplesTests {
             Residual(shortcut: Sequential {
                 Conv2D(inputChannels: 16, filters: 32, kernelSize: (1, 1), strides: (2, 2), using: &generator)
                 BatchNorm(featureCount: 32)
-            }) {
+            }, activation: .relu) {
                 Conv2D(inputChannels: 16, filters: 32, kernelSize: (3, 3), strides: (2, 2), padding: .same, using: &generator)
-                BatchNorm(featureCount: 32)
-                Activation(.relu)
+                BatchNorm(featureCount: 32, activation: .relu)
                 Conv2D(inputChannels: 32, filters: 32, kernelSize: (3, 3), padding: .same, using: &generator)
                 BatchNorm(featureCount: 32)
             }.named("block")
-            Activation(.relu)
             GlobalAvgPool2D()
         }
         let untrained = block(images)
@@ -85,7 +83,7 @@ struct DocExamplesTests {
         let (_, gradient) = block.valueWithGradient { model in model(images, context: &context).sum() }
         #expect(gradient.count == block.parameters.count)
         #expect(block.state.map(\.name) == ["block.body.1.runningMean", "block.body.1.runningVariance",
-                                            "block.body.4.runningMean", "block.body.4.runningVariance",
+                                            "block.body.3.runningMean", "block.body.3.runningVariance",
                                             "block.shortcut.1.runningMean", "block.shortcut.1.runningVariance"])
         #expect(block.state[0].value != Tensor.zeros([32]), "the training call moved the running mean")
         let features = block(images)

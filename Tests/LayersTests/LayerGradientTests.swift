@@ -78,6 +78,10 @@ let layerTable: [LayerCase] = [
         seededBatchNorm(3, seed: 2)
     },
     LayerCase("BatchNorm in inference mode (running statistics)", input: [2, 2, 2, 3]) { _ in seededBatchNorm(3, seed: 3) },
+    LayerCase("BatchNorm with its ReLU, training mode over NHWC channels", input: [2, 3, 2, 3], context: .training(seed: 1)) { _ in
+        seededBatchNorm(3, seed: 2, activation: .relu)
+    },
+    LayerCase("BatchNorm with its ReLU, inference mode", input: [2, 2, 2, 3]) { _ in seededBatchNorm(3, seed: 3, activation: .relu) },
     LayerCase("GroupNorm, 2 groups of 2 channels, NHWC", input: [2, 3, 2, 4]) { _ in seededGroupNorm(groups: 2, 4, seed: 4) },
     LayerCase("GroupNorm, 3 groups over features [N, F]", input: [3, 6]) { _ in seededGroupNorm(groups: 3, 6, seed: 5) },
     LayerCase("GlobalAvgPool2D", input: [2, 3, 2, 3]) { _ in GlobalAvgPool2D() },
@@ -100,6 +104,12 @@ let layerTable: [LayerCase] = [
                    biasInitializer: .gaussian(scale: 1), using: &generator)
             Activation(.tanh)
             Conv2D(inputChannels: 3, filters: 3, kernelSize: (3, 3), padding: .same, biasInitializer: .gaussian(scale: 1),
+                   using: &generator)
+        }
+    },
+    LayerCase("Residual with its ReLU after the sum", input: [2, 3, 3, 2]) { generator in
+        Residual(activation: .relu) {
+            Conv2D(inputChannels: 2, filters: 2, kernelSize: (3, 3), padding: .same, biasInitializer: .gaussian(scale: 1),
                    using: &generator)
         }
     },

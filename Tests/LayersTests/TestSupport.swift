@@ -34,8 +34,9 @@ func expectStop(_ result: ExitTest.Result?, mentions fragments: [String], source
 
 /// A BatchNorm over `count` channels with seeded scale (in [0.5, 2.5)) and shift, and seeded
 /// running statistics (variance in [0.5, 2.5)), so that no value is the trivial 0 or 1.
-func seededBatchNorm(_ count: Int, seed: UInt64, momentum: Double = 0.1) -> BatchNorm<Double> {
-    var norm = BatchNorm<Double>(featureCount: count, momentum: momentum)
+func seededBatchNorm(_ count: Int, seed: UInt64, momentum: Double = 0.1,
+                     activation: Activation<Double>.Function? = nil) -> BatchNorm<Double> {
+    var norm = BatchNorm<Double>(featureCount: count, momentum: momentum, activation: activation)
     norm.replaceParameters(with: [seededTensor([count], seed: seed) + 1.5, seededTensor([count], seed: seed + 1)])
     norm.replaceState(with: [seededTensor([count], seed: seed + 2), seededTensor([count], seed: seed + 3) + 1.5])
     return norm

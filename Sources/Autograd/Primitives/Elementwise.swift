@@ -30,12 +30,23 @@ extension Tensor where Scalar: TensorScalar {
         }
     }
 
-    /// Element-wise sum, broadcasting the operands. Pullback: (ḡ, ḡ); pushforward: ẋ + ẏ.
+    /// Element-wise sum, broadcasting the operands; then max(0, ·) when `rectified` (one pass,
+    /// the values of `(a + b).relu()`). Pullback: (ḡ, ḡ); pushforward: ẋ + ẏ; rectified, both
+    /// masked by 1[y > 0].
     @_specialize(where Scalar == Float)
-    public func adding(_ other: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
-        combining(other, .add, .add, file: file, line: line) { _, _ in
-            DerivativeRules(pullback: { cotangent, _ in Tangents(cotangent, cotangent) },
-                            pushforward: { t, _ in addTangents(t.first, t.second) })
+    public func adding(_ other: Tensor, rectified: Bool = false, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        guard rectified else {
+            return combining(other, .add, .add, file: file, line: line) { _, _ in
+                DerivativeRules(pullback: { cotangent, _ in Tangents(cotangent, cotangent) },
+                                pushforward: { t, _ in addTangents(t.first, t.second) })
+            }
+        }
+        return combining(other, .addRelu, .addRelu, file: file, line: line) { _, _ in
+            DerivativeRules(pullback: { cotangent, output in
+                                let masked = cotangent.reluBackward(input: output)
+                                return Tangents(masked, masked)
+                            },
+                            pushforward: { t, output in addTangents(t.first, t.second).reluBackward(input: output) })
         }
     }
 

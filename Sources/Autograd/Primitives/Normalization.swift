@@ -3,7 +3,9 @@ import KernelSupport
 // Normalisation with a scale and a shift in one primitive: y = γ x̂ + β, x̂ = (x − μ) s,
 // s = 1/√(σ² + ε), with μ and σ² (biased) the mean and variance of each group of elements and
 // γ, β per channel (the last axis). Layer, batch and group normalisation differ only in their
-// groups. One kernel pass reads x for the statistics, one writes y.
+// groups. One kernel pass reads x for the statistics, one writes y. Rectified, y = max(0, ·) as
+// it is written and the rules see ḡ ∘ 1[y > 0] and ẏ ∘ 1[y > 0]: a ReLU after the normalisation
+// (batch normalisation's in ResNets) without passes of its own, the same values as `.relu()` after.
 //
 // Derivatives (per group of m elements, means m(·) over the group): with P(v) = s (v − m(v)
 // − x̂ m(x̂ v)), a symmetric map, ẋ̂ = P(ẋ), so the pushforward is γ P(ẋ) + γ̇ x̂ + β̇ and the
@@ -26,22 +28,25 @@ public enum NormalizationGroups: Sendable, Hashable {
 
 extension Tensor where Scalar: TensorScalar {
     /// γ (x − μ) / √(σ² + ε) + β, with μ and σ² the mean and the biased variance of each of
-    /// `groups`, and `scale` γ and `shift` β one per channel (entry of the last axis).
+    /// `groups`, and `scale` γ and `shift` β one per channel (entry of the last axis); then
+    /// max(0, ·) when `rectified`.
     /// Pullback: (s (h − m(h) − x̂ m(h x̂)) with h = ḡ γ, Σ ḡ x̂, Σ ḡ), m the mean over a group and
     /// sums over all but the last axis; pushforward: γ s (ẋ − m(ẋ) − x̂ m(x̂ ẋ)) + γ̇ x̂ + β̇.
+    /// Rectified, ḡ ∘ 1[y > 0] replaces ḡ and the pushforward is masked alike.
     @_specialize(where Scalar == Float)
     public func normalized(over groups: NormalizationGroups, scale: Tensor, shift: Tensor, epsilon: Double = 1e-5,
-                           file: StaticString = #fileID, line: UInt = #line) -> Tensor {
-        normalizedWithStatistics(over: groups, scale: scale, shift: shift, epsilon: epsilon, file: file, line: line).value
+                           rectified: Bool = false, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+        normalizedWithStatistics(over: groups, scale: scale, shift: shift, epsilon: epsilon, rectified: rectified,
+                                 file: file, line: line).value
     }
 
-    /// ``normalized(over:scale:shift:epsilon:file:line:)`` and each group's mean and biased
+    /// ``normalized(over:scale:shift:epsilon:rectified:file:line:)`` and each group's mean and biased
     /// variance, from the same pass: of shape [C] for `.channels`, [N, G] for
     /// `.channelGroups(G)` and this shape without its last axis for `.lastAxis`. The statistics
     /// are constants (not recorded): batch normalisation's running averages.
     @_specialize(where Scalar == Float)
     public func normalizedWithStatistics(
-        over groups: NormalizationGroups, scale: Tensor, shift: Tensor, epsilon: Double = 1e-5,
+        over groups: NormalizationGroups, scale: Tensor, shift: Tensor, epsilon: Double = 1e-5, rectified: Bool = false,
         file: StaticString = #fileID, line: UInt = #line
     ) -> (value: Tensor, mean: Tensor, variance: Tensor) {
         let (layout, statisticsShape) = normalizationLayout(groups, scale, shift, epsilon, file, line)
@@ -50,10 +55,10 @@ extension Tensor where Scalar: TensorScalar {
         // Each run of the forward rule (also a compiled function's replay) writes the statistics
         // its pullback reads.
         let forward: Forward<Scalar> = { inputs, output in
-            kernel(inputs.first, inputs.second, inputs.third, output, statistics.values, layout, epsilonScalar)
+            kernel(inputs.first, inputs.second, inputs.third, output, statistics.values, layout, epsilonScalar, rectified)
         }
-        let value = Tensor.applying(.normalize, forward, to: self, scale, shift, shape: shape) {
-            normalizationRules(layout, statistics, scale: scale, shift: shift, epsilon: epsilon)
+        let value = Tensor.applying(rectified ? .normalizeRelu : .normalize, forward, to: self, scale, shift, shape: shape) {
+            normalizationRules(layout, statistics, scale: scale, shift: shift, epsilon: epsilon, rectified: rectified)
         }
         return (value, statistics.tensor(shape: statisticsShape, offset: 0),
                 statistics.tensor(shape: statisticsShape, offset: layout.groupCount))
@@ -88,30 +93,37 @@ extension Tensor where Scalar: TensorScalar {
         }
     }
 
-    /// The derivative rules of y = normalized(x, γ, β) for this x.
+    /// The derivative rules of y = normalized(x, γ, β) (rectified or not) for this x.
     private func normalizationRules(
-        _ layout: NormalizationLayout, _ statistics: NormalizationStatistics<Scalar>, scale: Tensor, shift: Tensor, epsilon: Double
+        _ layout: NormalizationLayout, _ statistics: NormalizationStatistics<Scalar>, scale: Tensor, shift: Tensor,
+        epsilon: Double, rectified: Bool
     ) -> DerivativeRules<Scalar> {
         let (x, needs) = (self, (input: isRecorded, scale: scale.isRecorded, shift: shift.isRecorded))
         let composition = NormalizationComposition<Scalar>(layout: layout, shape: shape, epsilon: epsilon)
         return DerivativeRules(
             pullback: { cotangent, output in
                 if cotangent.isRecorded || output.isRecorded {
-                    let (gx, gScale, gShift) = composition.pullback(cotangent, x: x, scale: scale)
+                    let masked = rectified ? cotangent.reluBackward(input: output) : cotangent
+                    let (gx, gScale, gShift) = composition.pullback(masked, x: x, scale: scale)
                     return Tangents(needs.input ? gx : nil, needs.scale ? gScale : nil, needs.shift ? gShift : nil)
                 }
                 let (gx, gScale, gShift) = fusedNormalizationPullback(cotangent, x: x, scale: scale, statistics: statistics,
+                                                                      rectifiedOutput: rectified ? output : nil,
                                                                       layout: layout, epsilon: epsilon, needsInput: needs.input)
                 return Tangents(gx, needs.scale ? gScale : nil, needs.shift ? gShift : nil)
             },
-            pushforward: { t, _ in composition.tangent(t.first, t.second, t.third, x: x, scale: scale) })
+            pushforward: { t, output in
+                let tangent = composition.tangent(t.first, t.second, t.third, x: x, scale: scale)
+                return rectified ? tangent.reluBackward(input: output) : tangent
+            })
     }
 }
 
-/// The pullback of normalisation by the fused kernel: x̄ (when `needsInput`), γ̄ and β̄.
+/// The pullback of normalisation by the fused kernel: x̄ (when `needsInput`), γ̄ and β̄; with
+/// `rectifiedOutput`, the output y of the rectified form, at ḡ ∘ 1[y > 0].
 private func fusedNormalizationPullback<Scalar: TensorScalar>(
     _ cotangent: Tensor<Scalar>, x: Tensor<Scalar>, scale: Tensor<Scalar>, statistics: NormalizationStatistics<Scalar>,
-    layout: NormalizationLayout, epsilon: Double, needsInput: Bool
+    rectifiedOutput: Tensor<Scalar>?, layout: NormalizationLayout, epsilon: Double, needsInput: Bool
 ) -> (Tensor<Scalar>?, Tensor<Scalar>, Tensor<Scalar>) {
     let kernel = Scalar.kernels.normalizeGradient
     func elements(_ tensor: Tensor<Scalar>) -> UnsafePointer<Scalar> { tensor.storage.rawElements.assumingMemoryBound(to: Scalar.self) }
@@ -119,9 +131,9 @@ private func fusedNormalizationPullback<Scalar: TensorScalar>(
     func run(_ inputGradient: UnsafeMutablePointer<Scalar>?) -> Tensor<Scalar> {
         Tensor(shape: [layout.channels]) { scaleBuffer in
             shiftGradient = Tensor(shape: [layout.channels]) { shiftBuffer in
-                withExtendedLifetime((cotangent, x, scale)) {
+                withExtendedLifetime((cotangent, x, scale, rectifiedOutput)) {
                     kernel(elements(cotangent), elements(x), elements(scale), statistics.values, layout, Scalar(epsilon),
-                           inputGradient, scaleBuffer.baseAddress!, shiftBuffer.baseAddress!)
+                           rectifiedOutput.map(elements), inputGradient, scaleBuffer.baseAddress!, shiftBuffer.baseAddress!)
                 }
             }
         }

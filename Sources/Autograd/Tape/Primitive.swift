@@ -5,6 +5,8 @@ public enum Primitive: String, CaseIterable, Sendable {
     /// A watched input: the start of differentiation (no rule of its own).
     case variable
     case add, subtract, negate, scale, multiply, divide
+    /// y = max(0, a + b): a sum and the ReLU after it in one pass (a residual block's output).
+    case addRelu
     /// y = a + c · b for a constant c in one pass (a gradient-descent update, for one).
     case addScaled
     case matmul
@@ -58,8 +60,8 @@ public enum Primitive: String, CaseIterable, Sendable {
     /// Tensors side by side along an axis.
     case concatenate
     /// y = γ (x − μ) / √(σ² + ε) + β over groups of elements (layer, batch and group
-    /// normalisation), from (x, γ, β) in one primitive.
-    case normalize
+    /// normalisation), from (x, γ, β) in one primitive, and with the ReLU after it, max(0, y).
+    case normalize, normalizeRelu
     /// A primitive defined outside the library, with its own rules
     /// (``Tensor/primitive(_:inputs:file:line:forward:pullback:pushforward:)``).
     case custom
