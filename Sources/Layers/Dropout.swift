@@ -21,10 +21,11 @@ public struct Dropout<Scalar: TensorScalar>: Module {
     }
 
     /// While training, `input` ∘ m with a fresh mask m (entries 0 or 1/(1 − p)) drawn from the
-    /// context's generator; otherwise `input` itself.
+    /// context's generator (or the context's next supplied mask, see ``ForwardContext/suppliedMasks``);
+    /// otherwise `input` itself.
     public func callAsFunction(_ input: Tensor<Scalar>, context: inout ForwardContext) -> Tensor<Scalar> {
         guard context.isTraining, rate > 0 else { return input }
-        return input.multiplying(byMask: mask(input.shape, using: &context.generator))
+        return input.multiplying(byMask: context.dropoutMask(input.shape, rate: rate))
     }
 
     /// A mask of `shape`: each entry independently 1/(1 − p) with probability 1 − p, else 0.

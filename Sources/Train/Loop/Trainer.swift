@@ -45,6 +45,10 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     public var parameterGroups: [ParameterGroup] = []
     /// The checks that stop a broken run whatever the callbacks: both on unless switched off here.
     public var guards = TrainingGuards.standard
+    /// Whether `fit` replays compiled training steps where they give the tape's results bit for
+    /// bit (`.automatic`, the default) or runs every step on the tape (`.off`). Either way the
+    /// results, the history and checkpoints are the same; see Docs/Training.md, "Compiled steps".
+    public var compilation = TrainingCompilation.automatic
     /// The processes this trainer trains with, one copy of the model each (data parallelism);
     /// nil trains in this process alone. With a group, every process calls `fit` with the same
     /// arguments: `fit` checks first that the processes agree (the model's parameter shapes,
@@ -66,6 +70,9 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     public internal(set) var epochsCompleted = 0
     /// The number of steps (parameter updates) taken so far.
     public internal(set) var stepsCompleted = 0
+    /// How many of the steps this trainer has run were compiled replays (see ``compilation``);
+    /// the others ran on the tape. Not part of checkpoints.
+    public internal(set) var compiledStepCount = 0
     /// The source of every random choice of training.
     public internal(set) var generator: SeededGenerator
     /// The record of all epochs trained by this trainer.
@@ -138,6 +145,7 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
         // put back when fit returns, so that the optimiser (and the run's settings) keep it.
         let unscheduledRate = optimizer.learningRate
         defer { if schedule == nil { optimizer.learningRate = unscheduledRate } }
+        var steps = CompiledTrainingSteps<Model>(dataParallel == nil ? compilation : .off)
 
         for _ in 0..<epochs {
             let epoch = epochsCompleted
@@ -157,7 +165,7 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
                 let stateBefore = model.state.map(\.value)
                 let computed = try dataParallel.map {
                     try dataParallelStep($0, training: training, batch: plan[step], shapes: shapes, info: info, position: position)
-                } ?? singleProcessStep(batch: batches!.next()!, trainingCount: training.count, info: info, position: position)
+                } ?? singleProcessStep(batch: batches!.next()!, trainingCount: training.count, info: info, position: position, steps: &steps)
                 var result = computed.0
                 let report = StepReport(position: position, loss: result.loss, batchSize: plan[step].count, nonFinite: result.nonFinite)
                 if firstLoss == nil, result.loss.isFinite { firstLoss = result.loss }
@@ -215,14 +223,14 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     }
 
     /// One training step in this process alone: the gradient of the whole `batch` (of training
-    /// data of `trainingCount` examples), and its metrics.
+    /// data of `trainingCount` examples), compiled or on the tape as `steps` decide, and its metrics.
     private mutating func singleProcessStep(
-        batch: TrainingBatch<Scalar>, trainingCount: Int, info: [ParameterInfo], position: TrainingPosition
+        batch: TrainingBatch<Scalar>, trainingCount: Int, info: [ParameterInfo], position: TrainingPosition,
+        steps: inout CompiledTrainingSteps<Model>
     ) -> (StepResult<Scalar>, RunningMetrics) {
-        var context = ForwardContext(isTraining: true, generator: generator)
-        let result = model.differentiate(batch, loss: loss, penalty: (l2Penalty, trainingCount), info: info,
-                                         position: position, context: &context)
-        generator = context.generator
+        let (result, isCompiled) = steps.step(model, batch: batch, loss: loss, penalty: (l2Penalty, trainingCount), info: info,
+                                              position: position, generator: &generator)
+        if isCompiled { compiledStepCount += 1 }
         var metrics = RunningMetrics(topK: topK)
         metrics.add(loss: result.loss, outputs: result.outputs, targets: batch.targets, lossFunction: loss)
         return (result, metrics)

@@ -10,6 +10,10 @@ public struct Loss<Scalar: TensorScalar>: Sendable {
     /// columns predict the class of their largest entry.
     public let decisionThreshold: Scalar
     private let function: @Sendable (Tensor<Scalar>, Targets<Scalar>, StaticString, UInt) -> Tensor<Scalar>
+    /// For a loss that gives labels the same value as their target tensor: that tensor, for
+    /// outputs of the given shape (nil for shapes the loss does not take). A compiled training
+    /// step feeds it as an input (labels would become constants of the traced function).
+    let labelTargets: (@Sendable (Tensor<Int32>, Shape) -> Tensor<Scalar>?)?
 
     /// A loss from a function of the outputs and the targets.
     public init(name: String, decisionThreshold: Scalar = 0.5,
@@ -18,9 +22,11 @@ public struct Loss<Scalar: TensorScalar>: Sendable {
     }
 
     private init(name: String, decisionThreshold: Scalar,
+                 labelTargets: (@Sendable (Tensor<Int32>, Shape) -> Tensor<Scalar>?)? = nil,
                  located function: @escaping @Sendable (Tensor<Scalar>, Targets<Scalar>, StaticString, UInt) -> Tensor<Scalar>) {
         self.name = name
         self.decisionThreshold = decisionThreshold
+        self.labelTargets = labelTargets
         self.function = function
     }
 
@@ -33,7 +39,10 @@ public struct Loss<Scalar: TensorScalar>: Sendable {
     /// Softmax cross-entropy of logits (N × K) against labels or target distributions, averaged
     /// over the batch (seed 003 (3.20); seeds 000 and 004 write the sum).
     public static var softmaxCrossEntropy: Loss {
-        Loss(name: "cross-entropy", decisionThreshold: 0, located: { outputs, targets, file, line in
+        Loss(name: "cross-entropy", decisionThreshold: 0, labelTargets: { labels, outputs in
+            outputs.rank == 2 && labels.shape == [outputs[0]] && outputs[1] > 0
+                ? Tensor(oneHot: labels, classCount: outputs[1], operation: "softmaxCrossEntropy", file: #fileID, line: #line) : nil
+        }, located: { outputs, targets, file, line in
             switch targets {
             case .labels(let labels): Autograd.softmaxCrossEntropy(logits: outputs, labels: labels, file: file, line: line)
             case .values(let values): Autograd.softmaxCrossEntropy(logits: outputs, probabilities: values, file: file, line: line)
@@ -62,8 +71,10 @@ public struct Loss<Scalar: TensorScalar>: Sendable {
 
     /// The quadratic cost (1/N) Σ ½‖y − a‖² (seed 004 (3.3)); labels become one-hot targets.
     public static var meanQuadraticCost: Loss {
-        Loss(name: "quadratic cost", decisionThreshold: 0.5, located: { outputs, targets, file, line in
-            Train.meanQuadraticCost(outputs, targets.tensor(shapedLike: outputs, file: file, line: line), file: file, line: line)
+        Loss(name: "quadratic cost", decisionThreshold: 0.5, labelTargets: { labels, outputs in
+            outputs.first == labels.elementCount ? Targets.labels(labels).tensor(shapedLike: outputs, file: #fileID, line: #line) : nil
+        }, located: { outputs, targets, file, line in
+            Train.meanQuadraticCost(outputs, targets.tensor(shapedLike: outputs.shape, file: file, line: line), file: file, line: line)
         })
     }
 

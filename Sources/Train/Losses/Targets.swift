@@ -35,17 +35,17 @@ public enum Targets<Scalar: TensorScalar>: Sendable {
         }
     }
 
-    /// The targets as a tensor shaped like `outputs`: labels become one-hot rows (or a column
+    /// The targets as a tensor of the outputs' shape: labels become one-hot rows (or a column
     /// of 0 and 1 for single-column outputs).
-    func tensor(shapedLike outputs: Tensor<Scalar>, file: StaticString, line: UInt) -> Tensor<Scalar> {
+    func tensor(shapedLike outputs: Shape, file: StaticString, line: UInt) -> Tensor<Scalar> {
         switch self {
         case .values(let values): return values
         case .labels(let labels):
-            let columns = outputs.rank == 2 ? outputs.shape[1] : 1
-            guard outputs.shape.first == labels.elementCount else {
-                fatalError("loss: outputs of shape \(outputs.shape) for labels of shape \(labels.shape)", file: file, line: line)
+            let columns = outputs.rank == 2 ? outputs[1] : 1
+            guard outputs.first == labels.elementCount else {
+                fatalError("loss: outputs of shape \(outputs) for labels of shape \(labels.shape)", file: file, line: line)
             }
-            guard columns > 1 else { return Tensor<Scalar>(labels).reshaped(to: outputs.shape) }
+            guard columns > 1 else { return Tensor<Scalar>(labels).reshaped(to: outputs) }
             return Tensor(oneHot: labels, classCount: columns, operation: "loss", file: file, line: line)
         }
     }
