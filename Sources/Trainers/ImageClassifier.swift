@@ -32,6 +32,11 @@ struct ImageClassifierRun {
         var trainingSeconds: Double
         var imagesPerSecond: Double
         var epochsTrained: Int
+        /// Images per second of the training steps alone (no validation, no callbacks).
+        var stepImagesPerSecond: Double
+        /// How many of this run's steps were compiled replays (``Trainer/compiledStepCount``), and how many ran.
+        var compiledSteps: Int
+        var steps: Int
     }
 
     /// Trains `model` with `optimizer` and the learning rates of `schedule`, then evaluates on
@@ -56,14 +61,18 @@ struct ImageClassifierRun {
         let remaining = max(0, min(epochs, stopAfter ?? epochs) - trainer.epochsCompleted)
         let processes = dataParallel.map { "\($0.size) processes × " } ?? ""
         log("\(name): \(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test images; \(trainer.model.parameterCount) parameters; \(remaining) epochs of batches of \(batchSize) on \(processes)\(ComputeThreads.current) thread(s), \(KernelDispatch.level.summary) kernels")
+        let stepsBefore = trainer.stepsCompleted
         let (history, seconds) = try trainer.fitForCommand(
             training: data.training.prefetching(), validation: data.validation.prefetching(), epochs: remaining, batchSize: batchSize,
             callbacks: callbacks, checkpointPath: checkpointPath, log: log)
         let trained = history.epochs.count
-        guard isPrimary else {  // rank 0 evaluates and writes
-            return Result(testAccuracy: .nan, topFiveError: nil, trainingSeconds: seconds,
-                          imagesPerSecond: Double(trained * data.training.count) / max(seconds, 1e-9), epochsTrained: trained)
+        func result(testAccuracy: Double, topFiveError: Double?) -> Result {
+            Result(testAccuracy: testAccuracy, topFiveError: topFiveError, trainingSeconds: seconds,
+                   imagesPerSecond: Double(trained * data.training.count) / max(seconds, 1e-9), epochsTrained: trained,
+                   stepImagesPerSecond: Double(trainer.trainingStepExamples) / max(trainer.trainingStepSeconds, 1e-9),
+                   compiledSteps: trainer.compiledStepCount, steps: trainer.stepsCompleted - stepsBefore)
         }
+        guard isPrimary else { return result(testAccuracy: .nan, topFiveError: nil) }  // rank 0 evaluates and writes
 
         let test = trainer.model.evaluate(on: data.test, loss: .softmaxCrossEntropy, topK: 5)
         let confusion = trainer.model.confusionMatrix(on: data.test, classNames: data.classNames)
@@ -82,8 +91,7 @@ struct ImageClassifierRun {
             try trainer.saveCheckpoint(to: checkpointPath!)
             log("history, plots (loss.svg, error.svg, confusion.svg) and checkpoint written to \(outputDirectory)/")
         }
-        return Result(testAccuracy: test.accuracy, topFiveError: test.topKError, trainingSeconds: seconds,
-                      imagesPerSecond: Double(trained * data.training.count) / max(seconds, 1e-9), epochsTrained: trained)
+        return result(testAccuracy: test.accuracy, topFiveError: test.topKError)
     }
 }
 

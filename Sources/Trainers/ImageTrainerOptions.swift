@@ -76,6 +76,7 @@ struct ImageTrainerSettings {
             "train_images": trainingImages,
             "test_accuracy": result.testAccuracy, "train_seconds": result.trainingSeconds,
             "images_per_second": result.imagesPerSecond, "seconds": seconds,
+            "step_images_per_second": result.stepImagesPerSecond, "compiled_steps": result.compiledSteps, "steps": result.steps,
         ]
         if let topFive = result.topFiveError { fields["top5_error"] = topFive }
         say(try jsonLine(fields))

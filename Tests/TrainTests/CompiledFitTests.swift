@@ -38,6 +38,33 @@ struct CompiledFitTests {
         #expect(compiled.optimizer.state == tape.optimizer.state)
     }
 
+    @Test("a conv net with BatchNorm (running statistics) trains on the tape under .automatic, as under .off")
+    func batchNormEqualsTape() throws {
+        var generator = SeededGenerator(seed: 6)
+        let model = Sequential<Float> {
+            Conv2D<Float>(inputChannels: 1, filters: 4, kernelSize: (3, 3), padding: .symmetric(1), using: &generator)
+            BatchNorm<Float>(featureCount: 4, activation: .relu)
+            MaxPool2D<Float>(size: (2, 2), strides: (2, 2))
+            Flatten<Float>()
+            Dropout<Float>(rate: 0.3)
+            Dense<Float>(inputSize: 36, outputSize: 3, using: &generator)
+            BatchNorm<Float>(featureCount: 3)
+        }
+        let images = Tensor<Float>(randomNormal: [14, 6, 6, 1], using: &generator)
+        let data = TensorDataset(inputs: images, targets: .labels(Tensor((0..<14).map { $0 % 3 })))
+        func train(_ compilation: TrainingCompilation) throws -> Trainer<Sequential<Float>, Adam<Float>> {
+            var trainer = Self.trainer(compilation, model: model)
+            try trainer.fit(training: data, validation: data, epochs: 3, batchSize: 4)
+            return trainer
+        }
+        let (tape, compiled) = (try train(.off), try train(.automatic))
+        #expect(compiled.compiledStepCount == 0)
+        #expect(compiled.model.parameters.map(\.value) == tape.model.parameters.map(\.value))
+        #expect(compiled.model.state.map(\.value) == tape.model.state.map(\.value))
+        #expect(compiled.model.state.map(\.value) != model.state.map(\.value), "the running statistics moved")
+        #expect(Self.untimed(compiled.history) == Self.untimed(tape.history))
+    }
+
     @Test("target values (quadratic cost) and an L2 penalty train compiled, equal to the tape")
     func valuesAndPenalty() throws {
         let inputs = Self.data.inputs

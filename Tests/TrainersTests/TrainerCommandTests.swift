@@ -65,6 +65,7 @@ struct TrainerCommandTests {
         #expect(first.standardOutput.contains("rows: predicted class, columns: true class"))
         let json = try #require(first.json)
         #expect(json["trainer"] as? String == "cnn" && json["epochs"] as? Int == 1)
+        #expect(json["steps"] as? Int == 3 && json["compiled_steps"] as? Int == 0, "10 images in batches of 4, 4, 2: each shape traced or checked")
         for file in ["history.csv", "loss.svg", "error.svg", "confusion.svg", "checkpoint.safetensors"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file) missing")
         }
@@ -125,6 +126,9 @@ struct TrainerCommandTests {
         let json = try #require(run.json)
         let accuracy = try #require(json["test_accuracy"] as? Double)
         #expect(accuracy == 1, "two patterns this distinct must all be told apart; got \(accuracy)")
+        // 36 training images in batches of 8: 5 steps per epoch, two shapes, each traced and checked once.
+        #expect(json["steps"] as? Int == 50 && json["compiled_steps"] as? Int == 46)
+        #expect((json["step_images_per_second"] as? Double ?? 0) > 0)
     }
 
     @Test("a run stopped by a guard exits non-zero, says why on standard error and writes no results")

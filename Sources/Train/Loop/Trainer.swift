@@ -73,6 +73,11 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     /// How many of the steps this trainer has run were compiled replays (see ``compilation``);
     /// the others ran on the tape. Not part of checkpoints.
     public internal(set) var compiledStepCount = 0
+    /// The wall-clock seconds this trainer's training steps have taken (each from fetching its
+    /// batch to its update; no validation, no callbacks). Not part of checkpoints.
+    public internal(set) var trainingStepSeconds = 0.0
+    /// The examples those steps trained on: with ``trainingStepSeconds``, the training throughput.
+    public internal(set) var trainingStepExamples = 0
     /// The source of every random choice of training.
     public internal(set) var generator: SeededGenerator
     /// The record of all epochs trained by this trainer.
@@ -181,7 +186,10 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
                     return stop(reason)
                 }
                 metrics.add(computed.1)
-                trainingSeconds += now() - stepStart
+                let stepSeconds = now() - stepStart
+                trainingSeconds += stepSeconds
+                trainingStepSeconds += stepSeconds
+                trainingStepExamples += plan[step].count
                 let rate = Double(metrics.examples) / trainingSeconds
                 progress.show(ProgressLine(
                     epoch: epoch + 1, epochs: lastEpoch, step: step + 1, steps: plan.count,
