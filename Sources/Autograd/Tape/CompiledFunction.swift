@@ -13,7 +13,9 @@ import KernelSupport
 /// run, like parameters after an optimiser step) and **inputs** (fed on each run, like a batch).
 /// What the function does must not depend on the values: control flow, shapes and any tensor it
 /// creates without deriving it from the state or the inputs (a dropout mask, the one-hot targets
-/// of `softmaxCrossEntropy(logits:labels:)`) are frozen at tracing time.
+/// of `softmaxCrossEntropy(logits:labels:)`) are frozen at tracing time; make such tensors
+/// inputs to have them anew on each run (a mask input of ``Tensor/multiplying(byMask:file:line:)``
+/// stays an operand).
 ///
 /// ```swift
 /// let step = CompiledFunction(state: parameters, inputs: [x, y]) { p, data in

@@ -20,7 +20,6 @@ struct CompiledTrainingSteps<Model: Module> {
         case tape
 
         var isCompiled: Bool { if case .compiled = self { true } else { false } }
-        var isVerified: Bool { if case .compiled(_, true) = self { true } else { false } }
     }
     private var entries: [Shape: Entry] = [:]
     private let isEnabled: Bool
@@ -29,11 +28,6 @@ struct CompiledTrainingSteps<Model: Module> {
 
     /// Steps that are compiled when `compilation` allows it.
     init(_ compilation: TrainingCompilation) { isEnabled = compilation == .automatic }
-
-    /// The number of batch shapes whose steps are compiled and verified.
-    var compiledShapeCount: Int {
-        entries.values.count(where: \.isVerified)
-    }
 
     /// The step of `model` on `batch`, drawing its masks from `generator` as the tape step does,
     /// and whether its result is the compiled step's.

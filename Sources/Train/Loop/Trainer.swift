@@ -47,7 +47,8 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     public var guards = TrainingGuards.standard
     /// Whether `fit` replays compiled training steps where they give the tape's results bit for
     /// bit (`.automatic`, the default) or runs every step on the tape (`.off`). Either way the
-    /// results, the history and checkpoints are the same; see Docs/Training.md, "Compiled steps".
+    /// results, the history and checkpoints are the same; a data-parallel run always uses the
+    /// tape. See Docs/Training.md, "Compiled steps", for what is compiled and when it falls back.
     public var compilation = TrainingCompilation.automatic
     /// The processes this trainer trains with, one copy of the model each (data parallelism);
     /// nil trains in this process alone. With a group, every process calls `fit` with the same
