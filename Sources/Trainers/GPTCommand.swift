@@ -57,6 +57,7 @@ public enum GPTTrainer {
                 let model = shape.model(using: &generator)
                 var trainer = Trainer(model: model, optimizer: Adam<Float>.adamW(learningRate: learningRate, weightDecay: weightDecay, epsilon: 1e-8),
                                       loss: .nextTokenCrossEntropy, seed: options.seed)
+                trainer.rateUnit = "char/s"  // the metrics count every position of a window
                 trainer.settings = ["--quick": String(quick), "--steps": String(steps), "--batch": String(batchSize),
                                     "--seed": String(options.seed), "--lr": String(learningRate), "--weight-decay": String(weightDecay),
                                     "--validation-windows": String(validationWindows)]

@@ -14,6 +14,13 @@ struct LoopProgressTests {
         #expect(early.description == "Epoch 3/45  step   7/500  loss 1.500e-05  accuracy 85.2%  12.3 img/s  ETA 1:02:05")
     }
 
+    @Test("a language model's rate is named by its unit")
+    func rateUnit() {
+        var characters = Self.line
+        characters.rateUnit = "char/s"
+        #expect(characters.description == "Epoch 3/45  step 120/500  loss 0.4213  accuracy 85.2%  1234 char/s  ETA 0:42")
+    }
+
     @Test("on a terminal the line is redrawn in place, at most every redraw interval")
     func terminal() {
         let output = LineCollector()

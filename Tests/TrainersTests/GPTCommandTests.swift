@@ -11,7 +11,7 @@ struct GPTCommandTests {
         let out = try temporaryFolder()
         let run = try runTrainer("gpt", Self.quick + ["--out", out, "--json", "--prompt", "Shall I"])
         #expect(run.status == 0, "\(run.standardError)")
-        for text in ["Epoch 2/2", "loss in nats per character", "greedy continuation of \"Shall I\":\nShall I", "sampled at temperature 0.8:\nShall I"] {
+        for text in ["Epoch 2/2", "char/s", "loss in nats per character", "greedy continuation of \"Shall I\":\nShall I", "sampled at temperature 0.8:\nShall I"] {
             #expect(run.standardOutput.contains(text), "'\(text)' missing from:\n\(run.standardOutput)")
         }
         let json = try #require(run.json)

@@ -5,7 +5,8 @@ import Foundation
 ///     Epoch 3/45  step 120/500  loss 0.4213  accuracy 85.2%  1234 img/s  ETA 0:42
 ///
 /// loss and accuracy are the running averages over the epoch so far; img/s counts examples
-/// per second of training steps; ETA is the estimated time to the end of the epoch.
+/// per second of training steps (``rateUnit`` names them); ETA is the estimated time to the end
+/// of the epoch.
 public struct ProgressLine: Hashable, Sendable, CustomStringConvertible {
     /// The epoch, counted from 1, and the number of epochs of the run.
     public var epoch: Int, epochs: Int
@@ -17,20 +18,23 @@ public struct ProgressLine: Hashable, Sendable, CustomStringConvertible {
     public var examplesPerSecond: Double
     /// Seconds left in the epoch.
     public var secondsRemaining: Double
+    /// The unit shown after the rate: "img/s" unless the examples are something else
+    /// (a language model's positions: "char/s").
+    public var rateUnit: String
 
     /// A progress line.
     public init(epoch: Int, epochs: Int, step: Int, steps: Int, loss: Double, accuracy: Double,
-                examplesPerSecond: Double, secondsRemaining: Double) {
+                examplesPerSecond: Double, secondsRemaining: Double, rateUnit: String = "img/s") {
         (self.epoch, self.epochs, self.step, self.steps) = (epoch, epochs, step, steps)
         (self.loss, self.accuracy) = (loss, accuracy)
-        (self.examplesPerSecond, self.secondsRemaining) = (examplesPerSecond, secondsRemaining)
+        (self.examplesPerSecond, self.secondsRemaining, self.rateUnit) = (examplesPerSecond, secondsRemaining, rateUnit)
     }
 
     public var description: String {
         let width = String(steps).count
         let stepText = String(repeating: " ", count: max(0, width - String(step).count)) + String(step)
         return "Epoch \(epoch)/\(epochs)  step \(stepText)/\(steps)  loss \(formatLoss(loss))  "
-            + "accuracy \(ConfusionMatrix.percent(accuracy))  \(formatRate(examplesPerSecond)) img/s  ETA \(formatDuration(secondsRemaining))"
+            + "accuracy \(ConfusionMatrix.percent(accuracy))  \(formatRate(examplesPerSecond)) \(rateUnit)  ETA \(formatDuration(secondsRemaining))"
     }
 }
 

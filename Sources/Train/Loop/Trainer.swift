@@ -45,6 +45,9 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
     public var parameterGroups: [ParameterGroup] = []
     /// The checks that stop a broken run whatever the callbacks: both on unless switched off here.
     public var guards = TrainingGuards.standard
+    /// What the progress lines call the examples' rate: "img/s" unless the examples are
+    /// something else (a language model, whose metrics count every position: "char/s").
+    public var rateUnit = "img/s"
     /// Whether `fit` replays compiled training steps where they give the tape's results bit for
     /// bit (`.automatic`, the default) or runs every step on the tape (`.off`). Either way the
     /// results, the history and checkpoints are the same; a data-parallel run always uses the
@@ -195,7 +198,7 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
                 progress.show(ProgressLine(
                     epoch: epoch + 1, epochs: lastEpoch, step: step + 1, steps: plan.count,
                     loss: metrics.meanLoss, accuracy: metrics.accuracy, examplesPerSecond: rate,
-                    secondsRemaining: trainingSeconds / Double(step + 1) * Double(plan.count - step - 1)),
+                    secondsRemaining: trainingSeconds / Double(step + 1) * Double(plan.count - step - 1), rateUnit: rateUnit),
                     at: now(), force: step == plan.count - 1)
             }
             let validated = validation.map { model.evaluate(on: $0, loss: loss, batchSize: max(batchSize, 256), topK: topK) }
@@ -270,7 +273,7 @@ public struct Trainer<Model: Module, Opt: Optimizer> where Opt.Scalar == Model.S
         if let loss = record.validationLoss { parts.append("val loss \(formatLoss(loss))") }
         if let accuracy = record.validationAccuracy { parts.append("val accuracy \(ConfusionMatrix.percent(accuracy))") }
         if let error = record.validationTopKError { parts.append("val top-\(topK) error \(ConfusionMatrix.percent(error))") }
-        parts.append("\(formatRate(examplesPerSecond)) img/s")
+        parts.append("\(formatRate(examplesPerSecond)) \(rateUnit)")
         parts.append(formatDuration(record.seconds))
         return parts.joined(separator: "  ")
     }
