@@ -1,6 +1,20 @@
+import Foundation
 import Testing
 @testable import Autograd
 import KernelSupport
+
+// The example of Docs/Autograd.md, "Gradients of a batch in shards", verbatim between the marks
+// (`docExampleIsThisCode` holds the two copies to each other).
+// BEGIN Docs/Autograd.md
+/// The gradient of a linear classifier's mean loss over `inputs`, shard by shard.
+func shardedGradient(_ weights: [Tensor<Float>], _ inputs: Tensor<Float>, _ labels: [Int]) -> [Tensor<Float>] {
+    let shards = BatchShards(batchSize: labels.count)          // 64 examples: 4 shards of 16
+    return shards.combine(shards.map { _, rows in             // each shard on a thread of its own
+        let part = inputs.slice(alongAxis: 0, from: rows.lowerBound, to: rows.upperBound)
+        return gradient(at: weights) { softmaxCrossEntropy(logits: matmul(part, $0[0]), labels: Array(labels[rows])) }
+    })
+}
+// END Docs/Autograd.md
 
 @Suite("Batch shards: gradients of a batch computed shard by shard, one thread each")
 struct BatchShardsTests {
@@ -105,5 +119,29 @@ struct BatchShardsTests {
             }
         }
         #expect(replayed == Self.shardGradients(shards, inputs, labels))
+    }
+
+    @Test("the example of Docs/Autograd.md: the whole batch's gradient to rounding, the same on 1 and 2 threads")
+    func docExample() {
+        var generator = SeededGenerator(seed: 10)
+        let weights = [Tensor<Float>(randomNormal: [5, 3], using: &generator)]
+        let inputs = Tensor<Float>(randomNormal: [64, 5], using: &generator)
+        let labels = (0..<64).map { ($0 * 5) % 3 }
+        let whole = gradient(at: weights) { softmaxCrossEntropy(logits: matmul(inputs, $0[0]), labels: labels) }
+        let one = withThreadCount(1) { shardedGradient(weights, inputs, labels) }
+        #expect(one == withThreadCount(2) { shardedGradient(weights, inputs, labels) })
+        #expect(one[0].isApproximatelyEqual(to: whole[0], absoluteTolerance: 1e-6, relativeTolerance: 1e-5))
+    }
+
+    @Test("the example in Docs/Autograd.md is the code above")
+    func docExampleIsThisCode() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let docs = try String(contentsOf: root.appendingPathComponent("Docs/Autograd.md"), encoding: .utf8)
+        let source = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
+        let section = docs.components(separatedBy: "## Gradients of a batch in shards").last ?? ""
+        let documented = section.components(separatedBy: "```swift\n").dropFirst().first?.components(separatedBy: "```").first
+        let tested = source.components(separatedBy: "// BEGIN Docs/Autograd.md\n").dropFirst().first?
+            .components(separatedBy: "// END Docs/Autograd.md").first
+        #expect(documented != nil && documented == tested)
     }
 }
