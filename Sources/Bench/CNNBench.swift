@@ -100,7 +100,7 @@ enum CNNBench {
     /// gradient as `variant` computes it (see ``ShardedSteps``), then the update.
     static func trainingStep(_ variant: StepVariant, _ parameters: [Tensor<Float>], _ images: Tensor<Float>,
                              _ labels: [Int]) -> () -> Void {
-        let gradient = ShardedSteps.gradient(variant, parameters, images, labels, loss: loss)
+        let gradient = ShardedSteps.gradient(variant, parameters, images, labels, minimumRows: 16, loss: loss)
         var (parameters, optimizer) = (parameters, adam())
         return { optimizer.update(&parameters, gradients: gradient(parameters)) }
     }

@@ -20,11 +20,12 @@ enum ShardedSteps {
     typealias Loss = @Sendable (_ parameters: [Tensor<Float>], _ images: Tensor<Float>, _ labels: [Int]) -> Tensor<Float>
 
     /// The whole-batch gradient function of `loss` at `images`, `labels`, as `variant` computes
-    /// it: `tape` and `compiled` on the whole batch, the sharded ones shard by shard.
+    /// it: `tape` and `compiled` on the whole batch, the sharded ones in shards of at least
+    /// `minimumRows` examples (at most 4).
     static func gradient(_ variant: StepVariant, _ parameters: [Tensor<Float>], _ images: Tensor<Float>, _ labels: [Int],
-                         loss: @escaping Loss) -> ([Tensor<Float>]) -> [Tensor<Float>] {
+                         minimumRows: Int, loss: @escaping Loss) -> ([Tensor<Float>]) -> [Tensor<Float>] {
         let isSharded = variant == .sharded || variant == .shardedCompiled
-        let shards = isSharded ? BatchShards(batchSize: labels.count) : BatchShards(batchSize: labels.count, count: 1)
+        let shards = isSharded ? BatchShards(batchSize: labels.count, minimumRows: minimumRows) : BatchShards(batchSize: labels.count, count: 1)
         let parts = shards.ranges.map { rows in
             (images: images.slice(alongAxis: 0, from: rows.lowerBound, to: rows.upperBound), labels: Array(labels[rows]))
         }
