@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Autograd
 import Layers
@@ -51,5 +52,22 @@ struct LoopShardingTests {
                                  loss: .softmaxCrossEntropy)
         normalized.batchSharding = true
         #expect(normalized.batchShards(of: batch) == nil)
+    }
+
+    @Test("a checkpoint of a sharded run records it, and an unsharded run does not continue it unasked")
+    func checkpointSetting() throws {
+        let directory = try scratchDirectory()
+        defer { removeScratch(directory) }
+        let path = directory + "/sharded.safetensors"
+        let sharded = try Self.trained(sharding: true, threads: 2, dropout: 0)
+        try sharded.saveCheckpoint(to: path)
+        #expect(sharded.runSettings["batch sharding"] != nil)
+        var whole = Trainer(model: smallClassifier(seed: 2), optimizer: Adam<Float>(learningRate: 0.05), loss: .softmaxCrossEntropy, seed: 3)
+        whole.progress = ProgressReporter(style: .silent)
+        whole.l2Penalty = 1e-3
+        try whole.restoreCheckpoint(from: path)
+        expectCheckpointError(.settingsMismatch, containing: "batch sharding: shards of at least 16 examples, at most 4 in the checkpoint, absent now") {
+            try whole.fit(training: separablePoints(count: 64, seed: 1), epochs: 1, batchSize: 32)
+        }
     }
 }
