@@ -102,6 +102,19 @@ struct BatchShardsTests {
         }
     }
 
+    @Test("combine sums in shard order with each shard's weight, in chunks, the same bits on 1 and 2 threads")
+    func combineInChunks() {
+        let shards = BatchShards(batchSize: 10, count: 3)
+        #expect(shards.weights == [0.4, 0.3, 0.3])
+        let sizes = [2 * BatchShards.combineChunk + 5, 3, 0]
+        let gradients = (0..<3).map { shard in sizes.map { randomTensor([$0], seed: UInt64(10 * shard + $0 % 7)) } }
+        let expected = sizes.indices.map { p in
+            gradients[0][p].scaled(by: 0.4).adding(gradients[1][p], scaledBy: 0.3).adding(gradients[2][p], scaledBy: 0.3)
+        }
+        #expect(withThreadCount(1) { shards.combine(gradients) } == expected)
+        #expect(withThreadCount(2) { shards.combine(gradients) } == expected)
+    }
+
     @Test("one compiled function per shard, replayed concurrently, gives the tapes' shard gradients")
     func compiledShards() {
         let inputs = randomTensor([32, 6], seed: 9)
