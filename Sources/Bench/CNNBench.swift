@@ -13,8 +13,10 @@ import Glibc
 ///     conv 5×5 32→64 pad 2 → ReLU → avg pool 2/2                 8×8 → 4×4
 ///     conv 4×4 64→64 valid → ReLU → dense 64→10                  4×4 → 1×1
 ///
-/// Each (mode, batch) is timed twice: `tape` runs the step eagerly (recording, backward, update);
-/// `compiled` replays the forward and backward passes as a ``CompiledFunction`` traced once.
+/// Each (mode, batch) is timed per ``StepVariant``: `tape` runs the step eagerly (recording,
+/// backward, update); `compiled` replays the forward and backward passes as a
+/// ``CompiledFunction`` traced once; training is also timed `sharded` and `sharded-compiled`
+/// (each thread takes its own shards of the batch through both passes, see ``ShardedSteps``).
 enum CNNBench {
     /// Forward multiply-adds × 2 per image, as cifar_cnn.py counts them (MFLOP).
     static let forwardMegaflop = 2e-6 * Double(32 * 32 * 32 * 75 + 16 * 16 * 32 * 800 + 8 * 8 * 64 * 800 + 64 * 1024 + 64 * 10)
@@ -24,24 +26,22 @@ enum CNNBench {
     static func run(_ options: BenchOptions, _ report: Report) {
         for batch in options.batches ?? [32, 128] {
             for mode in options.cnnModes {
-                for compiled in [false, true] {
-                    measure(mode: mode, batch: batch, compiled: compiled, options, report)
+                for variant in mode == .train ? StepVariant.allCases : [.tape, .compiled] {
+                    measure(mode: mode, batch: batch, variant: variant, options, report)
                 }
             }
         }
     }
 
-    static func measure(mode: BenchOptions.CNNMode, batch: Int, compiled: Bool, _ options: BenchOptions, _ report: Report) {
+    static func measure(mode: BenchOptions.CNNMode, batch: Int, variant: StepVariant, _ options: BenchOptions, _ report: Report) {
         var generator = SeededGenerator(seed: 0)
         let images = Tensor<Float>(randomNormal: [batch, 32, 32, 3], using: &generator)
         let labels = (0..<batch).map { _ in Int.random(in: 0..<10, using: &generator) }
         let parameters = initialParameters(using: &generator)
         let step: () -> Void = withThreadCount(options.threads) {
-            switch (mode, compiled) {
-            case (.train, false): trainingStep(parameters, images, labels)
-            case (.train, true): compiledTrainingStep(parameters, images, labels)
-            case (.infer, false): inferenceStep(parameters, images)
-            case (.infer, true): compiledInferenceStep(parameters, images)
+            switch mode {
+            case .train: trainingStep(variant, parameters, images, labels)
+            case .infer: variant.isCompiled ? compiledInferenceStep(parameters, images) : inferenceStep(parameters, images)
             }
         }
         let reps = options.reps ?? 5
@@ -49,17 +49,16 @@ enum CNNBench {
         let (best, median) = Timing.summary(times, per: Double(steps))
         let megaflop = mode == .train ? trainMegaflop : forwardMegaflop
         let peakResident = peakResidentMegabytes()
-        let variant = compiled ? "compiled" : "tape"
         report.emit([
-            ("bench", .string("cifar_cnn")), ("framework", .string("swift")), ("variant", .string(variant)),
+            ("bench", .string("cifar_cnn")), ("framework", .string("swift")), ("variant", .string(variant.rawValue)),
             ("version", .string(frameworkVersion)), ("mode", .string(mode.rawValue)), ("batch", .int(batch)),
             ("steps_per_rep", .int(steps)), ("reps", .int(reps)),
             ("ms_per_step_min", .rounded(best * 1e3, 3)), ("ms_per_step_median", .rounded(median * 1e3, 3)),
             ("img_per_s_best", .rounded(Double(batch) / best, 1)), ("img_per_s_median", .rounded(Double(batch) / median, 1)),
             ("approx_gflops_best", .rounded(megaflop * 1e-3 * Double(batch) / best, 1)),
             ("peak_rss_mb", .rounded(peakResident, 1)),
-        ], threads: options.threads, load: load,
-        summary: "cifar_cnn \(mode.rawValue) batch \(batch) \(variant): \(fixed(best * 1e3, 3)) ms/step best, "
+        ] + Report.perPlacementFields(times, steps: steps, load: load, places: 3), threads: options.threads, load: load,
+        summary: "cifar_cnn \(mode.rawValue) batch \(batch) \(variant.rawValue): \(fixed(best * 1e3, 3)) ms/step best, "
             + "\(fixed(median * 1e3, 3)) median, \(fixed(Double(batch) / best, 1)) img/s best; "
             + "peak RSS \(fixed(peakResident, 1)) MB (foreign load \(fixed(load.foreign, 2)))")
     }
@@ -97,28 +96,13 @@ enum CNNBench {
     /// loop per parameter tensor, as the trainers use it.
     static func adam() -> Adam<Float> { Adam(learningRate: 1e-3, epsilon: 1e-7) }
 
-    /// An eager training step that carries the parameters and Adam's state from call to call:
-    /// the gradient on the tape, then the update.
-    static func trainingStep(_ parameters: [Tensor<Float>], _ images: Tensor<Float>, _ labels: [Int]) -> () -> Void {
+    /// A training step that carries the parameters and Adam's state from call to call: the
+    /// gradient as `variant` computes it (see ``ShardedSteps``), then the update.
+    static func trainingStep(_ variant: StepVariant, _ parameters: [Tensor<Float>], _ images: Tensor<Float>,
+                             _ labels: [Int]) -> () -> Void {
+        let gradient = ShardedSteps.gradient(variant, parameters, images, labels, minimumRows: 16, loss: loss)
         var (parameters, optimizer) = (parameters, adam())
-        return {
-            let gradients = gradient(at: parameters) { loss($0, images, labels) }
-            optimizer.update(&parameters, gradients: gradients)
-        }
-    }
-
-    /// The forward and backward passes compiled once (parameters and images in, gradients and
-    /// loss out) and replayed, then the same update.
-    static func compiledTrainingStep(_ parameters: [Tensor<Float>], _ images: Tensor<Float>, _ labels: [Int]) -> () -> Void {
-        let function = CompiledFunction(state: [], inputs: parameters + [images]) { _, inputs in
-            let (value, gradients) = valueWithGradient(at: Array(inputs.dropLast())) { loss($0, inputs[inputs.count - 1], labels) }
-            return ([], gradients + [value])
-        }
-        var (parameters, optimizer) = (parameters, adam())
-        return {
-            function.run(parameters + [images])
-            optimizer.update(&parameters, gradients: Array(function.outputs.dropLast()))
-        }
+        return { optimizer.update(&parameters, gradients: gradient(parameters)) }
     }
 
     /// The eager forward pass (no recording).

@@ -4,7 +4,7 @@ import Autograd
 struct BenchOptions {
     /// A measurement family; `all` on the command line selects every one.
     enum Mode: String, CaseIterable {
-        case peak, gemm, batched, tiny, overhead, accuracy, cnn, mlp, resnet, gpt, placement
+        case peak, gemm, batched, tiny, overhead, accuracy, cnn, mlp, resnet, gpt, placement, sync
     }
 
     /// What a `cnn` or `resnet` measurement times: a training step or a forward pass.

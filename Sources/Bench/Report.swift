@@ -64,6 +64,26 @@ struct Report {
                 ("cores_share_l3", shared)]
     }
 
+    /// Per placement (`shared`, `split`) the number of reps that stayed in it and their best and
+    /// median milliseconds per step (null without such reps), and every rep's placement in order
+    /// (`rep_placements`, "mixed" for a rep during which it changed): `times` are the reps'
+    /// seconds for `steps` steps each, probed as ``Timing/repetitions(_:warmup:probingEachRep:_:)`` probes.
+    static func perPlacementFields(_ times: [Double], steps: Int, load: LoadMeter.Reading, places: Int) -> [(String, JSONValue)] {
+        let placements = load.repPlacements
+        guard placements.count == times.count else { return [] }
+        var fields: [(String, JSONValue)] = [
+            ("rep_placements", .string(placements.map { $0.map { $0 ? "shared" : "split" } ?? "mixed" }.joined(separator: ","))),
+        ]
+        for (name, shares) in [("shared", true), ("split", false)] {
+            let kept = zip(times, placements).filter { $0.1 == shares }.map(\.0)
+            let summary = kept.isEmpty ? nil : Timing.summary(kept, per: Double(steps))
+            fields += [("reps_\(name)", .int(kept.count)),
+                       ("ms_per_step_min_\(name)", summary.map { .rounded($0.min * 1e3, places) } ?? .null),
+                       ("ms_per_step_median_\(name)", summary.map { .rounded($0.median * 1e3, places) } ?? .null)]
+        }
+        return fields
+    }
+
     /// The nominal FP32 peak the peers report: cpuinfo clock × 32 FLOP per cycle per core.
     func nominalPeak(threads: Int) -> Double { machine.megahertz * 1e-3 * 32 * Double(threads) }
 }

@@ -28,30 +28,40 @@ enum Timing {
     }
 
     /// `warmup` untimed calls, a wait for a quiet machine, then `reps` timed calls of `body`:
-    /// the seconds of each and the load measured meanwhile.
-    static func repetitions(_ reps: Int, warmup: Int = 1, _ body: () -> Void) -> (times: [Double], load: LoadMeter.Reading) {
+    /// the seconds of each and the load measured meanwhile. With `probingEachRep`, the core
+    /// placement is also read just before and just after every rep (the reading's
+    /// ``LoadMeter/Reading/repPlacements``), for reps long enough that 1–50 ms of probing does not matter.
+    static func repetitions(_ reps: Int, warmup: Int = 1, probingEachRep: Bool = false, _ body: () -> Void)
+        -> (times: [Double], load: LoadMeter.Reading) {
         for _ in 0..<warmup { body() }
         LoadMeter.waitUntilQuiet()
         let meter = LoadMeter()
-        var times: [Double] = []
+        var times: [Double] = [], placements: [Bool?] = []
         for _ in 0..<reps {
+            let before = probingEachRep ? CorePlacement().sharesL3 : nil
             let start = now()
             body()
             times.append(now() - start)
+            if probingEachRep {
+                let after = CorePlacement().sharesL3
+                placements.append(before == after ? before : nil)
+            }
         }
-        return (times, meter.reading())
+        var reading = meter.reading()
+        reading.repPlacements = placements
+        return (times, reading)
     }
 
     /// A training or inference step timed as the peers time theirs: `warmup` untimed calls, a
     /// step count calibrated to about `target` seconds (at most `limit`), then `reps` timed runs
-    /// of that many steps, all on `threads` threads: each run's seconds, the load meanwhile and
-    /// the step count.
+    /// of that many steps, all on `threads` threads, each probed for the core placement: each
+    /// run's seconds, the load meanwhile (with each run's placement) and the step count.
     static func steps(_ step: () -> Void, threads: Int, warmup: Int, target: Double, limit: Int, reps: Int)
         -> (times: [Double], load: LoadMeter.Reading, steps: Int) {
         withThreadCount(threads) {
             for _ in 0..<warmup { step() }
             let steps = calibrate(target: target, limit: limit, step)
-            let (times, load) = repetitions(reps, warmup: 0) { for _ in 0..<steps { step() } }
+            let (times, load) = repetitions(reps, warmup: 0, probingEachRep: true) { for _ in 0..<steps { step() } }
             return (times, load, steps)
         }
     }
@@ -69,9 +79,13 @@ enum Timing {
 /// /proc/stat, as common.py's LoadMeter: 0 is an idle machine, 1 one busy core elsewhere), and
 /// where the host placed our CPUs just before and just after (``CorePlacement``).
 struct LoadMeter {
-    /// CPUs' worth of time used by others (`foreign`) and by this process (`own`), and the
-    /// placements before and after.
-    struct Reading { let foreign: Double, own: Double, placement: (before: CorePlacement, after: CorePlacement)? }
+    /// CPUs' worth of time used by others (`foreign`) and by this process (`own`), the
+    /// placements before and after, and, when each rep was probed, whether the CPUs shared an L3
+    /// cache throughout each rep (nil for a rep whose placement changed or is unknown).
+    struct Reading {
+        let foreign: Double, own: Double, placement: (before: CorePlacement, after: CorePlacement)?
+        var repPlacements: [Bool?] = []
+    }
 
     let placementBefore: CorePlacement?
     let start: Double, busyStart: Double, ownStart: Double

@@ -24,6 +24,7 @@ do {
         case .resnet: ResNetBench.run(options, report)
         case .gpt: GPTBench.run(options, report)
         case .placement: CorePlacement.run(options, report)
+        case .sync: SyncBench.run(options, report)
         }
     }
 } catch {

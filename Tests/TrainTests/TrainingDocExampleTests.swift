@@ -20,6 +20,17 @@ struct TrainingDocExampleTests {
         #expect(abs((1e-3 - cosineAt500) / (1e-3 - 1e-5) - 0.0021) < 0.0001)
     }
 
+    @Test("batch sharding: two epochs in batches of 32, two shards a step")
+    func batchSharding() throws {
+        let model = smallClassifier(seed: 2), train = separablePoints(count: 64, seed: 1)
+        var trainer = Trainer(model: model, optimizer: Adam<Float>(learningRate: 0.05), loss: .softmaxCrossEntropy, seed: 3)
+        trainer.progress = ProgressReporter(style: .silent)
+        trainer.batchSharding = true
+        try trainer.fit(training: train, epochs: 2, batchSize: 32)   // 2 shards of 16 per step
+        #expect(trainer.stepsCompleted == 4 && trainer.history.stepLosses.allSatisfy(\.isFinite))
+        #expect(trainer.model.parameters.map(\.value) != model.parameters.map(\.value))
+    }
+
     @Test("early stopping with the best parameters and a rate halved on plateaus, then a range test")
     func callbacksAndRangeTest() throws {
         let train = separablePoints(count: 32, seed: 1), validation = separablePoints(count: 16, seed: 2)

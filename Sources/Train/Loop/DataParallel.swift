@@ -44,9 +44,7 @@ extension DataParallelGroup {
     /// ranks), so the parts are disjoint, cover the batch and depend only on the batch.
     public func shard(of batch: some Collection<Int>) -> ArraySlice<Int> {
         let indices = Array(batch)
-        let (base, extra) = indices.count.quotientAndRemainder(dividingBy: size)
-        let start = rank * base + min(rank, extra)
-        return indices[start..<(start + base + (rank < extra ? 1 : 0))]
+        return indices[BatchShards.range(rank, of: size, in: indices.count)]
     }
 
     /// One value of each process, by rank (a ``sum(_:)`` of vectors that are zero but at each

@@ -48,15 +48,13 @@ extension Trainer {
         group.beginGradientSum(shapes: shapes, weight: Double(shard.count) / Double(indices.count), of: Scalar.self)
         // Dropout masks come from a generator of this step and rank; the trainer's generator
         // (which orders the epochs) is left as a run without dropout leaves it, on every process.
-        let stepSeed = generator.stateWords.reduce(UInt64(position.globalStep)) { ($0 ^ $1) &* 0x100_0000_01b3 }
         var local: StepResult<Scalar>
         var metrics = RunningMetrics(topK: topK)
         if shard.isEmpty {  // a short last batch with fewer examples than processes
             local = StepResult(loss: 0, outputs: Tensor.zeros([0]), gradients: shapes.map { Tensor.zeros($0) }, nonFinite: nil)
         } else {
             let part = training.trainingBatch(shard, at: position)
-            var context = ForwardContext(isTraining: true,
-                                         generator: SeededGenerator(seed: stepSeed ^ (UInt64(group.rank) &* 0x9E37_79B9_7F4A_7C15)))
+            var context = ForwardContext(isTraining: true, generator: SeededGenerator(seed: dropoutSeed(at: position, part: group.rank)))
             local = model.differentiate(part, loss: loss, penalty: (l2Penalty, training.count), info: info, position: position,
                                         context: &context) { group.gradientIsFinal($1, parameter: $0) }
             metrics.add(loss: local.loss, outputs: local.outputs, targets: part.targets, lossFunction: loss)

@@ -32,7 +32,8 @@ extension Trainer {
 
     /// The settings `fit` adds for a run on `training` and `validation` in batches of `batchSize`.
     /// A data-parallel run of several processes adds their number: a checkpoint continues only
-    /// with as many (each trains on its part of every batch).
+    /// with as many (each trains on its part of every batch). So does ``batchSharding`` when on
+    /// (it changes the results by rounding and the dropout masks).
     func fitSettings(training: DataFingerprint, validation: DataFingerprint?, batchSize: Int, withReplacement: Bool) -> [String: String] {
         var settings = [
             "batch size": String(batchSize),
@@ -45,6 +46,7 @@ extension Trainer {
         ]
         if let size = dataParallel?.size, size > 1 { settings[Self.processesKey] = String(size) }
         if !parameterGroups.isEmpty { settings["parameter groups"] = parameterGroups.map(\.settingDescription).joined(separator: "; ") }
+        if batchSharding { settings["batch sharding"] = "shards of at least 16 examples, at most 4" }
         return settings
     }
 
