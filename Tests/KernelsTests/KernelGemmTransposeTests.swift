@@ -66,7 +66,7 @@ struct KernelGemmTransposeTests {
         check(Double.self)
     }
 
-    @Test("A small transposed A is read in place, a large one packed: both bit for bit as A stored row-major, every level",
+    @Test("A transposed A of up to 64 KiB is read in place, a larger or deeper one packed: both bit for bit as A stored row-major, every level",
           arguments: runnableLevels)
     func transposedA(_ level: KernelLevel) {
         func check<Scalar: VectorKernelScalar>(_ problem: GemmCase<Scalar>, inPlace: Bool) {
@@ -79,8 +79,10 @@ struct KernelGemmTransposeTests {
         check(GemmCase<Float>(40, 64, 20, transposeA: true, accumulate: true, padding: 3, seed: 42), inPlace: true)
         check(GemmCase<Float>(40, 70, 20, transposeA: true, transposeB: true, seed: 43), inPlace: true)
         check(GemmCase<Double>(40, 64, 20, transposeA: true, transposeB: true, padding: 3, seed: 44), inPlace: true)
-        // Larger than 32 KiB: packed.
-        check(GemmCase<Float>(100, 20, 90, transposeA: true, seed: 45), inPlace: false)
-        check(GemmCase<Double>(50, 20, 90, transposeA: true, seed: 46), inPlace: false)
+        // Attention's 128 × 128 Aᵀ (64 KiB of Float) in place; larger than 64 KiB, or deeper than one block: packed.
+        check(GemmCase<Float>(128, 32, 128, transposeA: true, seed: 47), inPlace: true)
+        check(GemmCase<Float>(130, 20, 128, transposeA: true, seed: 45), inPlace: false)
+        check(GemmCase<Double>(70, 20, 120, transposeA: true, seed: 46), inPlace: false)
+        check(GemmCase<Float>(7, 20, Gemm<Float>.kc + 1, transposeA: true, seed: 48), inPlace: false)
     }
 }
