@@ -4,8 +4,9 @@ import KernelSupport
 ///
 /// Blocking: B is packed in blocks of `kc` × `nc` (an L3-sized block, zero-padded to whole
 /// vectors), except a small row-major B of whole panels, which the kernel reads in place; A is
-/// read in place when its rows are contiguous, and packed in `mc` × `kc` blocks otherwise (a
-/// transposed A). The macro-kernel walks C row panel by row panel: a panel of `mr`
+/// read in place when its rows are contiguous or when it is a small transposed A, and packed in
+/// `mc` × `kc` blocks otherwise (a large transposed A). A transposed B is packed by blocks
+/// transposed in registers (LaneTranspose.swift). The macro-kernel walks C row panel by row panel: a panel of `mr`
 /// rows of A (`kc` long) stays in L1 while the micro-kernel sweeps B's panels along the row,
 /// so C is written sequentially. (The classic order, B's panel in L1 and A's panels streaming,
 /// was slower at n ≥ 1024: it walks C down columns, whose tiles miss without the prefetch
@@ -44,23 +45,25 @@ enum Gemm<T: VectorKernelScalar> {
     static func multiply(_ operands: GemmOperands<T>) { multiply(operands, threaded: true) }
 
     /// One product, on ``KernelThreads/current`` threads when `threaded` and large enough, on
-    /// the calling thread otherwise.
-    static func multiply(_ operands: GemmOperands<T>, threaded: Bool) {
+    /// the calling thread otherwise. On the calling thread, the blocked path works in `scratch`
+    /// when given (``blockedScratchCount(_:prepacked:)`` scalars at least), in a buffer of its own otherwise.
+    static func multiply(_ operands: GemmOperands<T>, threaded: Bool, scratch: UnsafeMutablePointer<T>? = nil) {
         let problem = GemmProblem(operands)
         let volume = problem.m * problem.n * problem.k
         if volume <= smallVolume {
             multiplySmall(problem)
         } else {
-            multiply(problem, threads: threaded && volume >= parallelVolume ? KernelThreads.current : 1)
+            multiply(problem, threads: threaded && volume >= parallelVolume ? KernelThreads.current : 1, scratch: scratch)
         }
     }
 
     /// `problem` split into bands of C, which the threads share out; each band
     /// takes the dot-product or the blocked path (the same choice for every band). Row bands of
-    /// the blocked path go through B one packed block at a time.
-    static func multiply(_ problem: GemmProblem<T>, threads: Int) {
+    /// the blocked path go through B one packed block at a time. On one thread, the blocked
+    /// path works in `scratch` when given.
+    static func multiply(_ problem: GemmProblem<T>, threads: Int, scratch: UnsafeMutablePointer<T>? = nil) {
         let dots = prefersDots(problem)
-        guard threads > 1 else { return dots ? multiplyDots(problem) : multiplyBlocked(problem) }
+        guard threads > 1 else { return dots ? multiplyDots(problem) : multiplyBlocked(problem, scratch: scratch) }
         guard !dots, splitsByRows(problem) else {
             let parts = bands(of: problem, threads: threads)
             return WorkerPool.shared.run(parts: parts.count, threads: threads) {
@@ -145,17 +148,43 @@ enum Gemm<T: VectorKernelScalar> {
         p.b.columnStride == 1 && p.n % nr == 0 && p.k <= kc && p.k * p.n * MemoryLayout<T>.stride <= inPlaceBBytes
     }
 
+    /// Largest transposed A (in bytes) that the kernel reads in place: each step's `mr` values
+    /// are contiguous, as in a packed panel, and an A this small stays in L2 through the product,
+    /// so packing it (a scalar copy of every element) buys nothing. 64 KiB takes attention's
+    /// 128 × 128 Aᵀ (at 32 KiB, its batched products ran at 0.75× the speed).
+    static var inPlaceTransposedABytes: Int { 65_536 }
+
+    /// Whether the kernel reads `p`'s A in place: row-major, or transposed, small and one block deep.
+    static func readsAInPlace(_ p: GemmProblem<T>) -> Bool {
+        p.a.columnStride == 1
+            || p.a.rowStride == 1 && p.k <= kc && p.m * p.k * MemoryLayout<T>.stride <= inPlaceTransposedABytes
+    }
+
+    /// Columns of the packed B block that ``multiplyBlocked(_:packedB:scratch:)`` keeps in its
+    /// scratch: none when B comes `prepacked` or is read in place.
+    static func packedBWidth(_ p: GemmProblem<T>, prepacked: Bool) -> Int {
+        prepacked || readsBInPlace(p) ? 0 : min(nc, roundedUp(p.n, nr))
+    }
+
+    /// Scalars of scratch that ``multiplyBlocked(_:packedB:scratch:)`` needs for `p`: a packed B
+    /// block (``packedBWidth(_:prepacked:)``) and a packed A block, or one edge panel of an A
+    /// read in place. Products of the same shape and strides need the same.
+    static func blockedScratchCount(_ p: GemmProblem<T>, prepacked: Bool = false) -> Int {
+        min(kc, p.k) * (packedBWidth(p, prepacked: prepacked) + (readsAInPlace(p) ? mr : min(mc, roundedUp(p.m, mr))))
+    }
+
     /// The blocked product on the calling thread (m, n and k at least 1). With `prepacked`, B is
     /// a single block (k ≤ `kc`, n ≤ `nc`) already packed there by ``packB(_:depth:columns:into:)``.
-    static func multiplyBlocked(_ p: GemmProblem<T>, packedB prepacked: UnsafePointer<T>? = nil) {
-        let inPlace = p.a.columnStride == 1
+    /// Packed blocks go to `scratch` when given (``blockedScratchCount(_:prepacked:)`` scalars),
+    /// to a buffer allocated for the call otherwise.
+    static func multiplyBlocked(_ p: GemmProblem<T>, packedB prepacked: UnsafePointer<T>? = nil,
+                                scratch given: UnsafeMutablePointer<T>? = nil) {
+        let inPlace = readsAInPlace(p)
         let bInPlace = prepacked == nil && readsBInPlace(p)
-        let depthBlock = min(kc, p.k)
-        let widthBlock = prepacked == nil && !bInPlace ? min(nc, roundedUp(p.n, nr)) : 0
-        let heightBlock = inPlace ? mr : min(mc, roundedUp(p.m, mr))
-        let scratch = alignedBuffer(T.self, count: depthBlock * (widthBlock + heightBlock))
-        defer { scratch.deallocate() }
-        let packedB = prepacked ?? UnsafePointer(scratch), packedA = scratch + depthBlock * widthBlock
+        let scratch = given ?? alignedBuffer(T.self, count: blockedScratchCount(p, prepacked: prepacked != nil))
+        defer { if given == nil { scratch.deallocate() } }
+        let packedB = prepacked ?? UnsafePointer(scratch)
+        let packedA = scratch + min(kc, p.k) * packedBWidth(p, prepacked: prepacked != nil)
 
         forEachBlock(of: p) { block in
             if prepacked == nil && !bInPlace { packB(block.b, depth: block.k, columns: block.n, into: scratch) }

@@ -52,10 +52,33 @@ extension Gemm {
                 }
             } else {
                 if width < nr { panel.update(repeating: 0, count: nr * depth) }
-                copy(source, rows: depth, columns: width, into: panel, rowStride: nr, columnStride: 1)
+                if source.rowStride == 1 {
+                    packTransposed(source, depth: depth, columns: width, into: panel)
+                } else {
+                    copy(source, rows: depth, columns: width, into: panel, rowStride: nr, columnStride: 1)
+                }
             }
             panel += nr * depth
         }
+    }
+
+    /// Packs one panel of a transposed B (B(p, j) at `base[p + j·columnStride]`, each column
+    /// contiguous): whole blocks of `Vector.scalarCount` × `Vector.scalarCount` transposed in
+    /// registers (``TransposingLanes/transposeBlock(_:sourceRowStride:into:destinationRowStride:)``), the
+    /// remaining rows and columns copied element by element.
+    static func packTransposed(_ source: StridedMatrix<T>, depth: Int, columns: Int, into panel: UnsafeMutablePointer<T>) {
+        let w = Vector.scalarCount
+        let (wholeDepth, wholeColumns) = (depth / w * w, columns / w * w)
+        for j in stride(from: 0, to: wholeColumns, by: w) {
+            for p in stride(from: 0, to: wholeDepth, by: w) {
+                Vector.transposeBlock(source.base + j * source.columnStride + p, sourceRowStride: source.columnStride,
+                                      into: panel + p * nr + j, destinationRowStride: nr)
+            }
+        }
+        copy(source.offset(row: wholeDepth, column: 0), rows: depth - wholeDepth, columns: wholeColumns,
+             into: panel + wholeDepth * nr, rowStride: nr, columnStride: 1)
+        copy(source.offset(row: 0, column: wholeColumns), rows: depth, columns: columns - wholeColumns,
+             into: panel + wholeColumns, rowStride: nr, columnStride: 1)
     }
 
     /// Copies a `rows` × `columns` view into `destination` with the given strides, walking the

@@ -13,7 +13,7 @@ import Foundation
 /// twelve independent 512-bit accumulators in flight; with six (one `Vector` a row) the GEMM
 /// reached only about half of a 512-bit core's peak.
 protocol VectorKernelScalar: KernelScalar, MathLanes where Element == Self {
-    associatedtype Vector: SIMD & MathLanes where Vector.Scalar == Self, Vector.Element == Self
+    associatedtype Vector: SIMD & MathLanes & TransposingLanes where Vector.Scalar == Self, Vector.Element == Self
     associatedtype Panel: PanelLanes where Panel.Element == Self
 }
 

@@ -126,24 +126,45 @@ struct KernelIndexingTests {
         #expect(Array(joined[10..<30]) == inputs[2].prefix(20).map { $0 })
     }
 
-    @Test("a batch of products with a broadcast operand, every transposition: the reference's values, 1 and 2 threads alike",
+    @Test("a batch of products with a broadcast operand, every transposition, Float and Double: each product as the single GEMM computes it, 1 and 2 threads alike",
           arguments: runnableLevels, [(false, false), (true, false), (false, true), (true, true)])
     func batchedGemm(_ level: KernelLevel, _ transposes: (Bool, Bool)) {
-        let (m, n, k, count) = (40, 24, 36, 6)
-        let a: [Float] = seededValues(count * m * k, in: -1..<1, seed: 30), b: [Float] = seededValues(2 * k * n, in: -1..<1, seed: 31)
-        // Products i use A_i and B_(i mod 2).
-        let batch = GemmBatch(aOffsets: (0..<count).map { $0 * m * k }, bOffsets: (0..<count).map { $0 % 2 * k * n }, cStride: m * n)
-        func run(_ kernel: KernelTable<Float>.BatchedGemm) -> [Float] {
-            var c = [Float](repeating: .nan, count: count * m * n)
-            a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in c.withUnsafeMutableBufferPointer { c in
-                kernel(GemmOperands(m: m, n: n, k: k, a: a.baseAddress!, lda: transposes.0 ? m : k, transposeA: transposes.0,
-                                    b: b.baseAddress!, ldb: transposes.1 ? k : n, transposeB: transposes.1,
-                                    c: c.baseAddress!, ldc: n, accumulate: false), batch)
-            } } }
-            return c
-        }
-        let one = withThreadCount(1) { run(level.table(Float.self).batchedGemm) }
-        #expect(one == withThreadCount(2) { run(level.table(Float.self).batchedGemm) })
-        #expect(disagreement(one, run(ReferenceKernels.batchedGemm), inputs: one, absolute: 1e-5, relative: 1e-5) == nil)
+        // Large enough for the threads to share the products out; partial tiles (40 and 27 rows),
+        // B in place (64 columns) or in a partial panel (70); k with a tail past whole blocks.
+        checkBatchedGemm(level.table(Float.self), transposes, (m: 40, n: 64, k: 36, count: 6))
+        checkBatchedGemm(level.table(Float.self), transposes, (m: 27, n: 70, k: 20, count: 15))
+        checkBatchedGemm(level.table(Double.self), transposes, (m: 40, n: 64, k: 36, count: 6))
     }
+}
+
+/// Checks `table`'s batched GEMM on `shape.count` products that use A_i and B_(i mod 2): the
+/// same bits on 1 and 2 threads, each product the bits of `table`'s single GEMM, and the
+/// reference's values.
+func checkBatchedGemm<Scalar: VectorKernelScalar>(_ table: KernelTable<Scalar>, _ transposes: (Bool, Bool),
+                                                  _ shape: (m: Int, n: Int, k: Int, count: Int)) {
+    let (m, n, k, count) = shape
+    #expect(m * n * k * count >= Gemm<Scalar>.parallelVolume)
+    let a: [Scalar] = seededValues(count * m * k, in: -1..<1, seed: 30), b: [Scalar] = seededValues(2 * k * n, in: -1..<1, seed: 31)
+    let batch = GemmBatch(aOffsets: (0..<count).map { $0 * m * k }, bOffsets: (0..<count).map { $0 % 2 * k * n }, cStride: m * n)
+    func run(_ kernel: (GemmOperands<Scalar>) -> Void) -> [Scalar] {
+        var c = [Scalar](repeating: .nan, count: count * m * n)
+        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in c.withUnsafeMutableBufferPointer { c in
+            kernel(GemmOperands(m: m, n: n, k: k, a: a.baseAddress!, lda: transposes.0 ? m : k, transposeA: transposes.0,
+                                b: b.baseAddress!, ldb: transposes.1 ? k : n, transposeB: transposes.1,
+                                c: c.baseAddress!, ldc: n, accumulate: false))
+        } } }
+        return c
+    }
+    let one = withThreadCount(1) { run { table.batchedGemm($0, batch) } }
+    #expect(one == withThreadCount(2) { run { table.batchedGemm($0, batch) } }, "\(Scalar.self) \(shape)")
+    let single = run { operands in
+        for i in 0..<count {
+            var product = operands
+            (product.a, product.b, product.c) = (product.a + batch.aOffsets[i], product.b + batch.bOffsets[i], product.c + i * batch.cStride)
+            table.gemm(product)
+        }
+    }
+    #expect(one == single, "\(Scalar.self) \(shape)")
+    let reference = run { ReferenceKernels.batchedGemm($0, batch) }
+    #expect(disagreement(one, reference, inputs: one, absolute: 1e-5, relative: 1e-5) == nil, "\(Scalar.self) \(shape)")
 }
