@@ -18,6 +18,18 @@ struct DatasetTransformTests {
         #expect(dataset.batch([]).images.shape == [0, 2, 3, 2])
     }
 
+    @Test("normalisation standardises every element by its own channel, for any pixel count (1 and 3 channels)")
+    func normalisationPerElement() {
+        var generator = SeededGenerator(seed: 5)
+        for (channels, mean, deviation) in [(1, [Float(0.3)], [Float(0.7)]), (3, [0.1, -2, 5], [0.5, 3, 0.25])] {
+            // 5 × 7 pixels: not a multiple of the 16 pixels the loop walks at once.
+            let images = Tensor<Float>(randomUniform: [2, 5, 7, channels], in: -4..<4, using: &generator)
+            let normalization = ChannelNormalization(mean: mean, standardDeviation: deviation)
+            let expected = images.scalars.enumerated().map { ($0.element - mean[$0.offset % channels]) * (1 / deviation[$0.offset % channels]) }
+            #expect(normalization.applied(to: images).scalars == expected, "\(channels) channels")
+        }
+    }
+
     @Test("normalisation fitted on training data gives per-channel mean 0 and std 1, and reuses its statistics")
     func normalisation() throws {
         var generator = SeededGenerator(seed: 2)

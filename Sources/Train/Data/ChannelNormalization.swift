@@ -99,12 +99,19 @@ public struct ChannelNormalization: Hashable, Sendable {
                                 file: file, line: line)
         }
         var result = images
-        let scale = standardDeviation.map { 1 / $0 }
+        // The per-channel mean and scale repeated over 16 pixels, so that the loop below walks
+        // both in step with the values, contiguously (vectorised) whatever the channel count.
+        let pixels = 16
+        let meanPattern = Array((0..<pixels).map { _ in mean }.joined())
+        let scalePattern = Array((0..<pixels).map { _ in standardDeviation.map { 1 / $0 } }.joined())
         result.withUnsafeMutableBufferPointer { values in
-            mean.withUnsafeBufferPointer { mean in
-                scale.withUnsafeBufferPointer { scale in
-                    forEachElement(count: values.count, channels: mean.count) { c, i in
-                        values[i] = (values[i] - mean[c]) * scale[c]
+            meanPattern.withUnsafeBufferPointer { mean in
+                scalePattern.withUnsafeBufferPointer { scale in
+                    var start = 0
+                    while start < values.count {
+                        let length = min(mean.count, values.count - start)
+                        for j in 0..<length { values[start + j] = (values[start + j] - mean[j]) * scale[j] }
+                        start += length
                     }
                 }
             }
