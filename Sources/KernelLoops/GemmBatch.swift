@@ -20,8 +20,13 @@ extension Gemm {
     }
 
     /// Products `products` of `batch` on the calling thread, one after the other in one scratch
-    /// buffer (all products have the same shape and strides), so that no product allocates.
+    /// buffer (all products have the same shape and strides), so that no product allocates;
+    /// tiny products, which take the plain loop, need none.
     static func multiply(_ products: Range<Int>, of operands: GemmOperands<T>, _ batch: GemmBatch) {
+        guard operands.m * operands.n * operands.k > smallVolume, !products.isEmpty else {
+            for i in products { multiply(product(i, of: operands, batch), threaded: false) }
+            return
+        }
         let scratch = alignedBuffer(T.self, count: blockedScratchCount(GemmProblem(operands)))
         defer { scratch.deallocate() }
         for i in products { multiply(product(i, of: operands, batch), threaded: false, scratch: scratch) }

@@ -130,9 +130,11 @@ struct KernelIndexingTests {
           arguments: runnableLevels, [(false, false), (true, false), (false, true), (true, true)])
     func batchedGemm(_ level: KernelLevel, _ transposes: (Bool, Bool)) {
         // Large enough for the threads to share the products out; partial tiles (40 and 27 rows),
-        // B in place (64 columns) or in a partial panel (70); k with a tail past whole blocks.
+        // B in place (64 columns) or in a partial panel (70); k with a tail past whole blocks;
+        // many tiny products (8 × 16 × 8), which take the plain loop without a scratch buffer.
         checkBatchedGemm(level.table(Float.self), transposes, (m: 40, n: 64, k: 36, count: 6))
         checkBatchedGemm(level.table(Float.self), transposes, (m: 27, n: 70, k: 20, count: 15))
+        checkBatchedGemm(level.table(Float.self), transposes, (m: 8, n: 16, k: 8, count: 512))
         checkBatchedGemm(level.table(Double.self), transposes, (m: 40, n: 64, k: 36, count: 6))
     }
 }
